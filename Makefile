@@ -1,0 +1,32 @@
+# Two commands do all set-up: `make run` and `make test`. Both create .venv when it is
+# missing and (re)install the package when pyproject.toml changes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLAGSHIP ?= tests/data/scenario-v1-small.json
+
+.PHONY: run test lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/matchaid validate $(FLAGSHIP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check matchaid tests examples benchmarks
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected no test: that is a failure here, not a pass.
+test: lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest ran no test" >&2; exit 1; fi; exit $$rc
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,841 @@
+"""The domain model: who can give aid, who needs it, and the rules of the programme.
+
+Build a :class:`Scenario` from the entities below (or load one with
+:func:`matchaid.load_scenario`). Every entity is an immutable value; a scenario checks
+itself once, as a whole, when it is created, and raises :class:`~matchaid.ScenarioError`
+listing every problem with its field path (``experts[3].donor``). Change a scenario with
+:func:`dataclasses.replace`, which checks the new one again.
+
+Months are whole numbers ``0 .. H-1`` on the scenario's :class:`Horizon`; every interval
+(an expert's availability, a gap's window) is half-open, ``[from, to)``.
+
+>>> h = Horizon(months=12)
+>>> d = DonorHospital("D0", "Ruijin Hospital", "Shanghai", release={"cardiology": 1})
+>>> e = Expert("E0", "D0", ("cardiology",), Seniority.CHIEF, available=(0, 12))
+>>> g = DisciplineGap("cardiology", demand=1, window=(0, 12), weight=5)
+>>> r = RecipientHospital("R0", "Ceheng County People's Hospital", "Ceheng",
+...                       Level.COUNTY, hosting=2, gaps=(g,))
+>>> s = Scenario(horizon=h, terms=(3, 6), donors=(d,), experts=(e,), recipients=(r,))
+>>> s.expert("E0").primary
+'cardiology'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from matchaid.exceptions import Problem, ScenarioError
+
+__all__ = [
+    "DisciplineGap",
+    "DonorHospital",
+    "Expert",
+    "Horizon",
+    "Level",
+    "Network",
+    "Pairing",
+    "PairingMode",
+    "RecipientHospital",
+    "Road",
+    "Scenario",
+    "Seniority",
+    "scenario_warnings",
+]
+
+
+class Seniority(IntEnum):
+    """Clinical rank, ordered: a gap's ``min_seniority`` accepts that rank and above.
+
+    Academicians are flagged separately (:attr:`Expert.academician`); they hold a rank
+    on this scale like everyone else.
+    """
+
+    RESIDENT = 0
+    """A doctor in residency training."""
+    ATTENDING = 1
+    """An attending physician (主治医师)."""
+    ASSOCIATE_CHIEF = 2
+    """An associate chief physician (副主任医师)."""
+    CHIEF = 3
+    """A chief physician (主任医师)."""
+
+    @property
+    def label(self) -> str:
+        """The name used in scenario files, e.g. ``"associate_chief"``."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: Seniority | str) -> Seniority:
+        """Read a seniority from its file label; raise ``ValueError`` if unknown."""
+        if isinstance(value, Seniority):
+            return value
+        if isinstance(value, str) and value.upper() in cls.__members__:
+            return cls[value.upper()]
+        raise ValueError(f"unknown seniority {value!r}")
+
+
+class _LabelledEnum(StrEnum):
+    """A string enum whose value is its label in scenario files."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Level(_LabelledEnum):
+    """Administrative level of a recipient hospital."""
+
+    COUNTY = "county"
+    """A county hospital or primary institution."""
+    PREFECTURE = "prefecture"
+    """A prefecture- or city-level hospital."""
+    REGIONAL = "regional"
+    """A regional (provincial) hospital or regional medical centre."""
+
+
+class PairingMode(_LabelledEnum):
+    """How a counterpart pairing constrains who may serve a recipient."""
+
+    REQUIRED = "required"
+    """The recipient may be served only by donors it has a required pairing with."""
+    PREFERRED = "preferred"
+    """The donor may serve the recipient and the planner prefers it to."""
+    FORBIDDEN = "forbidden"
+    """The donor may never serve the recipient."""
+
+
+def _frozen_tuple(obj: object, name: str) -> None:
+    value = getattr(obj, name)
+    if isinstance(value, list):
+        object.__setattr__(obj, name, tuple(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Horizon:
+    """The planning horizon.
+
+    Parameters
+    ----------
+    months
+        Number of months ``H``; months are numbered ``0 .. H-1``.
+    start_step
+        Postings may start only in months that are multiples of this (1: any month).
+    start
+        Optional calendar label of month 0, such as ``"2027-01"``.
+    """
+
+    months: int
+    start_step: int = 1
+    start: str | None = None
+
+    def month_label(self, month: int) -> str:
+        """A readable name for ``month``: ``"2027-03"`` when :attr:`start` is a
+        ``YYYY-MM`` label, else ``"m3"``.
+
+        >>> Horizon(12, start="2027-11").month_label(3)
+        '2028-02'
+        """
+        if self.start and len(self.start) == 7 and self.start[4] == "-":
+            try:
+                year, mon = int(self.start[:4]), int(self.start[5:])
+            except ValueError:
+                return f"m{month}"
+            if 1 <= mon <= 12:
+                total = year * 12 + (mon - 1) + month
+                return f"{total // 12:04d}-{total % 12 + 1:02d}"
+        return f"m{month}"
+
+
+@dataclass(frozen=True, slots=True)
+class DonorHospital:
+    """A hospital that sends experts.
+
+    Parameters
+    ----------
+    id, name, city
+        Identifier (unique among donors), display name and city (a node of the
+        scenario's :class:`Network` when travel limits are used).
+    release
+        Department (an expert's primary specialty) -> the most experts of that
+        department who may be away at once. A department not listed has no limit.
+    max_away
+        Optional cap on all of the donor's experts away at once.
+    """
+
+    id: str
+    name: str
+    city: str
+    release: Mapping[str, int] = field(default_factory=dict)
+    max_away: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.release, MappingProxyType):
+            object.__setattr__(self, "release", MappingProxyType(dict(self.release)))
+
+
+@dataclass(frozen=True, slots=True)
+class Expert:
+    """A doctor who can be posted to a recipient hospital.
+
+    Parameters
+    ----------
+    id, donor
+        Identifier (unique among experts) and the id of the employing donor hospital.
+    specialties
+        Primary specialty first (it names the expert's department), then any others.
+    seniority
+        Clinical rank.
+    available
+        ``(from, to)``: the months the expert can be away, half-open.
+    academician, can_lead
+        Flags: an academician; able to lead a team.
+    terms
+        Rotation lengths in months the expert accepts; ``None`` uses the scenario's.
+    max_postings
+        Optional cap on the number of postings over the horizon.
+    """
+
+    id: str
+    donor: str
+    specialties: tuple[str, ...]
+    seniority: Seniority
+    available: tuple[int, int]
+    academician: bool = False
+    can_lead: bool = False
+    terms: tuple[int, ...] | None = None
+    max_postings: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("specialties", "available", "terms"):
+            _frozen_tuple(self, name)
+        if isinstance(self.seniority, str):
+            try:
+                object.__setattr__(self, "seniority", Seniority.parse(self.seniority))
+            except ValueError:
+                pass  # reported by the scenario check, with its field path
+
+    @property
+    def primary(self) -> str:
+        """The primary specialty, which is also the expert's department."""
+        return self.specialties[0]
+
+
+@dataclass(frozen=True, slots=True)
+class DisciplineGap:
+    """A specialty a recipient hospital lacks or wants to build.
+
+    Parameters
+    ----------
+    specialty
+        The discipline; at most one gap per specialty per recipient.
+    demand
+        Experts wanted present in each month of the window.
+    window
+        ``(from, to)``: the months the gap is to be covered, half-open.
+    weight
+        Priority (> 0): one covered expert-month is worth ``weight``.
+    min_seniority
+        Lowest acceptable rank, or ``None`` for any.
+    """
+
+    specialty: str
+    demand: int
+    window: tuple[int, int]
+    weight: float
+    min_seniority: Seniority | None = None
+
+    def __post_init__(self) -> None:
+        _frozen_tuple(self, "window")
+        if isinstance(self.min_seniority, str):
+            with contextlib.suppress(ValueError):
+                object.__setattr__(self, "min_seniority", Seniority.parse(self.min_seniority))
+
+    @property
+    def demand_months(self) -> int:
+        """Expert-months wanted over the whole window."""
+        return self.demand * (self.window[1] - self.window[0])
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientHospital:
+    """A hospital that receives aid.
+
+    Parameters
+    ----------
+    id, name, city
+        Identifier (unique among recipients), display name and city.
+    level
+        County, prefecture or regional.
+    hosting
+        The most visiting experts it can house at once.
+    gaps
+        Its discipline gaps.
+    max_travel_hours
+        Optional: only donors whose city is within this many hours (shortest path on
+        the scenario's network) may serve it.
+    """
+
+    id: str
+    name: str
+    city: str
+    level: Level
+    hosting: int
+    gaps: tuple[DisciplineGap, ...] = ()
+    max_travel_hours: float | None = None
+
+    def __post_init__(self) -> None:
+        _frozen_tuple(self, "gaps")
+        if isinstance(self.level, str) and not isinstance(self.level, Level):
+            with contextlib.suppress(ValueError):
+                object.__setattr__(self, "level", Level(self.level))
+
+    def gap(self, specialty: str) -> DisciplineGap | None:
+        """The gap in ``specialty``, or ``None``."""
+        for g in self.gaps:
+            if g.specialty == specialty:
+                return g
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """A counterpart pairing between a donor and a recipient."""
+
+    donor: str
+    recipient: str
+    mode: PairingMode
+
+    def __post_init__(self) -> None:
+        if isinstance(self.mode, str) and not isinstance(self.mode, PairingMode):
+            with contextlib.suppress(ValueError):
+                object.__setattr__(self, "mode", PairingMode(self.mode))
+
+
+@dataclass(frozen=True, slots=True)
+class Road:
+    """An undirected link between two cities taking ``hours`` to travel."""
+
+    a: str
+    b: str
+    hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """The transport network: travel time between cities is the shortest path."""
+
+    edges: tuple[Road, ...] = ()
+
+    def __post_init__(self) -> None:
+        _frozen_tuple(self, "edges")
+
+    def travel_hours(self, origin: str, targets: Iterable[str] | None = None) -> dict[str, float]:
+        """Shortest travel hours from ``origin`` to every reachable city.
+
+        A city is 0 hours from itself even if it has no roads. Cities that cannot be
+        reached are absent from the result.
+
+        >>> n = Network((Road("A", "B", 2.0), Road("B", "C", 1.5)))
+        >>> n.travel_hours("A")["C"]
+        3.5
+        """
+        import networkx as nx
+
+        graph = nx.Graph()
+        for road in self.edges:
+            if graph.has_edge(road.a, road.b):
+                hours = min(graph[road.a][road.b]["hours"], road.hours)
+                graph[road.a][road.b]["hours"] = hours
+            else:
+                graph.add_edge(road.a, road.b, hours=road.hours)
+        if origin not in graph:
+            return {origin: 0.0}
+        lengths = nx.single_source_dijkstra_path_length(graph, origin, weight="hours")
+        result = {city: float(h) for city, h in lengths.items()}
+        if targets is not None:
+            wanted = set(targets)
+            result = {c: h for c, h in result.items() if c in wanted}
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A whole planning problem, checked once when created.
+
+    Parameters
+    ----------
+    horizon
+        The planning horizon.
+    terms
+        Default rotation lengths in months (an expert may override them).
+    donors, experts, recipients, pairings
+        The entities, in file order (field paths in error messages index them).
+    network
+        Optional transport network, needed when a recipient sets ``max_travel_hours``.
+    specialties
+        Optional declared list of specialties; when given, every specialty named
+        anywhere must be in it.
+    name, description
+        Optional free text shown in reports.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found, each with its field path.
+    """
+
+    horizon: Horizon
+    terms: tuple[int, ...]
+    donors: tuple[DonorHospital, ...]
+    experts: tuple[Expert, ...]
+    recipients: tuple[RecipientHospital, ...]
+    pairings: tuple[Pairing, ...] = ()
+    network: Network | None = None
+    specialties: tuple[str, ...] | None = None
+    name: str | None = None
+    description: str | None = None
+    _index: dict[str, dict[str, Any]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("terms", "donors", "experts", "recipients", "pairings", "specialties"):
+            _frozen_tuple(self, name)
+        errors = check_entities(
+            self.horizon,
+            self.terms,
+            list(enumerate(self.donors)),
+            list(enumerate(self.experts)),
+            list(enumerate(self.recipients)),
+            list(enumerate(self.pairings)),
+            self.network,
+            self.specialties,
+        )
+        if errors:
+            raise ScenarioError("<scenario>", errors)
+        index: dict[str, dict[str, Any]] = {
+            "donor": {d.id: d for d in self.donors},
+            "expert": {e.id: e for e in self.experts},
+            "recipient": {r.id: r for r in self.recipients},
+        }
+        self._index.update(index)
+
+    # -- look-ups -----------------------------------------------------------------
+    def donor(self, donor_id: str) -> DonorHospital:
+        """The donor with this id (``KeyError`` if none)."""
+        return self._index["donor"][donor_id]  # type: ignore[no-any-return]
+
+    def expert(self, expert_id: str) -> Expert:
+        """The expert with this id (``KeyError`` if none)."""
+        return self._index["expert"][expert_id]  # type: ignore[no-any-return]
+
+    def recipient(self, recipient_id: str) -> RecipientHospital:
+        """The recipient with this id (``KeyError`` if none)."""
+        return self._index["recipient"][recipient_id]  # type: ignore[no-any-return]
+
+    def terms_of(self, expert: Expert) -> tuple[int, ...]:
+        """The rotation lengths ``expert`` accepts."""
+        return expert.terms if expert.terms is not None else self.terms
+
+    @property
+    def gaps(self) -> tuple[tuple[RecipientHospital, DisciplineGap], ...]:
+        """Every (recipient, gap) pair, recipients in order, gaps in order."""
+        return tuple((r, g) for r in self.recipients for g in r.gaps)
+
+    @property
+    def all_specialties(self) -> tuple[str, ...]:
+        """The declared specialties, or else every specialty named by an expert or a
+        gap, in order of first mention."""
+        if self.specialties is not None:
+            return self.specialties
+        return _mentioned_specialties(self.experts, self.recipients)
+
+
+# ---------------------------------------------------------------------------------
+# The one place that checks a scenario.
+
+
+def _mentioned_specialties(
+    experts: Iterable[Expert], recipients: Iterable[RecipientHospital]
+) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for e in experts:
+        if isinstance(e.specialties, tuple):
+            for s in e.specialties:
+                if isinstance(s, str):
+                    seen.setdefault(s, None)
+    for r in recipients:
+        if isinstance(r.gaps, tuple):
+            for g in r.gaps:
+                if isinstance(g, DisciplineGap) and isinstance(g.specialty, str):
+                    seen.setdefault(g.specialty, None)
+    return tuple(seen)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _Checker:
+    """Collects problems; each method checks one kind of value at one path."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def integer(self, path: str, value: object, minimum: int, what: str = "") -> bool:
+        if not _is_int(value):
+            self.error(path, f"must be a whole number{what}, got {_describe(value)}")
+            return False
+        assert isinstance(value, int)
+        if value < minimum:
+            bound = "non-negative" if minimum == 0 else f"at least {minimum}"
+            self.error(path, f"must be {bound}{what}, got {value}")
+            return False
+        return True
+
+    def text(self, path: str, value: object) -> bool:
+        if not isinstance(value, str):
+            self.error(path, f"must be a string, got {_describe(value)}")
+            return False
+        if not value.strip():
+            self.error(path, "must not be empty")
+            return False
+        if value != value.strip():
+            self.error(path, f"must not start or end with white space: {value!r}")
+            return False
+        return True
+
+    def identifier(self, path: str, value: object, seen: dict[str, str]) -> bool:
+        if not self.text(path, value):
+            return False
+        assert isinstance(value, str)
+        if value in seen:
+            self.error(path, f"duplicate id {value!r} (first used at {seen[value]})")
+            return False
+        seen[value] = path
+        return True
+
+    def interval(self, path: str, value: object, months: int | None, what: str) -> bool:
+        if not isinstance(value, tuple) or len(value) != 2 or not all(_is_int(v) for v in value):
+            self.error(path, f"must be [from, to) as two whole months, got {_describe(value)}")
+            return False
+        lo, hi = value
+        if lo >= hi:
+            self.error(path, f"{what} [{lo}, {hi}) is empty: 'from' must be less than 'to'")
+            return False
+        if months is not None and (lo < 0 or hi > months):
+            self.error(
+                path,
+                f"{what} [{lo}, {hi}) lies outside the horizon [0, {months})",
+            )
+            return False
+        return True
+
+    def terms(self, path: str, value: object, months: int | None) -> None:
+        if not isinstance(value, tuple) or not value:
+            self.error(path, f"must be a non-empty list of months, got {_describe(value)}")
+            return
+        seen: set[int] = set()
+        for i, term in enumerate(value):
+            if not self.integer(f"{path}[{i}]", term, 1, " of months"):
+                continue
+            if months is not None and term > months:
+                self.error(
+                    f"{path}[{i}]",
+                    f"term of {term} months is longer than the horizon of {months} months",
+                )
+            if term in seen:
+                self.error(f"{path}[{i}]", f"term {term} is listed twice")
+            seen.add(term)
+
+    def finite(self, path: str, value: object, *, positive: bool) -> bool:
+        if not _is_number(value):
+            self.error(path, f"must be a number, got {_describe(value)}")
+            return False
+        assert isinstance(value, (int, float))
+        if not math.isfinite(value):
+            self.error(path, f"must be a finite number, got {value}")
+            return False
+        if positive and value <= 0:
+            self.error(path, f"must be greater than 0, got {value}")
+            return False
+        if not positive and value < 0:
+            self.error(path, f"must be non-negative, got {value}")
+            return False
+        return True
+
+    def specialty(self, path: str, value: object, known: set[str] | None) -> bool:
+        if not self.text(path, value):
+            return False
+        if known is not None and value not in known:
+            self.error(path, f"unknown specialty {value!r}{_known_list(known)}")
+            return False
+        return True
+
+
+def _known_list(known: Iterable[str], limit: int = 8) -> str:
+    items = sorted(known)
+    if not items:
+        return " (none are defined)"
+    shown = ", ".join(items[:limit])
+    more = f", ... ({len(items)} in all)" if len(items) > limit else ""
+    return f" (known: {shown}{more})"
+
+
+def check_entities(
+    horizon: Horizon | None,
+    terms: object,
+    donors: Sequence[tuple[int, DonorHospital]],
+    experts: Sequence[tuple[int, Expert]],
+    recipients: Sequence[tuple[int, RecipientHospital]],
+    pairings: Sequence[tuple[int, Pairing]],
+    network: Network | None,
+    specialties: object,
+    *,
+    known_ids: Mapping[str, set[str]] | None = None,
+) -> list[Problem]:
+    """Check a scenario's entities against the v1 contract; return every error.
+
+    Entities come with their position in the source (field paths use it), so a loader
+    can check what it managed to read even when some entries were unreadable; it then
+    passes the ids it saw in ``known_ids`` (keys ``donor``, ``recipient``) so that
+    references to unreadable entries are not reported twice.
+    """
+    c = _Checker()
+    months: int | None = None
+    if horizon is not None:
+        if c.integer("horizon.months", horizon.months, 1):
+            months = horizon.months
+        if c.integer("horizon.start_step", horizon.start_step, 1) and months is not None:
+            if horizon.start_step > months:
+                c.error(
+                    "horizon.start_step",
+                    f"start step {horizon.start_step} is longer than the horizon of "
+                    f"{months} months",
+                )
+        if horizon.start is not None:
+            c.text("horizon.start", horizon.start)
+    c.terms("terms", terms, months)
+
+    declared: set[str] | None = None
+    if specialties is not None:
+        if not isinstance(specialties, tuple):
+            c.error("specialties", f"must be a list of names, got {_describe(specialties)}")
+        else:
+            declared = set()
+            for i, s in enumerate(specialties):
+                if c.text(f"specialties[{i}]", s):
+                    assert isinstance(s, str)
+                    if s in declared:
+                        c.error(f"specialties[{i}]", f"specialty {s!r} is listed twice")
+                    declared.add(s)
+
+    donor_ids: dict[str, str] = {}
+    for i, d in donors:
+        p = f"donors[{i}]"
+        c.identifier(f"{p}.id", d.id, donor_ids)
+        c.text(f"{p}.name", d.name)
+        c.text(f"{p}.city", d.city)
+        for spec, cap in d.release.items():
+            c.specialty(f"{p}.release.{spec}", spec, declared)
+            c.integer(f"{p}.release.{spec}", cap, 0, " of experts")
+        if d.max_away is not None:
+            c.integer(f"{p}.max_away", d.max_away, 0, " of experts")
+    known_donors = set(donor_ids) | set((known_ids or {}).get("donor", ()))
+
+    expert_ids: dict[str, str] = {}
+    for i, e in experts:
+        p = f"experts[{i}]"
+        c.identifier(f"{p}.id", e.id, expert_ids)
+        if c.text(f"{p}.donor", e.donor) and e.donor not in known_donors:
+            c.error(f"{p}.donor", f"unknown donor {e.donor!r}{_known_list(known_donors)}")
+        if not isinstance(e.specialties, tuple) or not e.specialties:
+            c.error(
+                f"{p}.specialties",
+                f"must list at least one specialty, got {_describe(e.specialties)}",
+            )
+        else:
+            mine: set[str] = set()
+            for k, s in enumerate(e.specialties):
+                if c.specialty(f"{p}.specialties[{k}]", s, declared):
+                    if s in mine:
+                        c.error(f"{p}.specialties[{k}]", f"specialty {s!r} is listed twice")
+                    mine.add(str(s))
+        if not isinstance(e.seniority, Seniority):
+            c.error(f"{p}.seniority", _bad_seniority(e.seniority))
+        c.interval(f"{p}.available", e.available, months, "availability")
+        if e.terms is not None:
+            c.terms(f"{p}.terms", e.terms, months)
+        if e.max_postings is not None:
+            c.integer(f"{p}.max_postings", e.max_postings, 0)
+        for flag in ("academician", "can_lead"):
+            if not isinstance(getattr(e, flag), bool):
+                c.error(f"{p}.{flag}", f"must be true or false, got {_describe(getattr(e, flag))}")
+
+    recipient_ids: dict[str, str] = {}
+    for i, r in recipients:
+        p = f"recipients[{i}]"
+        c.identifier(f"{p}.id", r.id, recipient_ids)
+        c.text(f"{p}.name", r.name)
+        c.text(f"{p}.city", r.city)
+        if not isinstance(r.level, Level):
+            c.error(
+                f"{p}.level",
+                f"unknown level {_describe(r.level)} (one of: county, prefecture, regional)",
+            )
+        c.integer(f"{p}.hosting", r.hosting, 0, " of experts")
+        if r.max_travel_hours is not None:
+            if c.finite(f"{p}.max_travel_hours", r.max_travel_hours, positive=False):
+                if network is None:
+                    c.error(
+                        f"{p}.max_travel_hours",
+                        "a travel limit needs the scenario's 'network' to measure "
+                        "travel times, and there is none",
+                    )
+        if not isinstance(r.gaps, tuple):
+            c.error(f"{p}.gaps", f"must be a list of gaps, got {_describe(r.gaps)}")
+            continue
+        gap_specialties: dict[str, str] = {}
+        for k, g in enumerate(r.gaps):
+            gp = f"{p}.gaps[{k}]"
+            if not isinstance(g, DisciplineGap):
+                c.error(gp, f"must be a DisciplineGap, got {_describe(g)}")
+                continue
+            if c.specialty(f"{gp}.specialty", g.specialty, declared):
+                if g.specialty in gap_specialties:
+                    c.error(
+                        f"{gp}.specialty",
+                        f"second gap in {g.specialty!r} for this recipient (first at "
+                        f"{gap_specialties[g.specialty]}): merge them into one gap",
+                    )
+                gap_specialties[g.specialty] = gp
+            c.integer(f"{gp}.demand", g.demand, 1, " of experts")
+            c.interval(f"{gp}.window", g.window, months, "window")
+            c.finite(f"{gp}.weight", g.weight, positive=True)
+            if g.min_seniority is not None and not isinstance(g.min_seniority, Seniority):
+                c.error(f"{gp}.min_seniority", _bad_seniority(g.min_seniority))
+    known_recipients = set(recipient_ids) | set((known_ids or {}).get("recipient", ()))
+
+    pairs: dict[tuple[str, str], str] = {}
+    for i, pr in pairings:
+        p = f"pairings[{i}]"
+        ok = True
+        if c.text(f"{p}.donor", pr.donor) and pr.donor not in known_donors:
+            c.error(f"{p}.donor", f"unknown donor {pr.donor!r}{_known_list(known_donors)}")
+            ok = False
+        if c.text(f"{p}.recipient", pr.recipient) and pr.recipient not in known_recipients:
+            c.error(
+                f"{p}.recipient",
+                f"unknown recipient {pr.recipient!r}{_known_list(known_recipients)}",
+            )
+            ok = False
+        if not isinstance(pr.mode, PairingMode):
+            c.error(
+                f"{p}.mode",
+                f"unknown mode {_describe(pr.mode)} (one of: required, preferred, forbidden)",
+            )
+        key = (pr.donor, pr.recipient)
+        if ok and key in pairs:
+            c.error(
+                p,
+                f"donor {pr.donor!r} and recipient {pr.recipient!r} are already paired at {pairs[key]}",
+            )
+        pairs.setdefault(key, p)
+
+    if network is not None:
+        if not isinstance(network.edges, tuple):
+            c.error("network.edges", f"must be a list of roads, got {_describe(network.edges)}")
+        else:
+            for i, road in enumerate(network.edges):
+                p = f"network.edges[{i}]"
+                ok_a = c.text(f"{p}.a", road.a)
+                ok_b = c.text(f"{p}.b", road.b)
+                if ok_a and ok_b and road.a == road.b:
+                    c.error(p, f"a road must join two different cities, got {road.a!r} twice")
+                c.finite(f"{p}.hours", road.hours, positive=False)
+    return c.problems
+
+
+def _bad_seniority(value: object) -> str:
+    names = ", ".join(s.label for s in Seniority)
+    return f"unknown seniority {_describe(value)} (one of: {names})"
+
+
+def scenario_warnings(scenario: Scenario) -> list[Problem]:
+    """Things that are legal but probably not what the planner meant.
+
+    - an expert whose availability fits none of their terms at an allowed start;
+    - a gap in a specialty no expert has;
+    - a gap demanding more experts at once than its recipient can host;
+    - a donor release limit for a specialty no expert or gap has (a likely typo; it is
+      an error when the scenario declares its ``specialties``).
+    """
+    problems: list[Problem] = []
+    step = scenario.horizon.start_step
+    for i, e in enumerate(scenario.experts):
+        lo, hi = e.available
+        first_start = -(-lo // step) * step
+        if not any(first_start + t <= hi for t in scenario.terms_of(e)):
+            terms = "/".join(str(t) for t in scenario.terms_of(e))
+            problems.append(
+                Problem(
+                    f"experts[{i}].available",
+                    f"expert {e.id!r} is available [{lo}, {hi}) but no {terms}-month term "
+                    f"starting on a multiple of {step} fits: they can never be posted",
+                    "warning",
+                )
+            )
+    mentioned = set(_mentioned_specialties(scenario.experts, scenario.recipients))
+    for i, d in enumerate(scenario.donors):
+        for spec in d.release:
+            if spec not in mentioned:
+                close = difflib.get_close_matches(spec, sorted(mentioned), n=1)
+                hint = f": did you mean {close[0]!r}?" if close else ""
+                problems.append(
+                    Problem(
+                        f"donors[{i}].release.{spec}",
+                        f"no expert or gap has specialty {spec!r}, so this limit "
+                        f"constrains nobody{hint}",
+                        "warning",
+                    )
+                )
+    offered = {s for e in scenario.experts for s in e.specialties}
+    for i, r in enumerate(scenario.recipients):
+        for k, g in enumerate(r.gaps):
+            if g.specialty not in offered:
+                problems.append(
+                    Problem(
+                        f"recipients[{i}].gaps[{k}].specialty",
+                        f"no expert has specialty {g.specialty!r}: this gap of {r.id!r} "
+                        "can never be covered",
+                        "warning",
+                    )
+                )
+            if g.demand > r.hosting:
+                problems.append(
+                    Problem(
+                        f"recipients[{i}].gaps[{k}].demand",
+                        f"demand of {g.demand} exceeds the hosting capacity of recipient "
+                        f"{r.id!r} ({r.hosting}): at most {r.hosting} can be met",
+                        "warning",
+                    )
+                )
+    return problems

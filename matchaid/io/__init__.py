@@ -1,0 +1,172 @@
+"""Reading and writing scenarios and plans.
+
+- :func:`load_scenario` reads a v1 JSON file or a folder of CSV files.
+- :func:`save_scenario` writes either form (atomically).
+- :func:`load_postings` reads the postings of a plan file (JSON or ``postings.csv``).
+- :func:`scenario_to_document` / :func:`scenario_from_document` convert to and from the
+  JSON document (plain dicts and lists).
+- :func:`schema_path` names the published JSON Schemas.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from matchaid.domain import Scenario
+from matchaid.exceptions import PlanFileError, Problem, ScenarioError
+from matchaid.io._atomic import atomic_writer, write_text_atomic
+from matchaid.io._csv import (
+    postings_csv_text,
+    read_postings_csv,
+    read_scenario_folder,
+    write_scenario_folder,
+)
+from matchaid.io._document import (
+    FORMAT_VERSION,
+    DocumentReader,
+    check_version,
+    scenario_from_document,
+    scenario_to_document,
+)
+from matchaid.io._json import read_json, write_json
+from matchaid.posting import Posting
+
+__all__ = [
+    "FORMAT_VERSION",
+    "atomic_writer",
+    "load_postings",
+    "load_scenario",
+    "postings_csv_text",
+    "postings_from_document",
+    "save_scenario",
+    "scenario_from_document",
+    "scenario_to_document",
+    "schema_path",
+    "write_json",
+    "write_text_atomic",
+]
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read a scenario from a v1 JSON file or a folder of CSV files.
+
+    Parameters
+    ----------
+    path
+        A ``.json`` file, or a folder holding ``scenario.csv``, ``donors.csv``,
+        ``experts.csv``, ``recipients.csv``, ``gaps.csv`` (and optionally
+        ``pairings.csv``, ``network.csv``).
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found (up to a cap), each naming the file, the field
+        path and the reason.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.json"
+    >>> _ = p.write_text('{"horizon": {"months": 6}, "terms": [3], "donors": [],'
+    ...                  ' "experts": [], "recipients": []}')
+    >>> load_scenario(p).horizon.months
+    6
+    """
+    if Path(path).is_dir():
+        return read_scenario_folder(path)
+    return scenario_from_document(read_json(path, ScenarioError), str(path))
+
+
+def save_scenario(
+    scenario: Scenario,
+    path: str | os.PathLike[str],
+    *,
+    format: Literal["json", "csv"] | None = None,
+) -> None:
+    """Write ``scenario`` as v1 JSON (``format="json"``, or a path ending ``.json``) or
+    as a CSV folder (``format="csv"``, or any other path). Files are written atomically.
+    """
+    chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
+    if chosen == "json":
+        write_json(path, scenario_to_document(scenario))
+    else:
+        write_scenario_folder(scenario, path)
+
+
+def postings_from_document(doc: object, source: str) -> tuple[Posting, ...]:
+    """Read the postings of a plan document, checking only their shape and types.
+
+    Whether the postings obey the scenario's rules is :func:`matchaid.validate`'s job,
+    so a hand-made plan with an unknown expert still loads and is then reported.
+    """
+    rd = DocumentReader()
+    top = rd.obj(doc, "", "plan", open_=True)
+    if top is None:
+        raise PlanFileError(source, rd.problems)
+    if "version" in top:
+        try:
+            check_version(top, source)
+        except ScenarioError as exc:
+            raise PlanFileError(source, exc.problems) from None
+    postings: list[Posting] = []
+    for i, raw in enumerate(rd.array(top.get("postings"), "postings") or []):
+        p = f"postings[{i}]"
+        before = len(rd.problems)
+        rec = rd.obj(raw, p, "posting")
+        if rec is None or len(rd.problems) > before:
+            continue
+        for key in ("expert", "recipient", "specialty"):
+            if not isinstance(rec[key], str) or not rec[key]:
+                rd.error(f"{p}.{key}", f"must be a non-empty string, got {rec[key]!r}")
+        start, months = rd.number(rec["start"]), rd.number(rec["months"])
+        for key, value in (("start", start), ("months", months)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                rd.error(f"{p}.{key}", f"must be a whole number of months, got {rec[key]!r}")
+        if len(rd.problems) == before:
+            assert isinstance(start, int) and isinstance(months, int)
+            postings.append(
+                Posting(rec["expert"], rec["recipient"], rec["specialty"], start, months)
+            )
+    if rd.problems:
+        raise PlanFileError(source, rd.problems)
+    return tuple(postings)
+
+
+def load_postings(path: str | os.PathLike[str]) -> tuple[Posting, ...]:
+    """Read the postings of a plan file: a plan JSON file or a ``postings.csv``.
+
+    Raises
+    ------
+    PlanFileError
+        If the file is unreadable or a posting is malformed (file, path and reason).
+    """
+    if str(path).lower().endswith(".csv"):
+        rows = read_postings_csv(path, PlanFileError)
+        try:
+            return postings_from_document({"postings": rows}, str(path))
+        except PlanFileError as exc:
+            raise PlanFileError(
+                str(path),
+                [Problem(p.path.replace("postings[", "row["), p.message) for p in exc.problems],
+            ) from None
+    return postings_from_document(read_json(path, PlanFileError), str(path))
+
+
+def schema_path(kind: Literal["scenario", "plan"] = "scenario") -> Path:
+    """Path of the published JSON Schema (draft 2020-12) for v1 scenario or plan files.
+
+    >>> schema_path("plan").name
+    'plan-v1.schema.json'
+    """
+    ref = resources.files("matchaid") / "schemas" / f"{kind}-v1.schema.json"
+    return Path(str(ref))
+
+
+def load_schema(kind: Literal["scenario", "plan"] = "scenario") -> Any:
+    """The JSON Schema for v1 ``kind`` files, as a parsed document."""
+    import json
+
+    return json.loads(schema_path(kind).read_text(encoding="utf-8"))

@@ -1,0 +1,448 @@
+"""Scenarios and plans as folders of CSV files, the way planners keep them in
+spreadsheets.
+
+A scenario folder holds (``*`` marks optional files):
+
+==================  =====================================================================
+file                columns
+==================  =====================================================================
+``scenario.csv``    one row: ``months, start, start_step, terms, specialties, name,
+                    description, version``
+``donors.csv``      ``id, name, city, release, max_away``
+``experts.csv``     ``id, donor, specialties, seniority, academician, can_lead,
+                    available_from, available_to, terms, max_postings``
+``recipients.csv``  ``id, name, city, level, hosting, max_travel_hours``
+``gaps.csv``        ``recipient, specialty, demand, window_from, window_to, weight,
+                    min_seniority``
+``pairings.csv`` *  ``donor, recipient, mode``
+``network.csv`` *   ``a, b, hours``
+==================  =====================================================================
+
+List cells are ``;``-separated (``3;6;12``); a donor's ``release`` is
+``specialty:count`` pairs (``cardiology:2;urology:1``); booleans are ``true``/``false``
+(also ``yes``/``no``, ``1``/``0``); an empty cell leaves an optional field unset. Cells
+are read with surrounding white space removed. The folder is turned into the same
+document as the JSON format and checked by the same code, and errors name the CSV file,
+line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from matchaid.domain import Scenario
+from matchaid.exceptions import InputError, MatchaidError, Problem, ScenarioError
+from matchaid.io._atomic import write_text_atomic
+from matchaid.io._document import scenario_from_document, scenario_to_document
+
+# column -> kind; kinds: str, num, bool, list, numlist, release, opt (str, empty = unset)
+_COLUMNS: dict[str, dict[str, str]] = {
+    "scenario.csv": {
+        "months": "num",
+        "start": "str",
+        "start_step": "num",
+        "terms": "numlist",
+        "specialties": "list",
+        "name": "str",
+        "description": "str",
+        "version": "num",
+    },
+    "donors.csv": {
+        "id": "str",
+        "name": "str",
+        "city": "str",
+        "release": "release",
+        "max_away": "num",
+    },
+    "experts.csv": {
+        "id": "str",
+        "donor": "str",
+        "specialties": "list",
+        "seniority": "str",
+        "academician": "bool",
+        "can_lead": "bool",
+        "available_from": "num",
+        "available_to": "num",
+        "terms": "numlist",
+        "max_postings": "num",
+    },
+    "recipients.csv": {
+        "id": "str",
+        "name": "str",
+        "city": "str",
+        "level": "str",
+        "hosting": "num",
+        "max_travel_hours": "num",
+    },
+    "gaps.csv": {
+        "recipient": "str",
+        "specialty": "str",
+        "demand": "num",
+        "window_from": "num",
+        "window_to": "num",
+        "weight": "num",
+        "min_seniority": "str",
+    },
+    "pairings.csv": {"donor": "str", "recipient": "str", "mode": "str"},
+    "network.csv": {"a": "str", "b": "str", "hours": "num"},
+    "postings.csv": {
+        "expert": "str",
+        "recipient": "str",
+        "specialty": "str",
+        "start": "num",
+        "months": "num",
+    },
+}
+_REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "scenario.csv": ("months", "terms"),
+    "donors.csv": ("id", "name", "city", "release"),
+    "experts.csv": ("id", "donor", "specialties", "seniority", "available_from", "available_to"),
+    "recipients.csv": ("id", "name", "city", "level", "hosting"),
+    "gaps.csv": ("recipient", "specialty", "demand", "window_from", "window_to", "weight"),
+    "pairings.csv": ("donor", "recipient", "mode"),
+    "network.csv": ("a", "b", "hours"),
+    "postings.csv": ("expert", "recipient", "specialty", "start", "months"),
+}
+_OPTIONAL_FILES = frozenset({"pairings.csv", "network.csv"})
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0"}
+
+
+def _number(cell: str) -> Any:
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        return float(cell)
+    except ValueError:
+        return cell  # the checker reports it as "must be a number, got '...'"
+
+
+def _cell(kind: str, cell: str) -> Any:
+    if kind == "num":
+        return _number(cell)
+    if kind == "bool":
+        low = cell.lower()
+        return True if low in _TRUE else False if low in _FALSE else cell
+    if kind == "list":
+        return [item.strip() for item in cell.split(";")]
+    if kind == "numlist":
+        return [_number(item.strip()) for item in cell.split(";")]
+    if kind == "release":  # an empty cell means {} (no limits); see _Table
+        out: dict[str, Any] = {}
+        for item in cell.split(";"):
+            name, sep, count = item.partition(":")
+            out[name.strip()] = _number(count.strip()) if sep else count
+        return out
+    return cell
+
+
+class _Table:
+    """One CSV file read into rows of typed cells, keeping each row's line number."""
+
+    def __init__(self, folder: Path, name: str, problems: list[Problem]) -> None:
+        self.name = name
+        self.rows: list[dict[str, Any]] = []
+        self.lines: list[int] = []
+        self.present = (folder / name).is_file()
+        if not self.present:
+            if name not in _OPTIONAL_FILES:
+                problems.append(Problem(name, "required file is missing"))
+            return
+        try:
+            text = (folder / name).read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(name, f"cannot read file: {exc}"))
+            return
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            problems.append(Problem(name, "file is empty: the first line must name the columns"))
+            return
+        except csv.Error as exc:
+            problems.append(Problem(f"{name} line 1", f"malformed CSV: {exc}"))
+            return
+        columns = _COLUMNS[name]
+        for col in _REQUIRED_COLUMNS[name]:
+            if col not in header:
+                problems.append(Problem(name, f"required column {col!r} is missing"))
+        for col in header:
+            if col not in columns:
+                allowed = ", ".join(columns)
+                problems.append(Problem(name, f"unknown column {col!r} (allowed: {allowed})"))
+        if len(set(header)) != len(header):
+            problems.append(Problem(name, "a column is named twice in the header"))
+        try:
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue  # a blank line, as spreadsheets leave at the end
+                line = reader.line_num
+                if len(row) != len(header):
+                    problems.append(
+                        Problem(
+                            f"{name} line {line}",
+                            f"has {len(row)} cells but the header names {len(header)} columns",
+                        )
+                    )
+                    continue
+                record = {
+                    col: _cell(columns[col], cell.strip())
+                    for col, cell in zip(header, row, strict=True)
+                    if col in columns and cell.strip() != ""
+                }
+                if "release" in columns and "release" in header:
+                    record.setdefault("release", {})  # an empty cell: no limits
+                self.rows.append(record)
+                self.lines.append(line)
+        except csv.Error as exc:
+            problems.append(Problem(f"{name} line {reader.line_num}", f"malformed CSV: {exc}"))
+
+
+def _interval(record: dict[str, Any], key: str) -> None:
+    lo, hi = record.pop(f"{key}_from", None), record.pop(f"{key}_to", None)
+    if lo is not None or hi is not None:
+        record[key] = (
+            [lo, hi]
+            if lo is not None and hi is not None
+            else [x for x in (lo, hi) if x is not None]
+        )
+
+
+def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
+    """Read a scenario from a folder of CSV files (see the module docstring)."""
+    root = Path(folder)
+    source = str(folder)
+    problems: list[Problem] = []
+    tables = {name: _Table(root, name, problems) for name in _COLUMNS if name != "postings.csv"}
+    if problems:
+        raise ScenarioError(source, problems)
+
+    where: dict[str, str] = {}  # document path prefix -> "file line N"
+    doc: dict[str, Any] = {}
+    meta = tables["scenario.csv"]
+    if len(meta.rows) != 1:
+        raise ScenarioError(
+            source,
+            [Problem("scenario.csv", f"must have exactly one data row, found {len(meta.rows)}")],
+        )
+    row = dict(meta.rows[0])
+    horizon = {k: row.pop(k) for k in ("months", "start", "start_step") if k in row}
+    doc["horizon"] = horizon
+    doc.update(row)
+    for prefix in ("horizon", "terms", "specialties", "name", "description", "version"):
+        where[prefix] = f"scenario.csv line {meta.lines[0]}"
+
+    def rows_of(name: str, key: str) -> list[dict[str, Any]]:
+        table = tables[name]
+        for i, line in enumerate(table.lines):
+            where[f"{key}[{i}]"] = f"{name} line {line}"
+        return [dict(r) for r in table.rows]
+
+    doc["donors"] = rows_of("donors.csv", "donors")
+    doc["experts"] = rows_of("experts.csv", "experts")
+    for record in doc["experts"]:
+        _interval(record, "available")
+    doc["recipients"] = rows_of("recipients.csv", "recipients")
+    by_id: dict[str, int] = {}
+    for i, record in enumerate(doc["recipients"]):
+        record["gaps"] = []
+        if isinstance(record.get("id"), str):
+            by_id.setdefault(record["id"], i)
+    gaps = tables["gaps.csv"]
+    for record, line in zip(gaps.rows, gaps.lines, strict=True):
+        rid = record.pop("recipient", None)
+        if rid not in by_id:
+            problems.append(
+                Problem(f"gaps.csv line {line}, recipient", f"unknown recipient {rid!r}")
+            )
+            continue
+        _interval(record, "window")
+        i = by_id[rid]
+        where[f"recipients[{i}].gaps[{len(doc['recipients'][i]['gaps'])}]"] = (
+            f"gaps.csv line {line}"
+        )
+        doc["recipients"][i]["gaps"].append(record)
+    if tables["pairings.csv"].present:
+        doc["pairings"] = rows_of("pairings.csv", "pairings")
+    if tables["network.csv"].present:
+        doc["network"] = {"edges": rows_of("network.csv", "network.edges")}
+
+    try:
+        scenario = scenario_from_document(doc, source)
+    except ScenarioError as exc:
+        problems.extend(_relocate(p, where) for p in exc.problems)
+        raise type(exc)(source, problems) from None
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+_INDEXED = re.compile(r"^((?:[a-z_.]+\[\d+\])+)\.?(.*)$")
+
+
+def _relocate(problem: Problem, where: dict[str, str]) -> Problem:
+    """Turn a document path (``experts[3].donor``) into a CSV place
+    (``experts.csv line 5, donor``)."""
+    m = _INDEXED.match(problem.path)
+    if m and m.group(1) in where:
+        rest = m.group(2)
+        rest = re.sub(r"^(available|window)(\[\d\])?$", lambda x: f"{x.group(1)}_from/_to", rest)
+        place = where[m.group(1)] + (f", {rest}" if rest else "")
+        return Problem(place, problem.message, problem.severity)
+    head = problem.path.split(".", 1)
+    if head[0] in where:
+        field = head[1] if len(head) > 1 else head[0]
+        return Problem(f"{where[head[0]]}, {field}", problem.message, problem.severity)
+    return problem
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _safe(value: str, where: str, forbidden: str = ";") -> str:
+    for ch in forbidden:
+        if ch in value:
+            raise MatchaidError(
+                f"{where}: {value!r} contains {ch!r}, which separates list items in CSV; "
+                "save this scenario as JSON instead"
+            )
+    return value
+
+
+def _table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_format(v) for v in row])
+    return buffer.getvalue()
+
+
+def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) -> None:
+    """Write ``scenario`` as a folder of CSV files (each file written atomically)."""
+    doc = scenario_to_document(scenario)
+    root = Path(folder)
+    files: dict[str, str] = {}
+    h = doc["horizon"]
+    specs = doc.get("specialties")
+    files["scenario.csv"] = _table_text(
+        list(_COLUMNS["scenario.csv"]),
+        [
+            [
+                h["months"],
+                h.get("start"),
+                h["start_step"],
+                ";".join(str(t) for t in doc["terms"]),
+                None if specs is None else ";".join(_safe(s, "specialties") for s in specs),
+                doc.get("name"),
+                doc.get("description"),
+                doc["version"],
+            ]
+        ],
+    )
+    files["donors.csv"] = _table_text(
+        list(_COLUMNS["donors.csv"]),
+        [
+            [
+                d["id"],
+                d["name"],
+                d["city"],
+                ";".join(f"{_safe(k, 'release', ';:')}:{v}" for k, v in d["release"].items()),
+                d.get("max_away"),
+            ]
+            for d in doc["donors"]
+        ],
+    )
+    files["experts.csv"] = _table_text(
+        list(_COLUMNS["experts.csv"]),
+        [
+            [
+                e["id"],
+                e["donor"],
+                ";".join(_safe(s, f"expert {e['id']}") for s in e["specialties"]),
+                e["seniority"],
+                e["academician"],
+                e["can_lead"],
+                e["available"][0],
+                e["available"][1],
+                None if e.get("terms") is None else ";".join(str(t) for t in e["terms"]),
+                e.get("max_postings"),
+            ]
+            for e in doc["experts"]
+        ],
+    )
+    files["recipients.csv"] = _table_text(
+        list(_COLUMNS["recipients.csv"]),
+        [
+            [r["id"], r["name"], r["city"], r["level"], r["hosting"], r.get("max_travel_hours")]
+            for r in doc["recipients"]
+        ],
+    )
+    files["gaps.csv"] = _table_text(
+        list(_COLUMNS["gaps.csv"]),
+        [
+            [
+                r["id"],
+                g["specialty"],
+                g["demand"],
+                g["window"][0],
+                g["window"][1],
+                g["weight"],
+                g.get("min_seniority"),
+            ]
+            for r in doc["recipients"]
+            for g in r["gaps"]
+        ],
+    )
+    files["pairings.csv"] = _table_text(
+        list(_COLUMNS["pairings.csv"]),
+        [[p["donor"], p["recipient"], p["mode"]] for p in doc["pairings"]],
+    )
+    if "network" in doc:
+        files["network.csv"] = _table_text(
+            list(_COLUMNS["network.csv"]),
+            [[e["a"], e["b"], e["hours"]] for e in doc["network"]["edges"]],
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    stale = root / "network.csv"
+    for name, text in files.items():
+        write_text_atomic(root / name, text)
+    if "network" not in doc and stale.exists():
+        stale.unlink()
+
+
+def read_postings_csv(
+    path: str | os.PathLike[str], error: type[InputError]
+) -> list[dict[str, Any]]:
+    """Read a ``postings.csv`` file into posting records (plan document form)."""
+    target = Path(path)
+    problems: list[Problem] = []
+    table = _Table(target.parent, target.name, problems) if target.name == "postings.csv" else None
+    if table is None:
+        raise error(str(path), [Problem("", "a CSV plan file must be named postings.csv")])
+    if problems:
+        raise error(str(target.parent), problems)
+    return table.rows
+
+
+def postings_csv_text(postings: Sequence[Any]) -> str:
+    """CSV text of postings (objects with expert, recipient, specialty, start, months)."""
+    return _table_text(
+        list(_COLUMNS["postings.csv"]),
+        [[p.expert, p.recipient, p.specialty, p.start, p.months] for p in postings],
+    )

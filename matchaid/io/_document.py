@@ -1,0 +1,521 @@
+"""Turn a parsed scenario document (JSON-like dicts and lists) into a Scenario.
+
+The document reader checks shape: objects where objects belong, required fields
+present, no unknown fields, enumerations spelled right. Values are then handed to
+:func:`matchaid.domain.check_entities`, the single place that checks ranges and
+references. Both the JSON and the CSV loaders go through here, so both report the same
+problems with the same field paths.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from matchaid.domain import (
+    DisciplineGap,
+    DonorHospital,
+    Expert,
+    Horizon,
+    Level,
+    Network,
+    Pairing,
+    PairingMode,
+    RecipientHospital,
+    Road,
+    Scenario,
+    Seniority,
+    check_entities,
+)
+from matchaid.exceptions import FormatVersionError, Problem, ScenarioError
+
+FORMAT_VERSION = 1
+"""The scenario and plan file format version this matchaid reads and writes."""
+
+
+class DuplicateKeyDict(dict[str, Any]):
+    """A dict that remembers keys given more than once in the JSON source."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def object_pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads`` hook that keeps track of repeated keys instead of dropping them."""
+    result = DuplicateKeyDict()
+    dups: list[str] = []
+    for key, value in pairs:
+        if key in result:
+            dups.append(key)
+        result[key] = value
+    if dups:
+        result.duplicates = tuple(dups)
+    return result
+
+
+def reject_constant(name: str) -> float:
+    """``json.loads`` hook for NaN/Infinity: keep them so the checker names the field."""
+    return float(name.replace("Infinity", "inf"))
+
+
+_SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # object kind: (required fields, optional fields)
+    "scenario": (
+        frozenset({"horizon", "terms", "donors", "experts", "recipients"}),
+        frozenset(
+            {"version", "$schema", "name", "description", "pairings", "network", "specialties"}
+        ),
+    ),
+    "horizon": (frozenset({"months"}), frozenset({"start", "start_step"})),
+    "donor": (frozenset({"id", "name", "city", "release"}), frozenset({"max_away"})),
+    "expert": (
+        frozenset({"id", "donor", "specialties", "seniority", "available"}),
+        frozenset({"academician", "can_lead", "terms", "max_postings"}),
+    ),
+    "recipient": (
+        frozenset({"id", "name", "city", "level", "hosting", "gaps"}),
+        frozenset({"max_travel_hours"}),
+    ),
+    "gap": (
+        frozenset({"specialty", "demand", "window", "weight"}),
+        frozenset({"min_seniority"}),
+    ),
+    "pairing": (frozenset({"donor", "recipient", "mode"}), frozenset()),
+    "network": (frozenset({"edges"}), frozenset()),
+    "road": (frozenset({"a", "b", "hours"}), frozenset()),
+    "plan": (frozenset({"postings"}), frozenset()),  # plans may carry any summary
+    "posting": (frozenset({"expert", "recipient", "specialty", "start", "months"}), frozenset()),
+}
+
+
+def _kind_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+class DocumentReader:
+    """Reads one document, collecting problems rather than stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def obj(
+        self, value: object, path: str, kind: str, *, open_: bool = False
+    ) -> dict[str, Any] | None:
+        """Check ``value`` is an object of ``kind``: required fields, no unknown ones."""
+        if not isinstance(value, dict):
+            self.error(path, f"must be an object, got {_kind_name(value)}")
+            return None
+        required, optional = _SCHEMA[kind]
+        for key in getattr(value, "duplicates", ()):
+            self.error(_join(path, key), "field given more than once")
+        for key in sorted(required - value.keys()):
+            self.error(_join(path, key), "required field is missing")
+        if not open_:
+            for key in value.keys() - required - optional:
+                allowed = ", ".join(sorted(required | optional))
+                self.error(_join(path, key), f"unknown field (allowed: {allowed})")
+        return value
+
+    def array(self, value: object, path: str) -> list[Any] | None:
+        if not isinstance(value, list):
+            self.error(path, f"must be a list, got {_kind_name(value)}")
+            return None
+        return value
+
+    def number(self, value: object) -> object:
+        """Whole-valued floats (``2.0``, as spreadsheets write them) become ints."""
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            return int(value)
+        return value
+
+    def interval(self, value: object, path: str) -> object:
+        if isinstance(value, list) and len(value) == 2:
+            return (self.number(value[0]), self.number(value[1]))
+        if isinstance(value, list):
+            self.error(path, f"must be [from, to), a list of two months; got {len(value)} items")
+        else:
+            self.error(path, f"must be [from, to), a list of two months; got {_kind_name(value)}")
+        return None
+
+    def int_list(self, value: object, path: str) -> object:
+        items = self.array(value, path)
+        if items is None:
+            return None
+        return tuple(self.number(v) for v in items)
+
+    def str_list(self, value: object, path: str) -> object:
+        items = self.array(value, path)
+        if items is None:
+            return None
+        return tuple(items)
+
+    def enum(self, value: object, path: str, parse: Callable[[Any], Any], choices: str) -> Any:
+        try:
+            return parse(value)
+        except (ValueError, KeyError, TypeError):
+            self.error(path, f"unknown value {value!r} (one of: {choices})")
+            return None
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+_SENIORITIES = ", ".join(s.label for s in Seniority)
+
+
+def _parse_seniority(value: object) -> Seniority:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    if value != value.lower():
+        raise ValueError(value)
+    return Seniority.parse(value)
+
+
+def check_version(doc: dict[str, Any], source: str) -> None:
+    """Raise :class:`FormatVersionError` unless the document is format version 1."""
+    if "version" in doc:
+        version = doc["version"]
+        if isinstance(version, bool) or version != FORMAT_VERSION:
+            raise FormatVersionError(
+                source,
+                [
+                    Problem(
+                        "version",
+                        f"unsupported format version {version!r}: this matchaid reads "
+                        f"version {FORMAT_VERSION}",
+                    )
+                ],
+            )
+
+
+def scenario_from_document(doc: object, source: str) -> Scenario:
+    """Build a :class:`Scenario` from a parsed document, or raise
+    :class:`ScenarioError` listing every problem, each with its field path."""
+    rd = DocumentReader()
+    top = rd.obj(doc, "", "scenario")
+    if top is None:
+        raise ScenarioError(source, rd.problems)
+    check_version(top, source)
+
+    horizon: Horizon | None = None
+    h = rd.obj(top.get("horizon"), "horizon", "horizon") if "horizon" in top else None
+    if h is not None and "months" in h:
+        horizon = Horizon(
+            months=rd.number(h["months"]),  # type: ignore[arg-type]
+            start_step=rd.number(h.get("start_step", 1)),  # type: ignore[arg-type]
+            start=h.get("start"),
+        )
+    terms = rd.int_list(top["terms"], "terms") if "terms" in top else None
+    specialties = rd.str_list(top["specialties"], "specialties") if "specialties" in top else None
+    for key in ("name", "description"):
+        if key in top and not isinstance(top[key], str):
+            rd.error(key, f"must be a string, got {_kind_name(top[key])}")
+
+    seen_ids: dict[str, set[str]] = {"donor": set(), "recipient": set()}
+
+    def entries(key: str) -> list[tuple[int, Any]]:
+        if key not in top:
+            return []
+        items = rd.array(top[key], key)
+        return list(enumerate(items)) if items is not None else []
+
+    donors: list[tuple[int, DonorHospital]] = []
+    for i, raw in entries("donors"):
+        p = f"donors[{i}]"
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            seen_ids["donor"].add(raw["id"])
+        before = len(rd.problems)
+        d = rd.obj(raw, p, "donor")
+        if d is None:
+            continue
+        release = d.get("release", {})
+        if not isinstance(release, dict):
+            rd.error(
+                f"{p}.release", f"must be an object of specialty: count, got {_kind_name(release)}"
+            )
+            release = {}
+        for key in getattr(release, "duplicates", ()):
+            rd.error(f"{p}.release.{key}", "specialty given more than once")
+        if len(rd.problems) > before:
+            continue
+        donors.append(
+            (
+                i,
+                DonorHospital(
+                    id=d["id"],
+                    name=d["name"],
+                    city=d["city"],
+                    release={k: rd.number(v) for k, v in release.items()},  # type: ignore[misc]
+                    max_away=rd.number(d.get("max_away")),  # type: ignore[arg-type]
+                ),
+            )
+        )
+
+    experts: list[tuple[int, Expert]] = []
+    for i, raw in entries("experts"):
+        p = f"experts[{i}]"
+        before = len(rd.problems)
+        e = rd.obj(raw, p, "expert")
+        if e is None or len(rd.problems) > before:
+            continue
+        seniority = rd.enum(e["seniority"], f"{p}.seniority", _parse_seniority, _SENIORITIES)
+        available = rd.interval(e["available"], f"{p}.available")
+        specs = rd.str_list(e["specialties"], f"{p}.specialties")
+        terms_e = rd.int_list(e["terms"], f"{p}.terms") if e.get("terms") is not None else None
+        if len(rd.problems) > before:
+            continue
+        experts.append(
+            (
+                i,
+                Expert(
+                    id=e["id"],
+                    donor=e["donor"],
+                    specialties=specs,  # type: ignore[arg-type]
+                    seniority=seniority,
+                    available=available,  # type: ignore[arg-type]
+                    academician=e.get("academician", False),
+                    can_lead=e.get("can_lead", False),
+                    terms=terms_e,  # type: ignore[arg-type]
+                    max_postings=rd.number(e.get("max_postings")),  # type: ignore[arg-type]
+                ),
+            )
+        )
+
+    recipients: list[tuple[int, RecipientHospital]] = []
+    for i, raw in entries("recipients"):
+        p = f"recipients[{i}]"
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            seen_ids["recipient"].add(raw["id"])
+        before = len(rd.problems)
+        r = rd.obj(raw, p, "recipient")
+        if r is None or len(rd.problems) > before:
+            continue
+        level = rd.enum(r["level"], f"{p}.level", Level, "county, prefecture, regional")
+        gaps: list[DisciplineGap] = []
+        for k, graw in enumerate(rd.array(r["gaps"], f"{p}.gaps") or []):
+            gp = f"{p}.gaps[{k}]"
+            gbefore = len(rd.problems)
+            g = rd.obj(graw, gp, "gap")
+            if g is None or len(rd.problems) > gbefore:
+                continue
+            window = rd.interval(g["window"], f"{gp}.window")
+            min_sen = None
+            if g.get("min_seniority") is not None:
+                min_sen = rd.enum(
+                    g["min_seniority"], f"{gp}.min_seniority", _parse_seniority, _SENIORITIES
+                )
+            if len(rd.problems) > gbefore:
+                continue
+            gaps.append(
+                DisciplineGap(
+                    specialty=g["specialty"],
+                    demand=rd.number(g["demand"]),  # type: ignore[arg-type]
+                    window=window,  # type: ignore[arg-type]
+                    weight=g["weight"],
+                    min_seniority=min_sen,
+                )
+            )
+        if len(rd.problems) > before:
+            continue
+        recipients.append(
+            (
+                i,
+                RecipientHospital(
+                    id=r["id"],
+                    name=r["name"],
+                    city=r["city"],
+                    level=level,
+                    hosting=rd.number(r["hosting"]),  # type: ignore[arg-type]
+                    gaps=tuple(gaps),
+                    max_travel_hours=r.get("max_travel_hours"),
+                ),
+            )
+        )
+
+    pairings: list[tuple[int, Pairing]] = []
+    for i, raw in entries("pairings"):
+        p = f"pairings[{i}]"
+        before = len(rd.problems)
+        pr = rd.obj(raw, p, "pairing")
+        if pr is None or len(rd.problems) > before:
+            continue
+        mode = rd.enum(pr["mode"], f"{p}.mode", PairingMode, "required, preferred, forbidden")
+        if len(rd.problems) > before:
+            continue
+        pairings.append((i, Pairing(pr["donor"], pr["recipient"], mode)))
+
+    network: Network | None = None
+    if "network" in top:
+        nw = rd.obj(top["network"], "network", "network")
+        if nw is not None and "edges" in nw:
+            roads: list[Road] = []
+            for i, raw in enumerate(rd.array(nw["edges"], "network.edges") or []):
+                before = len(rd.problems)
+                ed = rd.obj(raw, f"network.edges[{i}]", "road")
+                if ed is not None and len(rd.problems) == before:
+                    roads.append(Road(ed["a"], ed["b"], ed["hours"]))
+            network = Network(tuple(roads))
+
+    if rd.problems:
+        # Shape problems: report them with the range/reference problems of whatever
+        # could still be read, so the user sees everything in one go.
+        more = check_entities(
+            horizon,
+            terms,
+            donors,
+            experts,
+            recipients,
+            pairings,
+            network,
+            specialties,
+            known_ids=seen_ids,
+        )
+        if terms is None:  # already reported as missing or malformed
+            more = [m for m in more if not m.path.startswith("terms")]
+        raise ScenarioError(source, _in_document_order(rd.problems + more))
+    assert horizon is not None
+    try:
+        return Scenario(
+            horizon=horizon,
+            terms=terms,  # type: ignore[arg-type]
+            donors=tuple(d for _, d in donors),
+            experts=tuple(e for _, e in experts),
+            recipients=tuple(r for _, r in recipients),
+            pairings=tuple(pr for _, pr in pairings),
+            network=network,
+            specialties=specialties,  # type: ignore[arg-type]
+            name=top.get("name"),
+            description=top.get("description"),
+        )
+    except ScenarioError as exc:
+        raise ScenarioError(source, exc.problems) from None
+
+
+_ORDER = (
+    "version",
+    "name",
+    "description",
+    "horizon",
+    "terms",
+    "specialties",
+    "donors",
+    "experts",
+    "recipients",
+    "pairings",
+    "network",
+)
+
+
+def _in_document_order(problems: list[Problem]) -> list[Problem]:
+    def key(p: Problem) -> tuple[int, list[int], str]:
+        head = p.path.split(".", 1)[0].split("[", 1)[0]
+        rank = _ORDER.index(head) if head in _ORDER else len(_ORDER)
+        numbers = [int(n) for n in _numbers(p.path)]
+        return rank, numbers, p.path
+
+    return sorted(problems, key=key)
+
+
+def _numbers(path: str) -> list[str]:
+    out: list[str] = []
+    for chunk in path.split("[")[1:]:
+        digits = chunk.split("]", 1)[0]
+        if digits.isdigit():
+            out.append(digits)
+    return out
+
+
+def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
+    """The v1 document of ``scenario`` (what :func:`matchaid.save_scenario` writes).
+
+    Optional fields are written only when set, so a loaded file writes back as it was.
+    """
+    doc: dict[str, Any] = {"version": FORMAT_VERSION}
+    if scenario.name is not None:
+        doc["name"] = scenario.name
+    if scenario.description is not None:
+        doc["description"] = scenario.description
+    h = scenario.horizon
+    horizon: dict[str, Any] = {"months": h.months}
+    if h.start is not None:
+        horizon["start"] = h.start
+    horizon["start_step"] = h.start_step
+    doc["horizon"] = horizon
+    doc["terms"] = list(scenario.terms)
+    if scenario.specialties is not None:
+        doc["specialties"] = list(scenario.specialties)
+    doc["donors"] = []
+    for d in scenario.donors:
+        dd: dict[str, Any] = {
+            "id": d.id,
+            "name": d.name,
+            "city": d.city,
+            "release": dict(d.release),
+        }
+        if d.max_away is not None:
+            dd["max_away"] = d.max_away
+        doc["donors"].append(dd)
+    doc["experts"] = []
+    for e in scenario.experts:
+        ed: dict[str, Any] = {
+            "id": e.id,
+            "donor": e.donor,
+            "specialties": list(e.specialties),
+            "seniority": e.seniority.label,
+            "academician": e.academician,
+            "can_lead": e.can_lead,
+            "available": list(e.available),
+        }
+        if e.terms is not None:
+            ed["terms"] = list(e.terms)
+        if e.max_postings is not None:
+            ed["max_postings"] = e.max_postings
+        doc["experts"].append(ed)
+    doc["recipients"] = []
+    for r in scenario.recipients:
+        rd: dict[str, Any] = {
+            "id": r.id,
+            "name": r.name,
+            "city": r.city,
+            "level": r.level.value,
+            "hosting": r.hosting,
+        }
+        if r.max_travel_hours is not None:
+            rd["max_travel_hours"] = r.max_travel_hours
+        rd["gaps"] = []
+        for g in r.gaps:
+            gd: dict[str, Any] = {
+                "specialty": g.specialty,
+                "demand": g.demand,
+                "window": list(g.window),
+                "weight": g.weight,
+            }
+            if g.min_seniority is not None:
+                gd["min_seniority"] = g.min_seniority.label
+            rd["gaps"].append(gd)
+        doc["recipients"].append(rd)
+    doc["pairings"] = [
+        {"donor": p.donor, "recipient": p.recipient, "mode": p.mode.value}
+        for p in scenario.pairings
+    ]
+    if scenario.network is not None:
+        doc["network"] = {
+            "edges": [{"a": r.a, "b": r.b, "hours": r.hours} for r in scenario.network.edges]
+        }
+    return doc

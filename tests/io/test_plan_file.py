@@ -1,0 +1,58 @@
+"""Plan files: postings load from JSON or postings.csv; malformed ones raise
+PlanFileError naming file, path and reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from matchaid import PlanFileError, Posting, load_postings
+from matchaid.io import postings_csv_text
+
+POSTING = {"expert": "E1", "recipient": "R0", "specialty": "urology", "start": 3, "months": 6}
+
+
+def test_json_plan_with_summary_loads(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"version": 1, "postings": [POSTING], "kpis": {"x": 1}}))
+    assert load_postings(path) == (Posting("E1", "R0", "urology", 3, 6),)
+
+
+def test_csv_plan_round_trip(tmp_path: Path) -> None:
+    postings = (Posting("E1", "R0", "urology", 3, 6), Posting("E2", "R1", "x y", 0, 12))
+    path = tmp_path / "postings.csv"
+    path.write_text(postings_csv_text(postings))
+    assert load_postings(path) == postings
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        ({"start": "3"}, "postings[0].start", "must be a whole number of months, got '3'"),
+        ({"months": 2.5}, "postings[0].months", "must be a whole number of months, got 2.5"),
+        ({"expert": ""}, "postings[0].expert", "must be a non-empty string, got ''"),
+        ({"colour": "red"}, "postings[0].colour", "unknown field (allowed:"),
+    ],
+)
+def test_malformed_postings(
+    tmp_path: Path, change: dict[str, object], path: str, message: str
+) -> None:
+    file = tmp_path / "plan.json"
+    file.write_text(json.dumps({"postings": [{**POSTING, **change}]}))
+    with pytest.raises(PlanFileError) as info:
+        load_postings(file)
+    assert info.value.source == str(file)
+    found = {p.path: p.message for p in info.value.problems}
+    assert found[path].startswith(message)
+
+
+def test_missing_postings_and_bad_version(tmp_path: Path) -> None:
+    file = tmp_path / "plan.json"
+    file.write_text(json.dumps({"plan": []}))
+    with pytest.raises(PlanFileError, match="postings: required field is missing"):
+        load_postings(file)
+    file.write_text(json.dumps({"version": "1", "postings": []}))
+    with pytest.raises(PlanFileError, match="unsupported format version '1'"):
+        load_postings(file)

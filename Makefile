@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/matchaid validate $(FLAGSHIP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check matchaid tests examples benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matchaid
 from matchaid.exceptions import MatchaidError
@@ -55,6 +55,81 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress_printer(stream: Any) -> Callable[[matchaid.Progress], None]:
+    """A progress line on stderr, shown once the search has run two seconds."""
+
+    def show(p: matchaid.Progress) -> None:
+        if p.seconds < 2.0:
+            return
+        obj = "-" if p.objective is None else f"{p.objective:g}"
+        bound = "-" if p.best_bound is None else f"{p.best_bound:g}"
+        gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
+        end = "\r" if stream.isatty() else "\n"
+        stream.write(f"  {p.seconds:6.1f} s  objective {obj}  bound {bound}  gap {gap}   {end}")
+        stream.flush()
+
+    return show
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    _warn(scenario, args.scenario)
+    base = matchaid.SolveParams.from_file(args.params) if args.params else matchaid.SolveParams()
+    changes: dict[str, Any] = {}
+    if args.time_limit is not None:
+        changes["time_limit"] = args.time_limit if args.time_limit > 0 else None
+    for name in ("workers", "seed", "deterministic_time"):
+        if getattr(args, name) is not None:
+            changes[name] = getattr(args, name)
+    if args.no_hint:
+        changes["hint"] = "none"
+    params = base.with_(**changes) if changes else base
+    print(
+        f"solving {args.scenario}: {len(scenario.experts)} experts, "
+        f"{len(scenario.recipients)} recipients (Ctrl-C stops and keeps the best plan)",
+        file=sys.stderr,
+    )
+    result = matchaid.solve(scenario, params, progress=_progress_printer(sys.stderr))
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    extra = {
+        "solve": {
+            "status": result.status.value,
+            "objective": result.objective,
+            "best_bound": result.best_bound,
+            "gap": result.gap,
+            "build_seconds": result.build_seconds,
+            "solve_seconds": result.solve_seconds,
+            "num_candidates": result.num_candidates,
+            "reason": result.reason,
+            "interrupted": result.interrupted,
+        }
+    }
+    if args.output == "-":
+        print(json.dumps(result.plan.to_document(extra), indent=1))
+    elif args.output:
+        result.plan.to_json(args.output, extra)
+        print(f"wrote {args.output}", file=sys.stderr)
+    if args.csv:
+        result.plan.to_csv(args.csv)
+        print(f"wrote {args.csv}/postings.csv and coverage.csv", file=sys.stderr)
+    summary_stream = sys.stderr if args.output == "-" else sys.stdout
+    print(result.summary(), file=summary_stream)
+    return EXIT_INTERRUPTED if result.interrupted else EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    postings = matchaid.load_postings(args.plan)
+    violations = matchaid.validate(scenario, postings)
+    value = matchaid.objective_value(scenario, postings)
+    for v in violations:
+        print(f"{args.plan}: {v}")
+    verdict = "valid" if not violations else f"INVALID: {len(violations)} violation(s)"
+    print(f"{args.plan}: {len(postings)} postings, objective {value:g}: {verdict}")
+    return EXIT_OK if not violations else EXIT_NO
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``matchaid`` command."""
     parser = argparse.ArgumentParser(
@@ -86,6 +161,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", help="output JSON file or folder")
     p.add_argument("--to", choices=("json", "csv"), help="output format")
     p.set_defaults(func=_cmd_convert)
+
+    p = sub.add_parser(
+        "solve",
+        help="plan a scenario with CP-SAT",
+        description="Choose postings that maximise weighted gap coverage under every rule. "
+        "Prints the status (optimal/feasible/unknown), objective, best bound, gap, timings "
+        "and a summary; a progress line goes to stderr for searches longer than two "
+        "seconds. Ctrl-C stops the search and still writes the best plan found (exit 130).",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument("-o", "--output", help="write the plan as JSON here ('-' for stdout)")
+    p.add_argument("--csv", metavar="DIR", help="also write postings.csv and coverage.csv here")
+    p.add_argument(
+        "--time-limit", type=float, metavar="S", help="seconds of search (0: no limit; default 60)"
+    )
+    p.add_argument("--workers", type=int, metavar="N", help="CP-SAT workers (default: all cores)")
+    p.add_argument("--seed", type=int, metavar="K", help="random seed (default 0)")
+    p.add_argument(
+        "--deterministic-time",
+        type=float,
+        metavar="D",
+        help="deterministic work budget; with --workers 1 the plan is the same on every run",
+    )
+    p.add_argument("--no-hint", action="store_true", help="do not start from the greedy plan")
+    p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
+    p.set_defaults(func=_cmd_solve)
+
+    p = sub.add_parser(
+        "check",
+        help="check any plan file against a scenario's rules",
+        description="Run the independent validator on a plan (JSON plan file or "
+        "postings.csv, including hand-made ones) and print every violation. "
+        "Exit 0 if valid, 1 if it breaks a rule, 2 if a file is malformed.",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument("plan", help="plan JSON file or postings.csv")
+    p.set_defaults(func=_cmd_check)
     return parser
 
 

@@ -1,0 +1,198 @@
+"""Solver settings, kept apart from the scenario data.
+
+:class:`SolveParams` holds everything that changes how a plan is searched for (time,
+workers, seed, objective weights, hints, raw CP-SAT parameters) and checks itself when
+created. Read it from a TOML or JSON file with :meth:`SolveParams.from_file`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+from matchaid.exceptions import ParamsError, Problem
+
+__all__ = ["DEFAULT_CP_SAT", "ObjectiveWeights", "SolveParams"]
+
+#: CP-SAT parameters matchaid sets by default (a user's ``cp_sat`` entries override them).
+#: ``presolve_inclusion_work_limit = 0`` switches off the presolve step that certified a
+#: wrong optimum on models of exactly our shape (at-most-one plus linear constraints) in
+#: OR-Tools 9.15 (google/or-tools#5293); the rest of presolve stays on. The test suite
+#: cross-checks CP-SAT optima against HiGHS.
+DEFAULT_CP_SAT: Mapping[str, Any] = MappingProxyType({"presolve_inclusion_work_limit": 0})
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveWeights:
+    """The secondary objective terms and how they combine with coverage.
+
+    The primary objective is always weighted covered expert-months (each gap's
+    ``weight`` per covered expert-month). Two secondary terms refine it:
+
+    Parameters
+    ----------
+    preferred
+        Value of one covered expert-month served by a donor with a ``preferred``
+        pairing with the recipient.
+    travel
+        Cost of one hour of travel (donor city to recipient city) per posting.
+    mode
+        ``"tiebreak"`` (default): the secondary terms are scaled down so that all of
+        them together are worth less than one covered expert-month of the lowest-weight
+        gap; they only choose among plans of the best coverage.
+        ``"weighted"``: the objective is literally ``coverage + preferred x
+        preferred-months - travel x hours``, in gap-weight units; the user accepts that
+        secondary terms may trade against coverage.
+        ``"off"``: coverage only.
+    """
+
+    preferred: float = 1.0
+    travel: float = 1.0
+    mode: Literal["tiebreak", "weighted", "off"] = "tiebreak"
+
+    def problems(self, path: str = "weights") -> list[Problem]:
+        """What is wrong with these weights (empty when they are fine)."""
+        out = []
+        for name in ("preferred", "travel"):
+            value = getattr(self, name)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                out.append(
+                    Problem(f"{path}.{name}", f"must be a finite number >= 0, got {value!r}")
+                )
+        if self.mode not in ("tiebreak", "weighted", "off"):
+            out.append(
+                Problem(f"{path}.mode", f"must be tiebreak, weighted or off, got {self.mode!r}")
+            )
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class SolveParams:
+    """How to search for a plan.
+
+    Parameters
+    ----------
+    time_limit
+        Wall-clock seconds for the search, or ``None`` for no limit. The best plan found
+        is returned when it runs out.
+    workers
+        CP-SAT search workers; 0 lets CP-SAT use every core.
+    seed
+        CP-SAT's ``random_seed``.
+    deterministic_time
+        A deterministic work budget (CP-SAT's ``max_deterministic_time``). With
+        ``workers=1`` and no binding wall-clock limit, the same scenario, seed and budget
+        give the same plan on every run and machine; a wall-clock limit or several
+        workers do not promise that.
+    log_progress
+        Send CP-SAT's search log to the ``matchaid`` logger (level INFO).
+    weights
+        The secondary objective terms, see :class:`ObjectiveWeights`.
+    hint
+        ``"greedy"``: start the search from the greedy baseline's plan; ``"none"``.
+    cp_sat
+        Extra CP-SAT parameters by name (e.g. ``{"linearization_level": 2}``), applied
+        after matchaid's own (:data:`DEFAULT_CP_SAT`).
+
+    Examples
+    --------
+    >>> SolveParams(time_limit=10, workers=1).workers
+    1
+    >>> SolveParams(workers=-1)
+    Traceback (most recent call last):
+    ...
+    matchaid.exceptions.ParamsError: <params>: workers: must be a whole number >= 0, got -1
+    """
+
+    time_limit: float | None = 60.0
+    workers: int = 0
+    seed: int = 0
+    deterministic_time: float | None = None
+    log_progress: bool = False
+    weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    hint: Literal["greedy", "none"] = "greedy"
+    cp_sat: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cp_sat, MappingProxyType):
+            object.__setattr__(self, "cp_sat", MappingProxyType(dict(self.cp_sat)))
+        problems: list[Problem] = []
+        for name in ("time_limit", "deterministic_time"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value <= 0
+            ):
+                problems.append(
+                    Problem(name, f"must be a number of seconds > 0 or null, got {value!r}")
+                )
+        for name in ("workers", "seed"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                problems.append(Problem(name, f"must be a whole number >= 0, got {value!r}"))
+        if self.hint not in ("greedy", "none"):
+            problems.append(Problem("hint", f"must be greedy or none, got {self.hint!r}"))
+        if not isinstance(self.weights, ObjectiveWeights):
+            problems.append(Problem("weights", "must be an ObjectiveWeights"))
+        else:
+            problems.extend(self.weights.problems())
+        problems.extend(_check_cp_sat(self.cp_sat))
+        if problems:
+            raise ParamsError("<params>", problems)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], source: str = "<params>") -> SolveParams:
+        """Build from a mapping such as a parsed TOML table (unknown keys are errors)."""
+        known = {f.name for f in fields(cls)}
+        problems = [
+            Problem(k, f"unknown setting (allowed: {', '.join(sorted(known))})")
+            for k in data
+            if k not in known
+        ]
+        if problems:
+            raise ParamsError(source, problems)
+        values = dict(data)
+        if isinstance(values.get("weights"), Mapping):
+            wknown = {f.name for f in fields(ObjectiveWeights)}
+            bad = [k for k in values["weights"] if k not in wknown]
+            if bad:
+                raise ParamsError(source, [Problem(f"weights.{k}", "unknown setting") for k in bad])
+            values["weights"] = ObjectiveWeights(**values["weights"])
+        try:
+            return cls(**values)
+        except ParamsError as exc:
+            raise ParamsError(source, exc.problems) from None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> SolveParams:
+        """Read from a ``.toml`` or ``.json`` file."""
+        text = Path(path).read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text) if str(path).endswith(".toml") else json.loads(text)
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+            raise ParamsError(str(path), [Problem("", f"cannot parse: {exc}")]) from None
+        return cls.from_mapping(data, str(path))
+
+    def with_(self, **changes: Any) -> SolveParams:
+        """A copy with some settings changed (checked again)."""
+        return replace(self, **changes)
+
+
+def _check_cp_sat(values: Mapping[str, Any]) -> list[Problem]:
+    from matchaid.model import check_cp_sat_parameters  # the CP-SAT layer knows its names
+
+    return check_cp_sat_parameters(values)

@@ -1,0 +1,305 @@
+"""Plans: the postings chosen, what they cover, and how to read and write them.
+
+A :class:`Plan` is a value: a scenario and a tuple of postings. It computes coverage per
+gap and month when created, and offers KPIs (:meth:`Plan.kpis`), a text summary
+(:meth:`Plan.summary`) and output to JSON (:meth:`Plan.to_json`) or CSV
+(:meth:`Plan.to_csv`). A plan is not checked when created (a hand-made plan may break
+rules): :func:`matchaid.validate` does that.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from matchaid.domain import Scenario
+from matchaid.io import FORMAT_VERSION, postings_csv_text, write_json, write_text_atomic
+from matchaid.posting import Posting
+
+__all__ = ["GapCoverage", "Plan", "PlanKPIs", "sorted_postings"]
+
+
+@dataclass(frozen=True, slots=True)
+class GapCoverage:
+    """How well one gap is covered.
+
+    Attributes
+    ----------
+    recipient, specialty
+        Which gap.
+    weight, demand_months
+        Its priority and the expert-months wanted over its window.
+    covered_months
+        Expert-months covered (each month counts at most ``demand``).
+    by_month
+        Covered experts in each month of the horizon (0 outside the window).
+    """
+
+    recipient: str
+    specialty: str
+    weight: float
+    demand_months: int
+    covered_months: int
+    by_month: tuple[int, ...]
+
+    @property
+    def unmet_months(self) -> int:
+        """Expert-months wanted but not covered."""
+        return self.demand_months - self.covered_months
+
+    @property
+    def weighted(self) -> float:
+        """``weight x covered_months``: this gap's share of the objective."""
+        return self.weight * self.covered_months
+
+
+@dataclass(frozen=True, slots=True)
+class PlanKPIs:
+    """Headline figures of a plan.
+
+    Attributes
+    ----------
+    objective
+        Weighted covered expert-months (the primary objective).
+    max_objective
+        The objective if every gap were fully covered.
+    weighted_coverage
+        ``objective / max_objective`` (1.0 when there is no demand).
+    covered_months, demand_months
+        Unweighted expert-months covered and wanted.
+    unmet_by_specialty, unmet_by_recipient
+        Expert-months wanted but not covered.
+    num_postings, num_experts_posted
+        Postings, and distinct experts posted.
+    expert_utilisation
+        Posted expert-months over available expert-months, all experts together.
+    recipients_with_nothing
+        Recipients with at least one gap whose coverage is zero everywhere.
+    """
+
+    objective: float
+    max_objective: float
+    weighted_coverage: float
+    covered_months: int
+    demand_months: int
+    unmet_by_specialty: dict[str, int]
+    unmet_by_recipient: dict[str, int]
+    num_postings: int
+    num_experts_posted: int
+    expert_utilisation: float
+    recipients_with_nothing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The postings chosen for a scenario.
+
+    Parameters
+    ----------
+    scenario
+        The scenario planned.
+    postings
+        The postings, in any order (solvers return them sorted by recipient, specialty,
+        start, expert).
+    """
+
+    scenario: Scenario
+    postings: tuple[Posting, ...]
+    _coverage: npt.NDArray[np.int64] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.postings, list):
+            object.__setattr__(self, "postings", tuple(self.postings))
+        months = self.scenario.horizon.months
+        gaps = self.scenario.gaps
+        index = {(r.id, g.specialty): k for k, (r, g) in enumerate(gaps)}
+        active = np.zeros((len(gaps), months + 1), dtype=np.int64)
+        for p in self.postings:
+            k = index.get((p.recipient, p.specialty))
+            if k is not None:
+                lo, hi = max(p.start, 0), min(p.end, months)
+                if lo < hi:
+                    active[k, lo] += 1
+                    active[k, hi] -= 1
+        active = np.cumsum(active[:, :months], axis=1)
+        cover = np.zeros_like(active)
+        for k, (_, g) in enumerate(gaps):
+            lo, hi = g.window
+            cover[k, lo:hi] = np.minimum(active[k, lo:hi], g.demand)
+        object.__setattr__(self, "_coverage", cover)
+
+    @classmethod
+    def empty(cls, scenario: Scenario) -> Plan:
+        """The plan that posts nobody."""
+        return cls(scenario, ())
+
+    # -- coverage -----------------------------------------------------------------
+    def coverage(self) -> tuple[GapCoverage, ...]:
+        """Coverage of every gap, in scenario order."""
+        out = []
+        for k, (r, g) in enumerate(self.scenario.gaps):
+            row = self._coverage[k]
+            out.append(
+                GapCoverage(
+                    recipient=r.id,
+                    specialty=g.specialty,
+                    weight=g.weight,
+                    demand_months=g.demand_months,
+                    covered_months=int(row.sum()),
+                    by_month=tuple(int(v) for v in row),
+                )
+            )
+        return tuple(out)
+
+    @property
+    def objective(self) -> float:
+        """Weighted covered expert-months (the primary objective)."""
+        weights = np.array([g.weight for _, g in self.scenario.gaps], dtype=np.float64)
+        if not weights.size:
+            return 0.0
+        return float(np.dot(weights, self._coverage.sum(axis=1)))
+
+    def kpis(self) -> PlanKPIs:
+        """The headline figures of this plan."""
+        cov = self.coverage()
+        max_objective = sum(g.weight * g.demand_months for _, g in self.scenario.gaps)
+        unmet_spec: dict[str, int] = {}
+        unmet_rec: dict[str, int] = {}
+        nothing: list[str] = []
+        for c in cov:
+            unmet_spec[c.specialty] = unmet_spec.get(c.specialty, 0) + c.unmet_months
+            unmet_rec[c.recipient] = unmet_rec.get(c.recipient, 0) + c.unmet_months
+        for r in self.scenario.recipients:
+            if r.gaps and all(c.covered_months == 0 for c in cov if c.recipient == r.id):
+                nothing.append(r.id)
+        available = sum(e.available[1] - e.available[0] for e in self.scenario.experts)
+        posted = sum(p.months for p in self.postings)
+        objective = self.objective
+        return PlanKPIs(
+            objective=objective,
+            max_objective=max_objective,
+            weighted_coverage=objective / max_objective if max_objective else 1.0,
+            covered_months=sum(c.covered_months for c in cov),
+            demand_months=sum(c.demand_months for c in cov),
+            unmet_by_specialty=unmet_spec,
+            unmet_by_recipient=unmet_rec,
+            num_postings=len(self.postings),
+            num_experts_posted=len({p.expert for p in self.postings}),
+            expert_utilisation=posted / available if available else 0.0,
+            recipients_with_nothing=tuple(nothing),
+        )
+
+    # -- output -------------------------------------------------------------------
+    def to_document(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The plan file document: postings, then a summary (ignored when read back)."""
+        k = self.kpis()
+        doc: dict[str, Any] = {
+            "version": FORMAT_VERSION,
+            "postings": [
+                {
+                    "expert": p.expert,
+                    "recipient": p.recipient,
+                    "specialty": p.specialty,
+                    "start": p.start,
+                    "months": p.months,
+                }
+                for p in self.postings
+            ],
+            "summary": {
+                "objective": k.objective,
+                "max_objective": k.max_objective,
+                "weighted_coverage": k.weighted_coverage,
+                "covered_months": k.covered_months,
+                "demand_months": k.demand_months,
+                "num_postings": k.num_postings,
+                "num_experts_posted": k.num_experts_posted,
+                "expert_utilisation": k.expert_utilisation,
+                "recipients_with_nothing": list(k.recipients_with_nothing),
+                "unmet_by_specialty": k.unmet_by_specialty,
+                "unmet_by_recipient": k.unmet_by_recipient,
+            },
+        }
+        if extra:
+            doc.update(extra)
+        return doc
+
+    def to_json(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
+        """Write the plan file (JSON, atomically)."""
+        write_json(path, self.to_document(extra))
+
+    def to_csv(self, folder: str | os.PathLike[str]) -> None:
+        """Write ``postings.csv`` and ``coverage.csv`` (gap x month) into ``folder``."""
+        root = Path(folder)
+        root.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(root / "postings.csv", postings_csv_text(self.postings))
+        months = self.scenario.horizon.months
+        header = "recipient,specialty,weight,demand_months,covered_months," + ",".join(
+            self.scenario.horizon.month_label(t) for t in range(months)
+        )
+        lines = [header]
+        for c in self.coverage():
+            cells = [
+                _csv_cell(c.recipient),
+                _csv_cell(c.specialty),
+                repr(c.weight) if isinstance(c.weight, float) else str(c.weight),
+                str(c.demand_months),
+                str(c.covered_months),
+                *map(str, c.by_month),
+            ]
+            lines.append(",".join(cells))
+        write_text_atomic(root / "coverage.csv", "\n".join(lines) + "\n")
+
+    def summary(self, *, max_rows: int = 20) -> str:
+        """A readable summary: headline KPIs, then the least-covered gaps."""
+        k = self.kpis()
+        lines = [
+            f"objective {k.objective:g} of {k.max_objective:g} possible "
+            f"({100 * k.weighted_coverage:.1f}% weighted coverage)",
+            f"{k.num_postings} postings, {k.num_experts_posted} of "
+            f"{len(self.scenario.experts)} experts posted, utilisation "
+            f"{100 * k.expert_utilisation:.1f}% of available expert-months",
+            f"covered {k.covered_months} of {k.demand_months} expert-months wanted",
+        ]
+        if k.recipients_with_nothing:
+            lines.append("recipients with nothing: " + ", ".join(k.recipients_with_nothing))
+        unmet = {s: n for s, n in k.unmet_by_specialty.items() if n}
+        if unmet:
+            lines.append(
+                "unmet expert-months by specialty: "
+                + ", ".join(
+                    f"{s} {n}" for s, n in sorted(unmet.items(), key=lambda kv: (-kv[1], kv[0]))
+                )
+            )
+        cov = sorted(
+            self.coverage(), key=lambda c: (-c.weight * c.unmet_months, c.recipient, c.specialty)
+        )
+        lines.append("")
+        head = f"{'recipient':<14} {'specialty':<18} {'weight':>6} {'covered':>8} {'wanted':>7}"
+        lines.append(head)
+        for c in cov[:max_rows]:
+            lines.append(
+                f"{c.recipient[:14]:<14} {c.specialty[:18]:<18} {c.weight:>6g} "
+                f"{c.covered_months:>8} {c.demand_months:>7}"
+            )
+        if len(cov) > max_rows:
+            lines.append(f"... {len(cov) - max_rows} more gaps")
+        return "\n".join(lines)
+
+
+def sorted_postings(postings: Iterable[Posting]) -> tuple[Posting, ...]:
+    """Postings in the order plans list them: recipient, specialty, start, expert, months."""
+    return tuple(
+        sorted(postings, key=lambda p: (p.recipient, p.specialty, p.start, p.expert, p.months))
+    )
+
+
+def _csv_cell(text: str) -> str:
+    if any(ch in text for ch in ',"\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text

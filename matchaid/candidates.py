@@ -36,9 +36,12 @@ EXCLUSION_REASONS: tuple[str, ...] = (
     "pairing_forbidden",  # the donor is forbidden to serve the recipient
     "pairing_required",  # the recipient takes only its required donors, not this one
     "travel",  # the donor is beyond the recipient's max_travel_hours (or unreachable)
-    "max_postings_zero",  # the expert may not be posted at all
     "no_term_fits",  # no accepted term fits the availability at an allowed start
+    "max_postings_zero",  # the expert may not be posted at all
     "outside_window",  # every fitting posting misses the gap's window
+)
+_SENIORITY, _FORBIDDEN, _REQUIRED, _TRAVEL, _NO_TERM, _ZERO, _OUTSIDE = range(
+    len(EXCLUSION_REASONS)
 )
 
 
@@ -66,8 +69,11 @@ class CandidateSet:
         ``[num_gaps, len(EXCLUSION_REASONS)]`` counts of experts holding the gap's
         specialty excluded for each reason.
     num_outside_window
-        Eligible postings left out because they miss their gap's window, so that
-        ``len(self) + num_outside_window`` is the number of eligible postings.
+        Eligible postings left out because they miss their gap's window.
+    num_never_postable
+        Eligible postings left out because their expert has ``max_postings = 0``; so
+        ``len(self) + num_outside_window + num_never_postable`` is the number of
+        eligible postings.
     """
 
     scenario: Scenario
@@ -82,6 +88,7 @@ class CandidateSet:
     excluded_by_gap: npt.NDArray[np.int64]
     gap_recipient: IntArray = field(repr=False)
     num_outside_window: int = 0
+    num_never_postable: int = 0
 
     def __len__(self) -> int:
         return int(self.expert.shape[0])
@@ -94,7 +101,7 @@ class CandidateSet:
     @property
     def num_eligible(self) -> int:
         """Eligible postings, including those left out for missing their window."""
-        return len(self) + self.num_outside_window
+        return len(self) + self.num_outside_window + self.num_never_postable
 
     @property
     def excluded(self) -> dict[str, int]:
@@ -224,6 +231,7 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
     excluded = np.zeros((num_gaps, len(EXCLUSION_REASONS)), dtype=np.int64)
     chunks: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
     num_outside = 0
+    num_zero = 0
 
     for e_idx, expert in enumerate(scenario.experts):
         d = donor_index[expert.donor]
@@ -236,36 +244,39 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
             hours = travel[d, rs]
             reason = np.full(ks.shape, -1, dtype=np.int64)
             tests = (
-                gap_min_sen[ks] > int(expert.seniority),
-                forbidden[d, rs],
-                not_required[d, rs],
-                np.isfinite(max_travel[rs]) & ~(hours <= max_travel[rs]),
-                np.full(ks.shape, expert.max_postings == 0),
-                np.full(ks.shape, starts.size == 0),
+                (_SENIORITY, gap_min_sen[ks] > int(expert.seniority)),
+                (_FORBIDDEN, forbidden[d, rs]),
+                (_REQUIRED, not_required[d, rs]),
+                (_TRAVEL, np.isfinite(max_travel[rs]) & ~(hours <= max_travel[rs])),
+                (_NO_TERM, np.full(ks.shape, starts.size == 0)),
             )
-            for code, failed in enumerate(tests):
+            for code, failed in tests:
                 reason[(reason < 0) & failed] = code
             ok = ks[reason < 0]
-            if ok.size and starts.size:
+            if ok.size:
                 # cross product (gap x start/term), keeping postings that touch the window
                 g_rep = np.repeat(ok, starts.size)
                 s_rep = np.tile(starts, ok.size)
                 t_rep = np.tile(terms, ok.size)
-                touches = (s_rep < gap_hi[g_rep]) & (s_rep + t_rep > gap_lo[g_rep])
-                num_outside += int(touches.size - touches.sum())
-                hit = np.zeros(num_gaps, dtype=bool)
-                hit[g_rep[touches]] = True
-                reason[(reason < 0) & ~hit[ks]] = len(tests)  # outside_window
-                if touches.any():
-                    n = int(touches.sum())
-                    chunks.append(
-                        (
-                            np.full(n, e_idx, dtype=np.int32),
-                            g_rep[touches],
-                            s_rep[touches],
-                            t_rep[touches],
+                if expert.max_postings == 0:  # eligible, but the expert may not go
+                    num_zero += int(g_rep.size)
+                    reason[reason < 0] = _ZERO
+                else:
+                    touches = (s_rep < gap_hi[g_rep]) & (s_rep + t_rep > gap_lo[g_rep])
+                    num_outside += int(touches.size - touches.sum())
+                    hit = np.zeros(num_gaps, dtype=bool)
+                    hit[g_rep[touches]] = True
+                    reason[(reason < 0) & ~hit[ks]] = _OUTSIDE
+                    if touches.any():
+                        n = int(touches.sum())
+                        chunks.append(
+                            (
+                                np.full(n, e_idx, dtype=np.int32),
+                                g_rep[touches],
+                                s_rep[touches],
+                                t_rep[touches],
+                            )
                         )
-                    )
             bad = reason >= 0
             np.add.at(excluded, (ks[bad], reason[bad]), 1)
 
@@ -298,4 +309,5 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
         excluded_by_gap=excluded,
         gap_recipient=gap_recipient,
         num_outside_window=num_outside,
+        num_never_postable=num_zero,
     )

@@ -198,9 +198,20 @@ class CoverageTerms:
     x_coef: IntArray
     cov_vars: list[cp_model.IntVar]
     cov_gap: IntArray
+    cov_active: list[tuple[IntArray, int]]
     pref_x_coef: IntArray
     pref_vars: list[cp_model.IntVar]
+    pref_active: list[tuple[IntArray, IntArray, int]]
     max_preferred_months: int
+
+    def hint(self, model: cp_model.CpModel, chosen: npt.NDArray[np.bool_]) -> None:
+        """Hint every coverage variable from a choice of postings (a complete hint
+        lets CP-SAT take the plan as its first solution)."""
+        for var, (active, cap) in zip(self.cov_vars, self.cov_active, strict=True):
+            model.add_hint(var, min(int(chosen[active].sum()), cap))
+        for var, (active, pref_active, cap) in zip(self.pref_vars, self.pref_active, strict=True):
+            covered = min(int(chosen[active].sum()), cap)
+            model.add_hint(var, min(covered, int(chosen[pref_active].sum())))
 
 
 def add_coverage(model: cp_model.CpModel, v: PostingVars, *, preferred: bool) -> CoverageTerms:
@@ -218,7 +229,9 @@ def add_coverage(model: cp_model.CpModel, v: PostingVars, *, preferred: bool) ->
     pref_x_coef = np.zeros(n, dtype=np.int64)
     cov_vars: list[cp_model.IntVar] = []
     cov_gap: list[int] = []
+    cov_active: list[tuple[IntArray, int]] = []
     pref_vars: list[cp_model.IntVar] = []
+    pref_active_sets: list[tuple[IntArray, IntArray, int]] = []
     max_pref = 0
     for g, idx in v.postings_of_gaps():
         _, gap = cands.gaps[g]
@@ -237,6 +250,7 @@ def add_coverage(model: cp_model.CpModel, v: PostingVars, *, preferred: bool) ->
                 model.add(cov <= v.expr(active))
                 cov_vars.append(cov)
                 cov_gap.append(g)
+                cov_active.append((active, cap))
                 term = cov
             if not preferred:
                 continue
@@ -252,13 +266,16 @@ def add_coverage(model: cp_model.CpModel, v: PostingVars, *, preferred: bool) ->
             model.add(pref <= term)
             model.add(pref <= v.expr(pref_active))
             pref_vars.append(pref)
+            pref_active_sets.append((active, pref_active, cap))
             max_pref += bound
     return CoverageTerms(
         x_coef=x_coef,
         cov_vars=cov_vars,
         cov_gap=np.asarray(cov_gap, dtype=np.int64),
+        cov_active=cov_active,
         pref_x_coef=pref_x_coef,
         pref_vars=pref_vars,
+        pref_active=pref_active_sets,
         max_preferred_months=max_pref,
     )
 
@@ -320,7 +337,9 @@ def add_objective(
     hours = np.nan_to_num(cands.travel_hours, nan=0.0)
     bonus = round(weights.preferred * WEIGHT_SCALE) if mode != "off" else 0
     penalty = (
-        np.rint(weights.travel * hours * WEIGHT_SCALE).astype(np.int64)
+        np.rint(
+            (weights.travel * hours + weights.posted_month * cands.months) * WEIGHT_SCALE
+        ).astype(np.int64)
         if mode != "off"
         else np.zeros(len(cands), dtype=np.int64)
     )
@@ -383,8 +402,16 @@ class BuiltModel:
 
     model: cp_model.CpModel
     vars: PostingVars
+    coverage: CoverageTerms
     scaling: ObjectiveScaling
+    weights: ObjectiveWeights
     num_constraints: Mapping[str, int]
+
+    def add_hint(self, chosen: npt.NDArray[np.bool_]) -> None:
+        """Hint the solution that takes exactly the candidates marked in ``chosen``."""
+        for var, value in zip(self.vars.x, chosen.tolist(), strict=True):
+            self.model.add_hint(var, value)
+        self.coverage.hint(self.model, chosen)
 
 
 def build_model(cands: CandidateSet, weights: ObjectiveWeights) -> BuiltModel:
@@ -404,7 +431,9 @@ def build_model(cands: CandidateSet, weights: ObjectiveWeights) -> BuiltModel:
     cov = add_coverage(model, v, preferred=wants_preferred)
     counts["coverage"] = len(cov.cov_vars)
     scaling = add_objective(model, v, cov, weights)
-    return BuiltModel(model=model, vars=v, scaling=scaling, num_constraints=counts)
+    return BuiltModel(
+        model=model, vars=v, coverage=cov, scaling=scaling, weights=weights, num_constraints=counts
+    )
 
 
 def check_cp_sat_parameters(values: Mapping[str, Any]) -> list[Problem]:

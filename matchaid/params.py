@@ -43,24 +43,32 @@ class ObjectiveWeights:
         pairing with the recipient.
     travel
         Cost of one hour of travel (donor city to recipient city) per posting.
+    posted_month
+        Cost of each expert-month posted: keeps an expert at home when sending them
+        would cover nothing.
     mode
         ``"tiebreak"`` (default): the secondary terms are scaled down so that all of
         them together are worth less than one covered expert-month of the lowest-weight
-        gap; they only choose among plans of the best coverage.
+        gap; they only choose among plans of the best coverage, by their own weights.
         ``"weighted"``: the objective is literally ``coverage + preferred x
-        preferred-months - travel x hours``, in gap-weight units; the user accepts that
-        secondary terms may trade against coverage.
-        ``"off"``: coverage only.
+        preferred-months - travel x hours - posted_month x posted-months``, in
+        gap-weight units; the user accepts that secondary terms may trade against
+        coverage. ``"off"``: coverage only.
+
+    The defaults rank the tie-breaks: a preferred donor's covered month (1.0) counts
+    for more than 100 hours of travel (0.01 each), which count for more than ten
+    posted expert-months (0.001 each).
     """
 
     preferred: float = 1.0
-    travel: float = 1.0
+    travel: float = 0.01
+    posted_month: float = 0.001
     mode: Literal["tiebreak", "weighted", "off"] = "tiebreak"
 
     def problems(self, path: str = "weights") -> list[Problem]:
         """What is wrong with these weights (empty when they are fine)."""
         out = []
-        for name in ("preferred", "travel"):
+        for name in ("preferred", "travel", "posted_month"):
             value = getattr(self, name)
             if (
                 isinstance(value, bool)

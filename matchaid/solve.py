@@ -26,7 +26,7 @@ from matchaid.exceptions import SolverError
 from matchaid.greedy import greedy_selection
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import GapCoverage, Plan, sorted_postings
-from matchaid.validation import Violation, validate
+from matchaid.validation import Violation, objective_value, validate
 
 __all__ = ["Progress", "Result", "SolveStatus", "solve"]
 
@@ -230,11 +230,11 @@ def solve(
             scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
         )
     built = build_model(cands, params.weights)
+    greedy = greedy_selection(cands)
     if params.hint == "greedy":
         chosen = np.zeros(len(cands), dtype=bool)
-        chosen[greedy_selection(cands)] = True
-        for var, value in zip(built.vars.x, chosen.tolist(), strict=True):
-            built.model.add_hint(var, value)
+        chosen[greedy] = True
+        built.add_hint(chosen)
     build_seconds = time.perf_counter() - t0
 
     solver = cp_model.CpSolver()
@@ -266,42 +266,56 @@ def solve(
     solver.best_bound_callback = on_bound
     outcome: dict[str, Any] = {}
 
+    done = threading.Event()
+
     def run() -> None:
         try:
             outcome["status"] = solver.solve(built.model, _Watcher())
         except BaseException as exc:  # pragma: no cover - re-raised below
             outcome["error"] = exc
+        finally:
+            done.set()
 
     t1 = time.perf_counter()
+    # Wait on an Event, not Thread.join: a join interrupted by Ctrl-C can leave the
+    # thread looking finished while CP-SAT still runs (CPython 3.11).
     worker = threading.Thread(target=run, name="matchaid-cp-sat", daemon=True)
     worker.start()
     interrupted = False
     next_report = t1 + progress_interval
-    while worker.is_alive():
+    while not done.is_set():
         try:
-            worker.join(0.05)
+            done.wait(0.05)
+            now = time.perf_counter()
+            if progress is not None and now >= next_report and not done.is_set():
+                with lock:
+                    obj, bound = state["objective"], state["bound"]
+                scale = built.scaling
+                progress(
+                    Progress(
+                        seconds=now - t1,
+                        objective=None if obj is None else scale.value(obj),
+                        best_bound=None if bound is None else scale.primary_bound(bound),
+                    )
+                )
+                next_report = now + progress_interval
         except KeyboardInterrupt:
             interrupted = True
             solver.stop_search()
-            continue
-        now = time.perf_counter()
-        if progress is not None and now >= next_report and worker.is_alive():
-            with lock:
-                obj, bound = state["objective"], state["bound"]
-            scale = built.scaling
-            progress(
-                Progress(
-                    seconds=now - t1,
-                    objective=None if obj is None else scale.value(obj),
-                    best_bound=None if bound is None else scale.primary_bound(bound),
-                )
-            )
-            next_report = now + progress_interval
+    worker.join()
     solve_seconds = time.perf_counter() - t1
     if "error" in outcome:
         raise outcome["error"]
     return _result(
-        scenario, cands, built, solver, outcome["status"], build_seconds, solve_seconds, interrupted
+        scenario,
+        cands,
+        built,
+        solver,
+        outcome["status"],
+        build_seconds,
+        solve_seconds,
+        interrupted,
+        greedy,
     )
 
 
@@ -314,6 +328,7 @@ def _result(
     build_seconds: float,
     solve_seconds: float,
     interrupted: bool,
+    greedy: np.ndarray,
 ) -> Result:
     from ortools.sat.python import cp_model
 
@@ -330,41 +345,52 @@ def _result(
             "deterministic_time": solver.deterministic_time,
             "wall_time": solver.wall_time,
             "num_constraints": dict(built.num_constraints),
-            "solution_info": solver.solution_info,
+            "solution_info": solver.solution_info(),
         }
     )
+    scaling = built.scaling
+    raw_bound = solver.best_objective_bound
+    bound = scaling.primary_bound(raw_bound) if math.isfinite(raw_bound) else math.inf
     reason = None
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         chosen = np.flatnonzero([solver.boolean_value(x) for x in built.vars.x])
         plan = Plan(scenario, sorted_postings(cands.postings(chosen)))
-        scaling = built.scaling
-        objective = (
-            plan.objective if scaling.mode != "weighted" else scaling.value(solver.objective_value)
-        )
+        objective = objective_value(scenario, plan, built.weights)
         if status is SolveStatus.OPTIMAL:
             bound = objective
         else:
-            bound = max(objective, scaling.primary_bound(solver.best_objective_bound))
+            bound = max(objective, bound)
             reason = (
                 "interrupted: best plan so far"
                 if interrupted
                 else "search stopped at its limit before proving optimality"
             )
+    elif status is SolveStatus.UNKNOWN and greedy.size:
+        # CP-SAT found nothing in time; the greedy plan is the best plan we have. A
+        # CP-SAT "bound" below a plan we hold was never proven (its presolve did not
+        # finish), so the bound is unknown.
+        plan = Plan(scenario, sorted_postings(cands.postings(greedy)))
+        objective = plan.objective
+        status = SolveStatus.FEASIBLE
+        if bound < objective:
+            bound = math.inf
+        reason = (
+            "CP-SAT found no plan before it stopped"
+            + (" (interrupted)" if interrupted else "")
+            + "; this is the greedy baseline's plan"
+        )
     else:
         plan = Plan.empty(scenario)
         objective = 0.0
-        bound = (
-            built.scaling.primary_bound(solver.best_objective_bound)
-            if status is SolveStatus.UNKNOWN
-            else 0.0
-        )
-        if not math.isfinite(bound):
-            bound = math.inf
+        if status is not SolveStatus.UNKNOWN:
+            bound = 0.0
+        elif bound <= 0:
+            bound = math.inf  # nothing was proven
         reason = {
             SolveStatus.UNKNOWN: "search stopped before finding a plan"
             + (" (interrupted)" if interrupted else ""),
             SolveStatus.INFEASIBLE: "no plan satisfies the rules",
-            SolveStatus.MODEL_INVALID: "CP-SAT rejected the model: " + solver.solution_info,
+            SolveStatus.MODEL_INVALID: "CP-SAT rejected the model: " + solver.solution_info(),
         }[status]
     violations = validate(scenario, plan)
     if violations:

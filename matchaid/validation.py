@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from matchaid.domain import PairingMode, Scenario
+from matchaid.params import ObjectiveWeights
 from matchaid.posting import Posting
 
 K = TypeVar("K")
@@ -364,10 +365,16 @@ def _capacities(scenario: Scenario, postings: list[Posting]) -> list[Violation]:
     return out
 
 
-def objective_value(scenario: Scenario, plan: object) -> float:
+def objective_value(
+    scenario: Scenario, plan: object, weights: ObjectiveWeights | None = None
+) -> float:
     """The primary objective of ``plan``: the sum over gaps and months of their window of
     ``weight x min(demand, postings active)``. Postings with unknown references count
     nothing.
+
+    With ``weights`` in ``weighted`` mode, the combined objective that mode maximises:
+    that plus ``preferred x preferred-months - travel x hours - posted_month x
+    posted-months`` (see :func:`secondary_values`).
 
     >>> from matchaid.domain import *
     >>> from matchaid.posting import Posting
@@ -388,6 +395,12 @@ def objective_value(scenario: Scenario, plan: object) -> float:
             counts = active.get((r.id, g.specialty), {})
             covered = sum(min(g.demand, counts.get(t, 0)) for t in range(*g.window))
             total += g.weight * covered
+    if weights is not None and weights.mode == "weighted":
+        pref_months, hours = secondary_values(scenario, plan)
+        posted = sum(p.months for p in _postings(plan))
+        total += (
+            weights.preferred * pref_months - weights.travel * hours - weights.posted_month * posted
+        )
     return total
 
 

@@ -40,6 +40,16 @@ def intervals(draw: st.DrawFn, months: int) -> tuple[int, int]:
 
 
 @st.composite
+def long_intervals(draw: st.DrawFn, months: int) -> tuple[int, int]:
+    """Intervals biased to be long (most experts are away for a good part of the time)."""
+    lo = draw(st.integers(0, max(0, months // 2)))
+    hi = draw(
+        st.integers(lo + 1, months).map(lambda h, lo=lo: max(h, min(months, lo + months // 2)))
+    )
+    return (lo, hi)
+
+
+@st.composite
 def scenarios(
     draw: st.DrawFn,
     *,
@@ -53,9 +63,10 @@ def scenarios(
     no hosting limits (hosting large), no pairings, no travel limits and no
     ``max_postings``: only experts, gaps, terms and availability."""
     months = draw(st.integers(1, max_months))
-    step = draw(st.integers(1, min(3, months)))
-    terms = tuple(sorted(draw(st.sets(st.integers(1, months), min_size=1, max_size=3))))
-    specs = SPECIALTIES[: draw(st.integers(1, len(SPECIALTIES)))]
+    step = draw(st.sampled_from([1, 1, 2, 3])) if months >= 3 else 1
+    short = st.integers(1, max(1, months // 3))
+    terms = tuple(sorted(draw(st.sets(short | st.integers(1, months), min_size=1, max_size=3))))
+    specs = SPECIALTIES[: draw(st.integers(1, 3))]
     text = safe_text if rich_text else st.sampled_from(CITIES)
     num_donors = draw(st.integers(1, 3))
     donors = []
@@ -63,48 +74,56 @@ def scenarios(
         release = {}
         if side_rules:
             for s in draw(st.lists(st.sampled_from(specs), unique=True, max_size=2)):
-                release[s] = draw(st.integers(0, 3))
+                release[s] = draw(st.integers(1, 3) | st.just(0))
         donors.append(
             DonorHospital(
                 id=f"D{i}",
                 name=draw(text),
                 city=draw(st.sampled_from(CITIES)),
                 release=release,
-                max_away=draw(st.none() | st.integers(0, 4)) if side_rules else None,
+                max_away=draw(st.none() | st.integers(1, 4)) if side_rules else None,
             )
         )
     experts = []
-    for i in range(draw(st.integers(0, max_experts))):
+    for i in range(draw(st.integers(min(1, max_experts), max_experts))):
         own = draw(st.lists(st.sampled_from(specs), min_size=1, max_size=2, unique=True))
         experts.append(
             Expert(
                 id=f"E{i}",
                 donor=f"D{draw(st.integers(0, num_donors - 1))}",
                 specialties=tuple(own),
-                seniority=draw(st.sampled_from(list(Seniority))),
-                available=draw(intervals(months)),
+                seniority=draw(
+                    st.sampled_from([Seniority.CHIEF, Seniority.ASSOCIATE_CHIEF, *Seniority])
+                ),
+                available=draw(long_intervals(months)),
                 academician=draw(st.booleans()),
                 can_lead=draw(st.booleans()),
                 terms=draw(
-                    st.none()
-                    | st.sets(st.integers(1, months), min_size=1, max_size=2).map(
-                        lambda t: tuple(sorted(t))
+                    st.one_of(
+                        st.none(),
+                        st.none(),
+                        st.none(),
+                        st.sets(short, min_size=1, max_size=2).map(lambda t: tuple(sorted(t))),
                     )
                 ),
-                max_postings=draw(st.none() | st.integers(0, 3)) if side_rules else None,
+                max_postings=draw(st.none() | st.integers(1, 3) | st.just(0))
+                if side_rules
+                else None,
             )
         )
     recipients = []
-    for i in range(draw(st.integers(0, max_recipients))):
+    for i in range(draw(st.integers(min(1, max_recipients), max_recipients))):
         gaps = []
-        for s in draw(st.lists(st.sampled_from(specs), unique=True, max_size=3)):
+        for s in draw(st.lists(st.sampled_from(specs), unique=True, min_size=1, max_size=3)):
             gaps.append(
                 DisciplineGap(
                     specialty=s,
                     demand=draw(st.integers(1, 3)),
                     window=draw(intervals(months)),
                     weight=draw(st.integers(1, 9) | st.sampled_from([0.5, 1.25, 2.5])),
-                    min_seniority=draw(st.none() | st.sampled_from(list(Seniority))),
+                    min_seniority=draw(
+                        st.one_of(st.none(), st.none(), st.sampled_from(list(Seniority)))
+                    ),
                 )
             )
         recipients.append(
@@ -113,10 +132,12 @@ def scenarios(
                 name=draw(text),
                 city=draw(st.sampled_from(CITIES)),
                 level=draw(st.sampled_from(list(Level))),
-                hosting=draw(st.integers(0, 4)) if side_rules else 1000,
+                hosting=draw(st.integers(1, 4) | st.just(0)) if side_rules else 1000,
                 gaps=tuple(gaps),
                 max_travel_hours=(
-                    draw(st.none() | st.sampled_from([0.0, 2.0, 5.5, 12.0])) if side_rules else None
+                    draw(st.one_of(st.none(), st.none(), st.sampled_from([0.0, 2.0, 5.5, 12.0])))
+                    if side_rules
+                    else None
                 ),
             )
         )
@@ -125,7 +146,7 @@ def scenarios(
     if side_rules:
         for r in recipients:
             for d in donors:
-                mode = draw(st.none() | st.sampled_from(list(PairingMode)))
+                mode = draw(st.one_of(st.none(), st.none(), st.sampled_from(list(PairingMode))))
                 if mode is not None:
                     pairings.append(Pairing(d.id, r.id, mode))
         if any(r.max_travel_hours is not None for r in recipients) or draw(st.booleans()):
@@ -148,4 +169,90 @@ def scenarios(
         network=network,
         name=draw(st.none() | text),
         description=draw(st.none() | text) if rich_text else None,
+    )
+
+
+def random_scenario(
+    seed: int,
+    *,
+    num_experts: int = 24,
+    num_recipients: int = 6,
+    months: int = 12,
+    side_rules: bool = True,
+) -> Scenario:
+    """A medium scenario from a seed (not shrinkable, but big enough for capacities,
+    pairings and coverage caps to interact)."""
+    import random
+
+    rnd = random.Random(seed)
+    specs = SPECIALTIES[:4]
+    donors = [
+        DonorHospital(
+            id=f"D{i}",
+            name=f"Donor {i}",
+            city=rnd.choice(CITIES),
+            release={s: rnd.randint(1, 3) for s in rnd.sample(specs, 2)} if side_rules else {},
+            max_away=rnd.choice([None, 3, 5]) if side_rules else None,
+        )
+        for i in range(4)
+    ]
+    experts = []
+    for i in range(num_experts):
+        lo = rnd.randint(0, months // 2)
+        hi = rnd.randint(min(months, lo + 3), months)
+        experts.append(
+            Expert(
+                id=f"E{i}",
+                donor=rnd.choice(donors).id,
+                specialties=tuple(rnd.sample(specs, rnd.choice([1, 1, 2]))),
+                seniority=rnd.choice(list(Seniority)),
+                available=(lo, hi),
+                terms=rnd.choice([None, None, None, (3,), (6,)]),
+                max_postings=rnd.choice([None, None, 1, 2]) if side_rules else None,
+            )
+        )
+    recipients = []
+    for i in range(num_recipients):
+        gaps = []
+        for s in rnd.sample(specs, rnd.randint(1, 3)):
+            lo = rnd.randint(0, months - 3)
+            gaps.append(
+                DisciplineGap(
+                    specialty=s,
+                    demand=rnd.randint(1, 3),
+                    window=(lo, rnd.randint(lo + 1, months)),
+                    weight=rnd.choice([1, 2, 3, 5, 8, 1.5]),
+                    min_seniority=rnd.choice(
+                        [None, None, Seniority.ATTENDING, Seniority.ASSOCIATE_CHIEF]
+                    ),
+                )
+            )
+        recipients.append(
+            RecipientHospital(
+                id=f"R{i}",
+                name=f"Hospital {i}",
+                city=rnd.choice(CITIES),
+                level=rnd.choice(list(Level)),
+                hosting=rnd.randint(1, 4) if side_rules else 1000,
+                gaps=tuple(gaps),
+            )
+        )
+    pairings = []
+    if side_rules:
+        for r in recipients:
+            roll = rnd.random()
+            if roll < 0.3:
+                for d in rnd.sample(donors, 2):
+                    pairings.append(Pairing(d.id, r.id, PairingMode.REQUIRED))
+            elif roll < 0.5:
+                pairings.append(Pairing(rnd.choice(donors).id, r.id, PairingMode.FORBIDDEN))
+            elif roll < 0.8:
+                pairings.append(Pairing(rnd.choice(donors).id, r.id, PairingMode.PREFERRED))
+    return Scenario(
+        horizon=Horizon(months=months, start_step=rnd.choice([1, 3])),
+        terms=(3, 6),
+        donors=tuple(donors),
+        experts=tuple(experts),
+        recipients=tuple(recipients),
+        pairings=tuple(pairings),
     )

@@ -60,3 +60,96 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
             main(argv)
         assert info.value.code == 0
     assert "matchaid" in capsys.readouterr().out
+
+
+def test_solve_writes_plan_and_csv(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.json"
+    code = main(
+        [
+            "solve",
+            str(data_dir / "scenario-v1-small-2.json"),
+            "-o",
+            str(plan),
+            "--csv",
+            str(tmp_path / "csv"),
+            "--workers",
+            "1",
+            "--time-limit",
+            "10",
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("status optimal: objective 246, best bound 246, gap 0.00%")
+    doc = json.loads(plan.read_text())
+    assert doc["solve"]["status"] == "optimal" and doc["summary"]["objective"] == 246
+    assert (tmp_path / "csv" / "postings.csv").is_file()
+    assert (tmp_path / "csv" / "coverage.csv").read_text().startswith("recipient,specialty,weight")
+    # the written plan passes the checker
+    assert main(["check", str(data_dir / "scenario-v1-small-2.json"), str(plan)]) == 0
+    assert "objective 246: valid" in capsys.readouterr().out
+
+
+def test_solve_to_stdout_keeps_stdout_pure_json(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["solve", str(data_dir / "scenario-v1-small.json"), "-o", "-", "--workers", "1"]) == 0
+    )
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["summary"]["objective"] == 28
+    assert "status optimal" in captured.err
+
+
+def test_check_reports_violations_of_a_hand_made_plan(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "postings.csv"
+    plan.write_text(
+        "expert,recipient,specialty,start,months\n"
+        "E2,R1,neurosurgery,0,6\n"
+        "E2,R1,neurosurgery,3,6\n"
+        "E4,R0,neurosurgery,5,3\n"
+    )
+    assert main(["check", str(data_dir / "scenario-v1-small.json"), str(plan)]) == 1
+    out = capsys.readouterr().out
+    assert "[overlap] expert 'E2' has 2 postings in month 3 (postings 0, 1)" in out
+    assert "[max_postings] expert 'E2' has 2 postings, more than their max_postings of 1" in out
+    assert (
+        "[no_such_gap] posting 2: expert 'E4' at 'R0': the recipient has no gap in 'neurosurgery'"
+        in out
+    )
+    assert "INVALID" in out
+
+
+def test_check_malformed_plan_exits_2(data_dir: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"postings": [{"expert": "E2"}]}')
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "matchaid",
+            "check",
+            str(data_dir / "scenario-v1-small.json"),
+            str(plan),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert f"{plan}: postings[0].recipient: required field is missing" in run.stderr
+
+
+def test_solve_rejects_bad_params_file(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = tmp_path / "p.toml"
+    params.write_text("workers = -2\n[cp_sat]\nlinearisation_level = 2\n")
+    assert main(["solve", str(data_dir / "scenario-v1-small.json"), "--params", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "workers: must be a whole number >= 0, got -2" in err
+    assert "cp_sat.linearisation_level: not a CP-SAT parameter" in err

@@ -1,0 +1,230 @@
+"""Independent oracles for the planner, written from the contract in issue 3.
+
+None of these use matchaid's candidate generation, model or validator:
+
+- :func:`eligible_postings` enumerates eligible postings with plain loops;
+- :func:`mip_optimum` states the whole model month by month and solves it with HiGHS
+  through OR-Tools MathOpt;
+- :func:`flow_optimum` solves the case without side rules (single term = horizon) as a
+  min-cost flow with networkx;
+- :func:`exhaustive_optimum` tries every subset of eligible postings (tiny cases).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import networkx as nx
+from ortools.math_opt.python import mathopt
+
+from matchaid.domain import PairingMode, Scenario
+from matchaid.posting import Posting
+
+
+def _travel(scenario: Scenario, a: str, b: str) -> float | None:
+    if a == b:
+        return 0.0
+    if scenario.network is None:
+        return None
+    g = nx.Graph()
+    for road in scenario.network.edges:
+        if not g.has_edge(road.a, road.b) or g[road.a][road.b]["w"] > road.hours:
+            g.add_edge(road.a, road.b, w=road.hours)
+    try:
+        return float(nx.dijkstra_path_length(g, a, b, weight="w"))
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return None
+
+
+def eligible_postings(scenario: Scenario) -> list[Posting]:
+    """Every eligible posting by the contract, in a plain loop."""
+    donors = {d.id: d for d in scenario.donors}
+    out = []
+    for e in scenario.experts:
+        for r in scenario.recipients:
+            req = {
+                p.donor
+                for p in scenario.pairings
+                if p.recipient == r.id and p.mode is PairingMode.REQUIRED
+            }
+            forb = {
+                p.donor
+                for p in scenario.pairings
+                if p.recipient == r.id and p.mode is PairingMode.FORBIDDEN
+            }
+            if e.donor in forb or (req and e.donor not in req):
+                continue
+            if r.max_travel_hours is not None:
+                hours = _travel(scenario, donors[e.donor].city, r.city)
+                if hours is None or hours > r.max_travel_hours:
+                    continue
+            for g in r.gaps:
+                if g.specialty not in e.specialties:
+                    continue
+                if g.min_seniority is not None and e.seniority < g.min_seniority:
+                    continue
+                for m in e.terms if e.terms is not None else scenario.terms:
+                    for s in range(scenario.horizon.months):
+                        if s % scenario.horizon.start_step:
+                            continue
+                        if (
+                            s >= e.available[0]
+                            and s + m <= e.available[1]
+                            and s + m <= scenario.horizon.months
+                        ):
+                            out.append(Posting(e.id, r.id, g.specialty, s, m))
+    return out
+
+
+def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> float:
+    """The optimum of the planner's primary objective, solved as a MIP by HiGHS."""
+    postings = eligible_postings(scenario) if postings is None else postings
+    experts = {e.id: e for e in scenario.experts}
+    donors = {d.id: d for d in scenario.donors}
+    recipients = {r.id: r for r in scenario.recipients}
+    horizon = scenario.horizon.months
+    model = mathopt.Model(name="matchaid-oracle")
+    x = [model.add_binary_variable(name=f"x{i}") for i in range(len(postings))]
+
+    def active(pred, t):  # type: ignore[no-untyped-def]
+        return [
+            x[i] for i, p in enumerate(postings) if pred(p) and p.start <= t < p.start + p.months
+        ]
+
+    for e in scenario.experts:
+        mine = [x[i] for i, p in enumerate(postings) if p.expert == e.id]
+        if e.max_postings is not None and mine:
+            model.add_linear_constraint(sum(mine) <= e.max_postings)
+        for t in range(horizon):
+            here = active(lambda p, e=e: p.expert == e.id, t)
+            if len(here) > 1:
+                model.add_linear_constraint(sum(here) <= 1)
+    for d in scenario.donors:
+        for t in range(horizon):
+            if d.max_away is not None:
+                here = active(lambda p, d=d: experts[p.expert].donor == d.id, t)
+                if here:
+                    model.add_linear_constraint(sum(here) <= d.max_away)
+            for spec, cap in d.release.items():
+                here = active(
+                    lambda p, d=d, spec=spec: (
+                        experts[p.expert].donor == d.id and experts[p.expert].specialties[0] == spec
+                    ),
+                    t,
+                )
+                if here:
+                    model.add_linear_constraint(sum(here) <= cap)
+    for r in scenario.recipients:
+        for t in range(horizon):
+            here = active(lambda p, r=r: p.recipient == r.id, t)
+            if here:
+                model.add_linear_constraint(sum(here) <= r.hosting)
+    objective = 0.0
+    for r in recipients.values():
+        for g in r.gaps:
+            for t in range(*g.window):
+                here = active(
+                    lambda p, r=r, g=g: p.recipient == r.id and p.specialty == g.specialty, t
+                )
+                if not here:
+                    continue
+                cov = model.add_variable(lb=0, ub=g.demand)
+                model.add_linear_constraint(cov <= sum(here))
+                objective += g.weight * cov
+    del donors
+    model.maximize(objective)
+    result = mathopt.solve(model, mathopt.SolverType.HIGHS)
+    assert result.termination.reason == mathopt.TerminationReason.OPTIMAL, result.termination
+    return float(result.objective_value())
+
+
+def flow_optimum(scenario: Scenario) -> float:
+    """Optimum when each expert serves at most once, for the whole horizon, and there
+    are no donor, hosting, pairing or travel limits: a max-weight b-matching of experts
+    to gap slots, solved as a min-cost flow."""
+    horizon = scenario.horizon.months
+    g = nx.DiGraph()
+    g.add_node("s", demand=0)
+    total = 0
+    for e in scenario.experts:
+        if e.available != (0, horizon) or horizon not in (e.terms or scenario.terms):
+            continue
+        g.add_edge("s", ("e", e.id), capacity=1, weight=0)
+        for r in scenario.recipients:
+            for gap in r.gaps:
+                if gap.specialty in e.specialties and (
+                    gap.min_seniority is None or e.seniority >= gap.min_seniority
+                ):
+                    g.add_edge(("e", e.id), ("g", r.id, gap.specialty), capacity=1, weight=0)
+        total += 1
+    scale = 1000
+    for r in scenario.recipients:
+        for gap in r.gaps:
+            node = ("g", r.id, gap.specialty)
+            if node in g:
+                value = round(gap.weight * (gap.window[1] - gap.window[0]) * scale)
+                g.add_edge(node, "t", capacity=gap.demand, weight=-value)
+    if total == 0 or "t" not in g:
+        return 0.0
+    g.add_edge("s", "t", capacity=total, weight=0)  # experts may stay home
+    flow = nx.max_flow_min_cost(g, "s", "t")
+    return -nx.cost_of_flow(g, flow) / scale
+
+
+def exhaustive_optimum(
+    scenario: Scenario, postings: list[Posting] | None = None, limit: int = 14
+) -> float:
+    """Best objective over every valid subset of eligible postings (for tiny cases)."""
+    postings = eligible_postings(scenario) if postings is None else postings
+    assert len(postings) <= limit, f"{len(postings)} postings is too many to enumerate"
+    experts = {e.id: e for e in scenario.experts}
+    donors = {d.id: d for d in scenario.donors}
+    recipients = {r.id: r for r in scenario.recipients}
+    best = 0.0
+    for k in range(len(postings) + 1):
+        for subset in itertools.combinations(postings, k):
+            counts: dict[tuple[str, object], int] = defaultdict(int)
+            ok = True
+            per_expert: dict[str, int] = defaultdict(int)
+            for p in subset:
+                per_expert[p.expert] += 1
+                e = experts[p.expert]
+                for t in range(p.start, p.start + p.months):
+                    for key in (
+                        ("e", p.expert, t),
+                        ("r", p.recipient, t),
+                        ("d", e.donor, t),
+                        ("k", e.donor, e.specialties[0], t),
+                        ("g", p.recipient, p.specialty, t),
+                    ):
+                        counts[key] += 1  # type: ignore[index]
+            for (kind, *rest), n in counts.items():  # type: ignore[misc]
+                if (
+                    (kind == "e" and n > 1)
+                    or (kind == "r" and n > recipients[rest[0]].hosting)
+                    or (
+                        kind == "d"
+                        and donors[rest[0]].max_away is not None
+                        and n > donors[rest[0]].max_away
+                    )
+                ):
+                    ok = False
+                elif kind == "k":
+                    cap = donors[rest[0]].release.get(rest[1])
+                    if cap is not None and n > cap:
+                        ok = False
+            for eid, n in per_expert.items():
+                if experts[eid].max_postings is not None and n > experts[eid].max_postings:
+                    ok = False
+            if not ok:
+                continue
+            value = 0.0
+            for r in recipients.values():
+                for gap in r.gaps:
+                    for t in range(*gap.window):
+                        value += gap.weight * min(
+                            gap.demand, counts.get(("g", r.id, gap.specialty, t), 0)
+                        )  # type: ignore[call-overload]
+            best = max(best, value)
+    return best

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FLAGSHIP ?= tests/data/scenario-v1-small.json
+FLAGSHIP ?= tests/data/scenario-v1-small-2.json
 
 .PHONY: run test lint clean
 
@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/matchaid validate $(FLAGSHIP)
+	mkdir -p out
+	$(BIN)/matchaid solve $(FLAGSHIP) -o out/plan.json --csv out/plan-csv
+	@echo "plan written to out/plan.json and out/plan-csv/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

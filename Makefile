@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-FLAGSHIP ?= tests/data/scenario-v1-small-2.json
 
 .PHONY: run test lint clean
 
@@ -13,13 +12,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,report]'
 	touch $(STAMP)
 
+# Solves the flagship example (Tibet group-style aid, 519 experts) and writes its report.
 run: $(STAMP)
-	mkdir -p out
-	$(BIN)/matchaid solve $(FLAGSHIP) -o out/plan.json --csv out/plan-csv
-	@echo "plan written to out/plan.json and out/plan-csv/"
+	$(BIN)/python examples/tibet_group_aid/plan.py out/tibet_group_aid
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

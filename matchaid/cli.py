@@ -130,6 +130,26 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if not violations else EXIT_NO
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from matchaid.report import build_report
+
+    scenario = load_scenario(args.scenario)
+    postings = matchaid.load_postings(args.plan)
+    violations = matchaid.validate(scenario, postings)
+    if violations:
+        print(
+            f"warning: {args.plan} breaks {len(violations)} rule(s); run 'matchaid check' for the list",
+            file=sys.stderr,
+        )
+    plan = matchaid.Plan(scenario, postings)
+    report = build_report(scenario, plan, pictures=bool(args.html))
+    if args.html:
+        report.write_html(args.html)
+        print(f"wrote {args.html}", file=sys.stderr)
+    print(report.to_markdown(), end="")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``matchaid`` command."""
     parser = argparse.ArgumentParser(
@@ -198,6 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="scenario JSON file or CSV folder")
     p.add_argument("plan", help="plan JSON file or postings.csv")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "report",
+        help="report on a plan: KPIs, coverage, unmet demand, rotations, flows",
+        description="Print a Markdown report of a plan on stdout; with --html also write "
+        "one self-contained HTML page with pictures (needs matplotlib: the 'report' extra).",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument("plan", help="plan JSON file or postings.csv")
+    p.add_argument("--html", metavar="OUT", help="write the HTML report here")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -130,8 +130,8 @@ class Result:
         """Build plus search time."""
         return self.build_seconds + self.solve_seconds
 
-    def summary(self) -> str:
-        """Status line, timings, then the plan's summary."""
+    def summary(self, *, max_rows: int = 20) -> str:
+        """Status line, timings, then the plan's summary (at most ``max_rows`` gaps)."""
         head = (
             f"status {self.status}: objective {self.objective:g}, best bound "
             f"{self.best_bound:g}, gap {100 * self.gap:.2f}%"
@@ -143,7 +143,7 @@ class Result:
         lines = [head, times]
         if self.reason:
             lines.append(self.reason)
-        lines += ["", self.plan.summary()]
+        lines += ["", self.plan.summary(max_rows=max_rows)]
         return "\n".join(lines)
 
 
@@ -365,6 +365,11 @@ def _result(
                 if interrupted
                 else "search stopped at its limit before proving optimality"
             )
+            if bound <= objective and scaling.mode == "tiebreak":
+                reason += (
+                    "; coverage is proven optimal (bound = objective), only the tie-break "
+                    "terms (preferred donors, travel, posted months) are not"
+                )
     elif status is SolveStatus.UNKNOWN and greedy.size:
         # CP-SAT found nothing in time; the greedy plan is the best plan we have. A
         # CP-SAT "bound" below a plan we hold was never proven (its presolve did not

@@ -17,6 +17,13 @@ def atomic_writer(path: str | os.PathLike[str], *, newline: str | None = None) -
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        # (the umask), or keep the mode of the file it replaces.
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             yield handle
             handle.flush()
@@ -26,6 +33,12 @@ def atomic_writer(path: str | os.PathLike[str], *, newline: str | None = None) -
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

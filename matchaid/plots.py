@@ -1,0 +1,200 @@
+"""Pictures of a plan, as PNG bytes (matplotlib; install the ``report`` extra).
+
+Each function draws one figure with matplotlib's object-oriented API (no pyplot, no
+global state) and returns PNG bytes, ready to embed in a report:
+
+- :func:`coverage_heatmap`: recipient x specialty, share of demand covered;
+- :func:`unmet_by_specialty`: unmet expert-months per specialty;
+- :func:`rotation_timeline`: a Gantt chart of one recipient's postings;
+- :func:`donor_flow`: expert-months from donor cities to recipients.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from matchaid.exceptions import MatchaidError
+from matchaid.plan import Plan
+
+__all__ = ["coverage_heatmap", "donor_flow", "rotation_timeline", "unmet_by_specialty"]
+
+
+def _figure(width: float, height: float) -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise MatchaidError("pictures need matplotlib: pip install 'matchaid[report]'") from None
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _png(fig: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _specialty_colours(plan: Plan) -> dict[str, Any]:
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab20"]
+    specs = sorted({g.specialty for _, g in plan.scenario.gaps})
+    return {s: cmap(i % 20) for i, s in enumerate(specs)}
+
+
+def coverage_heatmap(plan: Plan) -> bytes:
+    """Share of each gap's demand covered, recipients down, specialties across (grey:
+    no gap)."""
+    cov = plan.coverage()
+    recipients = [r for r in plan.scenario.recipients if r.gaps]
+    specs = sorted({c.specialty for c in cov})
+    grid = np.full((len(recipients), len(specs)), np.nan)
+    row = {r.id: i for i, r in enumerate(recipients)}
+    col = {s: j for j, s in enumerate(specs)}
+    for c in cov:
+        grid[row[c.recipient], col[c.specialty]] = (
+            c.covered_months / c.demand_months if c.demand_months else 1.0
+        )
+    fig = _figure(max(6.0, 0.45 * len(specs) + 3.5), max(3.0, 0.28 * len(recipients) + 2.0))
+    ax = fig.add_subplot()
+    masked = np.ma.masked_invalid(grid)
+    from matplotlib import colormaps
+
+    cmap = colormaps["RdYlGn"].with_extremes(bad="#eeeeee")
+    image = ax.imshow(masked, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    ax.set_xticks(
+        range(len(specs)), [_short(s, 22) for s in specs], rotation=60, ha="right", fontsize=8
+    )
+    ax.set_yticks(range(len(recipients)), [_short(r.name) for r in recipients], fontsize=8)
+    ax.set_title("Share of demand covered (grey: no gap)")
+    fig.colorbar(image, ax=ax, shrink=0.6, label="covered / wanted expert-months")
+    return _png(fig)
+
+
+def unmet_by_specialty(plan: Plan) -> bytes:
+    """Covered and unmet expert-months per specialty, most unmet on top."""
+    covered: dict[str, int] = defaultdict(int)
+    unmet: dict[str, int] = defaultdict(int)
+    for c in plan.coverage():
+        covered[c.specialty] += c.covered_months
+        unmet[c.specialty] += c.unmet_months
+    specs = sorted(unmet, key=lambda s: (unmet[s], s))
+    fig = _figure(8.0, max(2.5, 0.32 * len(specs) + 1.5))
+    ax = fig.add_subplot()
+    y = np.arange(len(specs))
+    ax.barh(y, [covered[s] for s in specs], color="#4c9a5b", label="covered")
+    ax.barh(
+        y,
+        [unmet[s] for s in specs],
+        left=[covered[s] for s in specs],
+        color="#d9534f",
+        label="unmet",
+    )
+    ax.set_yticks(y, [_short(s, 26) for s in specs], fontsize=8)
+    ax.set_xlabel("expert-months")
+    ax.set_title("Demand by specialty: covered and unmet")
+    ax.legend(loc="lower right", fontsize=8)
+    return _png(fig)
+
+
+def rotation_timeline(plan: Plan, recipient: str) -> bytes:
+    """Gantt chart of the postings at ``recipient``: one row per expert, coloured by
+    specialty, with the months of the horizon across."""
+    scenario = plan.scenario
+    horizon = scenario.horizon
+    postings = sorted(
+        (p for p in plan.postings if p.recipient == recipient),
+        key=lambda p: (p.specialty, p.start, p.expert),
+    )
+    experts = list(dict.fromkeys(p.expert for p in postings))
+    colours = _specialty_colours(plan)
+    fig = _figure(9.0, max(1.8, 0.22 * len(experts) + 1.2))
+    ax = fig.add_subplot()
+    row = {e: i for i, e in enumerate(experts)}
+    for p in postings:
+        ax.barh(
+            row[p.expert],
+            p.months,
+            left=p.start,
+            color=colours.get(p.specialty, "grey"),
+            edgecolor="white",
+        )
+    ax.set_yticks(range(len(experts)), experts, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, horizon.months)
+    step = max(1, horizon.months // 12)
+    ticks = list(range(0, horizon.months + 1, step))
+    ax.set_xticks(
+        ticks,
+        [horizon.month_label(t) if t < horizon.months else "" for t in ticks],
+        rotation=45,
+        fontsize=7,
+    )
+    name = scenario.recipient(recipient).name
+    ax.set_title(f"Rotations at {name}", fontsize=10)
+    used = list(dict.fromkeys(p.specialty for p in postings))
+    if used:
+        from matplotlib.patches import Patch
+
+        ax.legend(
+            handles=[Patch(color=colours[s], label=s) for s in used],
+            fontsize=7,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+        )
+    return _png(fig)
+
+
+def donor_flow(plan: Plan) -> bytes:
+    """Expert-months sent from each donor city (left) to each recipient (right); line
+    width is proportional to expert-months."""
+    scenario = plan.scenario
+    donor_city = {d.id: d.city for d in scenario.donors}
+    expert_donor = {e.id: e.donor for e in scenario.experts}
+    flows: dict[tuple[str, str], int] = defaultdict(int)
+    for p in plan.postings:
+        flows[(donor_city[expert_donor[p.expert]], p.recipient)] += p.months
+    cities = sorted({c for c, _ in flows})
+    recipients = [r.id for r in scenario.recipients if any(r.id == rr for _, rr in flows)]
+    fig = _figure(9.0, max(3.0, 0.25 * max(len(recipients), len(cities)) + 1.5))
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    if not flows:
+        ax.text(0.5, 0.5, "no postings", ha="center", va="center")
+        return _png(fig)
+    ly = {c: 1 - (i + 0.5) / len(cities) for i, c in enumerate(cities)}
+    ry = {r: 1 - (i + 0.5) / len(recipients) for i, r in enumerate(recipients)}
+    biggest = max(flows.values())
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10"]
+    for (city, rid), months in sorted(flows.items()):
+        colour = cmap(cities.index(city) % 10)
+        ax.plot(
+            [0.2, 0.8],
+            [ly[city], ry[rid]],
+            color=colour,
+            alpha=0.6,
+            linewidth=0.5 + 6 * months / biggest,
+        )
+    out: dict[str, int] = defaultdict(int)
+    for (city, _), months in flows.items():
+        out[city] += months
+    for c in cities:
+        ax.text(0.19, ly[c], f"{c} ({out[c]})", ha="right", va="center", fontsize=8)
+    for r in recipients:
+        ax.text(
+            0.81, ry[r], _short(scenario.recipient(r).name, 40), ha="left", va="center", fontsize=7
+        )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title("Donor cities to recipients (line width: expert-months)")
+    return _png(fig)

@@ -1,0 +1,269 @@
+"""Reports people want to look at: KPIs, coverage, unmet demand, rotations and flows.
+
+Call :func:`build_report` with a scenario and a plan (and optionally the solver's
+:class:`~matchaid.Result`); render it with :meth:`Report.to_markdown` (text tables) or
+:meth:`Report.to_html` (one self-contained file with embedded pictures; pictures need
+the ``report`` extra, matplotlib). ``matchaid report`` does both from files.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from matchaid.domain import Scenario
+from matchaid.io import write_text_atomic
+from matchaid.params import SolveParams
+from matchaid.plan import Plan
+from matchaid.solve import Result
+
+__all__ = ["SECTIONS", "Figure", "Report", "Section", "build_report", "solve_and_report"]
+
+#: Section titles, in the order a report shows them.
+SECTIONS = (
+    "Summary",
+    "Coverage by recipient and specialty",
+    "Unmet demand by specialty",
+    "Rotation timelines",
+    "Donor to recipient flow",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A picture: PNG bytes and its caption."""
+
+    caption: str
+    png: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled part of a report: Markdown text, tables as rows, and pictures."""
+
+    title: str
+    text: str = ""
+    table: tuple[tuple[str, ...], ...] = ()
+    figures: tuple[Figure, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report: a title and its sections."""
+
+    title: str
+    sections: tuple[Section, ...]
+
+    def to_markdown(self) -> str:
+        """The report as Markdown (tables and text; pictures are listed by caption)."""
+        out = [f"# {self.title}", ""]
+        for s in self.sections:
+            out += [f"## {s.title}", ""]
+            if s.text:
+                out += [s.text, ""]
+            if s.table:
+                out += [*_markdown_table(s.table), ""]
+            for fig in s.figures:
+                out += [f"*Figure: {fig.caption} (in the HTML report)*", ""]
+        return "\n".join(out).rstrip() + "\n"
+
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page (images embedded as data URIs)."""
+        parts = [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{html.escape(self.title)}</title>",
+            "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
+            "padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}"
+            "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:0.9em}"
+            "th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee}"
+            "figure{margin:1.5em 0}figcaption{color:#555;font-size:0.9em}"
+            "pre{white-space:pre-wrap}</style></head><body>",
+            f"<h1>{html.escape(self.title)}</h1>",
+        ]
+        for s in self.sections:
+            anchor = s.title.lower().replace(" ", "-")
+            parts.append(f'<section id="{anchor}"><h2>{html.escape(s.title)}</h2>')
+            if s.text:
+                parts.append(f"<pre>{html.escape(s.text)}</pre>")
+            if s.table:
+                parts.append(_html_table(s.table))
+            for fig in s.figures:
+                data = base64.b64encode(fig.png).decode("ascii")
+                caption = html.escape(fig.caption)
+                parts.append(
+                    f'<figure><img src="data:image/png;base64,{data}" alt="{caption}">'
+                    f"<figcaption>{caption}</figcaption></figure>"
+                )
+            parts.append("</section>")
+        parts.append("</body></html>")
+        return "\n".join(parts) + "\n"
+
+    def write_html(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_html` to ``path`` atomically."""
+        write_text_atomic(path, self.to_html())
+
+
+def _markdown_table(rows: tuple[tuple[str, ...], ...]) -> list[str]:
+    head, *body = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in body]
+    return lines
+
+
+def _html_table(rows: tuple[tuple[str, ...], ...]) -> str:
+    head, *body = rows
+    cells = "".join(f"<th>{html.escape(c)}</th>" for c in head)
+    out = [f"<table><thead><tr>{cells}</tr></thead><tbody>"]
+    for r in body:
+        out.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def build_report(
+    scenario: Scenario,
+    plan: Plan,
+    result: Result | None = None,
+    *,
+    title: str | None = None,
+    pictures: bool = True,
+    max_timelines: int = 60,
+) -> Report:
+    """Assemble the report of ``plan``.
+
+    Parameters
+    ----------
+    scenario, plan
+        What was planned and the plan.
+    result
+        The :class:`~matchaid.Result` that produced the plan, to show the solver's
+        status, bound, gap and timings.
+    title
+        Defaults to the scenario's name.
+    pictures
+        Draw the figures (needs matplotlib); ``False`` gives tables only.
+    max_timelines
+        Draw rotation timelines for at most this many recipients (those with most
+        postings first); the rest are listed.
+    """
+    k = plan.kpis()
+    summary_rows: list[tuple[str, str]] = [("figure", "value")]
+    if result is not None:
+        summary_rows += [
+            ("solver status", result.status.value),
+            ("objective", f"{result.objective:g}"),
+            ("best bound", f"{result.best_bound:g}"),
+            ("gap", f"{100 * result.gap:.2f}%"),
+            ("build / search seconds", f"{result.build_seconds:.2f} / {result.solve_seconds:.2f}"),
+        ]
+        if result.reason:
+            summary_rows.append(("note", result.reason))
+    summary_rows += [
+        (
+            "weighted covered expert-months",
+            f"{k.objective:g} of {k.max_objective:g} ({100 * k.weighted_coverage:.1f}%)",
+        ),
+        ("expert-months covered / wanted", f"{k.covered_months} / {k.demand_months}"),
+        ("postings", str(k.num_postings)),
+        ("experts posted", f"{k.num_experts_posted} of {len(scenario.experts)}"),
+        ("expert utilisation", f"{100 * k.expert_utilisation:.1f}% of available expert-months"),
+        ("recipients with nothing", ", ".join(k.recipients_with_nothing) or "none"),
+    ]
+    text = scenario.description or ""
+    sections = [Section("Summary", text=text, table=tuple(summary_rows))]
+
+    cov_rows = [("recipient", "specialty", "weight", "covered", "wanted", "share")]
+    for c in sorted(
+        plan.coverage(), key=lambda c: (c.covered_months / max(c.demand_months, 1), -c.weight)
+    ):
+        share = c.covered_months / c.demand_months if c.demand_months else 1.0
+        cov_rows.append(
+            (
+                c.recipient,
+                c.specialty,
+                f"{c.weight:g}",
+                str(c.covered_months),
+                str(c.demand_months),
+                f"{100 * share:.0f}%",
+            )
+        )
+    unmet_rows = [("specialty", "unmet expert-months", "gaps")]
+    gaps_of: dict[str, int] = defaultdict(int)
+    for _, g in scenario.gaps:
+        gaps_of[g.specialty] += 1
+    for spec, n in sorted(k.unmet_by_specialty.items(), key=lambda kv: (-kv[1], kv[0])):
+        unmet_rows.append((spec, str(n), str(gaps_of[spec])))
+
+    by_recipient: dict[str, int] = defaultdict(int)
+    for p in plan.postings:
+        by_recipient[p.recipient] += 1
+    ranked = sorted(by_recipient, key=lambda r: (-by_recipient[r], r))
+    drawn, listed = ranked[:max_timelines], ranked[max_timelines:]
+    timeline_text = f"{len(ranked)} recipients receive postings."
+    if listed:
+        timeline_text += f" Timelines are drawn for the {len(drawn)} with most postings; not drawn: {', '.join(listed)}."
+
+    flows: dict[tuple[str, str], int] = defaultdict(int)
+    donor_of = {e.id: e.donor for e in scenario.experts}
+    for p in plan.postings:
+        flows[(donor_of[p.expert], p.recipient)] += p.months
+    flow_rows = [("donor", "recipient", "expert-months")]
+    for (d, r), months in sorted(flows.items(), key=lambda kv: (-kv[1], kv[0]))[:30]:
+        flow_rows.append((scenario.donor(d).name, scenario.recipient(r).name, str(months)))
+
+    figs: dict[str, tuple[Figure, ...]] = defaultdict(tuple)
+    if pictures:
+        from matchaid import plots
+
+        figs["cov"] = (Figure("Share of each gap's demand covered", plots.coverage_heatmap(plan)),)
+        figs["unmet"] = (
+            Figure("Covered and unmet expert-months by specialty", plots.unmet_by_specialty(plan)),
+        )
+        figs["time"] = tuple(
+            Figure(f"Rotations at {scenario.recipient(r).name}", plots.rotation_timeline(plan, r))
+            for r in drawn
+        )
+        figs["flow"] = (
+            Figure("Expert-months from donor cities to recipients", plots.donor_flow(plan)),
+        )
+    sections += [
+        Section(SECTIONS[1], table=tuple(cov_rows), figures=figs["cov"]),
+        Section(SECTIONS[2], table=tuple(unmet_rows), figures=figs["unmet"]),
+        Section(SECTIONS[3], text=timeline_text, figures=figs["time"]),
+        Section(
+            SECTIONS[4],
+            text="The 30 largest flows (donor hospital to recipient).",
+            table=tuple(flow_rows),
+            figures=figs["flow"],
+        ),
+    ]
+    return Report(title=title or scenario.name or "matchaid plan", sections=tuple(sections))
+
+
+def solve_and_report(
+    scenario: Scenario,
+    params: SolveParams | None = None,
+    out_dir: str | os.PathLike[str] = "out",
+    *,
+    pictures: bool = True,
+) -> Result:
+    """Solve ``scenario``, then write ``plan.json``, ``plan-csv/`` and ``report.html``
+    into ``out_dir``; return the :class:`~matchaid.Result`.
+
+    The plan passed :func:`matchaid.validate` inside :func:`matchaid.solve`.
+    """
+    from pathlib import Path
+
+    from matchaid.solve import solve
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = solve(scenario, params)
+    result.plan.to_json(out / "plan.json")
+    result.plan.to_csv(out / "plan-csv")
+    build_report(scenario, result.plan, result, pictures=pictures).write_html(out / "report.html")
+    return result

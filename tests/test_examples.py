@@ -1,0 +1,109 @@
+"""Every example is solved (short time limit), its plan validates, its sizes match what
+its README claims, and its committed scenario.json is what build.py makes."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import matchaid
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+SCENARIO_EXAMPLES = sorted(p.parent.name for p in EXAMPLES.glob("*/scenario.json"))
+QUICK = matchaid.SolveParams(time_limit=10, workers=1, cp_sat={"linearization_level": 2})
+
+
+def _sizes(readme: Path) -> dict[str, int]:
+    """The rows of the README's '## Size' table."""
+    text = readme.read_text()
+    block = text.split("## Size", 1)[1].split("\n## ", 1)[0]
+    return {
+        m.group(1): int(m.group(2)) for m in re.finditer(r"^\| (\w+) \| (\d+) \|$", block, re.M)
+    }
+
+
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"example_{path.parent.name}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _measure(s: matchaid.Scenario) -> dict[str, int]:
+    return {
+        "donors": len(s.donors),
+        "experts": len(s.experts),
+        "academicians": sum(e.academician for e in s.experts),
+        "specialties": len({sp for e in s.experts for sp in e.specialties}),
+        "recipients": len(s.recipients),
+        "gaps": len(s.gaps),
+        "months": s.horizon.months,
+    }
+
+
+def test_the_five_programmes_are_there() -> None:
+    assert SCENARIO_EXAMPLES == [
+        "guizhou_expert_group",
+        "huicheng_ceheng_counterpart",
+        "jiuquan_regional_center",
+        "ruijin_class_trainees",
+        "tibet_group_aid",
+    ]
+
+
+@pytest.mark.parametrize("name", SCENARIO_EXAMPLES)
+def test_example_solves_validates_and_matches_its_readme(name: str) -> None:
+    folder = EXAMPLES / name
+    scenario = matchaid.load_scenario(folder / "scenario.json")
+    claimed = _sizes(folder / "README.md")
+    assert {"donors", "experts", "recipients", "gaps", "months"} <= claimed.keys()
+    measured = _measure(scenario)
+    assert {k: measured[k] for k in claimed} == claimed
+    assert (folder / "plan.py").is_file() and (folder / "build.py").is_file()
+    result = matchaid.solve(scenario, QUICK)
+    assert result.status in (matchaid.SolveStatus.OPTIMAL, matchaid.SolveStatus.FEASIBLE)
+    assert matchaid.validate(scenario, result.plan) == []
+    assert result.objective > 0 and result.best_bound >= result.objective
+
+
+@pytest.mark.parametrize("name", SCENARIO_EXAMPLES)
+def test_committed_scenario_is_what_build_makes(name: str) -> None:
+    built = _load(EXAMPLES / name / "build.py").build()
+    assert built == matchaid.load_scenario(EXAMPLES / name / "scenario.json")
+
+
+def test_flagship_meets_the_source_figures() -> None:
+    s = matchaid.load_scenario(EXAMPLES / "tibet_group_aid" / "scenario.json")
+    assert len(s.experts) == 519 and len(s.donors) == 85 and s.horizon.months == 36
+    aided = [r for r in s.recipients if r.level is not matchaid.Level.COUNTY]
+    assert len(aided) == 8
+
+
+def test_quickstart_runs_and_prints_its_readme_output() -> None:
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart" / "quickstart.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    readme = (EXAMPLES / "quickstart" / "README.md").read_text()
+    shown = readme.split("```\n", 2)[1].split("```", 1)[0]
+    assert run.stdout == shown
+
+
+def test_example_script_writes_plan_and_report(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / "huicheng_ceheng_counterpart" / "plan.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.startswith("status optimal")
+    assert {p.name for p in tmp_path.iterdir()} == {"plan.json", "plan-csv", "report.html"}

@@ -62,7 +62,7 @@ def coverage_heatmap(plan: Plan) -> bytes:
         grid[row[c.recipient], col[c.specialty]] = (
             c.covered_months / c.demand_months if c.demand_months else 1.0
         )
-    fig = _figure(max(6.0, 0.45 * len(specs) + 3.5), max(3.0, 0.28 * len(recipients) + 2.0))
+    fig = _figure(max(6.0, 0.45 * len(specs) + 3.5), max(3.5, 0.28 * len(recipients) + 2.5))
     ax = fig.add_subplot()
     masked = np.ma.masked_invalid(grid)
     from matplotlib import colormaps
@@ -74,7 +74,7 @@ def coverage_heatmap(plan: Plan) -> bytes:
     )
     ax.set_yticks(range(len(recipients)), [_short(r.name) for r in recipients], fontsize=8)
     ax.set_title("Share of demand covered (grey: no gap)")
-    fig.colorbar(image, ax=ax, shrink=0.6, label="covered / wanted expert-months")
+    fig.colorbar(image, ax=ax, shrink=0.8, label="covered / wanted")
     return _png(fig)
 
 

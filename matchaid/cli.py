@@ -150,6 +150,50 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from matchaid.generate import TIERS, GeneratorParams, generate
+    from matchaid.io import scenario_to_document
+
+    params = TIERS[args.tier]
+    changes: dict[str, Any] = {}
+    for item in args.set or []:
+        key, sep, value = item.partition("=")
+        if not sep or key not in GeneratorParams.names():
+            raise matchaid.ParamsError(
+                "--set",
+                [
+                    matchaid.Problem(
+                        key,
+                        f"expected KNOB=VALUE with a knob of: {', '.join(GeneratorParams.names())}",
+                    )
+                ],
+            )
+        current = getattr(params, key)
+        try:
+            if isinstance(current, bool):
+                changes[key] = value.lower() in ("1", "true", "yes")
+            elif isinstance(current, tuple):
+                changes[key] = tuple(int(v) for v in value.split(","))
+            elif isinstance(current, (int, float)):
+                changes[key] = type(current)(value)
+            else:
+                changes[key] = value
+        except ValueError:
+            raise matchaid.ParamsError(
+                "--set", [matchaid.Problem(key, f"cannot read {value!r}")]
+            ) from None
+    scenario = generate(params.with_(**changes) if changes else params, seed=args.seed)
+    if args.output:
+        matchaid.save_scenario(scenario, args.output, format="json")
+        print(
+            f"wrote {args.output}: {len(scenario.experts)} experts, {len(scenario.recipients)} recipients",
+            file=sys.stderr,
+        )
+    else:
+        print(json.dumps(scenario_to_document(scenario), indent=1))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``matchaid`` command."""
     parser = argparse.ArgumentParser(
@@ -229,6 +273,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", help="plan JSON file or postings.csv")
     p.add_argument("--html", metavar="OUT", help="write the HTML report here")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "generate",
+        help="generate a seeded scenario of a size tier",
+        description="Write a realistic seeded scenario (JSON) for a size tier: xs (tests), s, "
+        "m (about the Tibet programme), l (a few thousand experts), xl (national: 10,000 "
+        "experts). --set changes a knob, e.g. --set demand_supply_ratio=2 --set pairing=none.",
+    )
+    p.add_argument("tier", choices=("xs", "s", "m", "l", "xl"))
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("-o", "--output", help="write here (default: stdout)")
+    p.add_argument("--set", action="append", metavar="KNOB=VALUE", help="change a generator knob")
+    p.set_defaults(func=_cmd_generate)
     return parser
 
 

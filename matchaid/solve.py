@@ -13,7 +13,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -104,6 +104,10 @@ class Result:
         Whether the search was stopped by the user (Ctrl-C).
     stats
         Solver statistics (conflicts, branches, deterministic time, ...).
+    trace
+        ``(seconds, objective, best bound)`` each time the search found a better plan or
+        a better bound, seconds counted from the start of the search, values in the units
+        of :attr:`objective` (``None`` where not known yet).
     """
 
     status: SolveStatus
@@ -119,6 +123,7 @@ class Result:
     reason: str | None = None
     interrupted: bool = False
     stats: Mapping[str, Any] = field(default_factory=dict)
+    trace: tuple[tuple[float, float | None, float | None], ...] = ()
 
     @property
     def coverage(self) -> tuple[GapCoverage, ...]:
@@ -252,16 +257,22 @@ def solve(
 
     state: dict[str, Any] = {"objective": None, "bound": None}
     lock = threading.Lock()
+    raw_trace: list[tuple[float, float | None, float | None]] = []
+    started = [0.0]
 
     class _Watcher(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             with lock:
                 state["objective"] = self.objective_value
                 state["bound"] = self.best_objective_bound
+                raw_trace.append(
+                    (time.perf_counter() - started[0], state["objective"], state["bound"])
+                )
 
     def on_bound(bound: float) -> None:
         with lock:
             state["bound"] = bound
+            raw_trace.append((time.perf_counter() - started[0], state["objective"], bound))
 
     solver.best_bound_callback = on_bound
     outcome: dict[str, Any] = {}
@@ -277,6 +288,7 @@ def solve(
             done.set()
 
     t1 = time.perf_counter()
+    started[0] = t1
     # Wait on an Event, not Thread.join: a join interrupted by Ctrl-C can leave the
     # thread looking finished while CP-SAT still runs (CPython 3.11).
     worker = threading.Thread(target=run, name="matchaid-cp-sat", daemon=True)
@@ -306,7 +318,7 @@ def solve(
     solve_seconds = time.perf_counter() - t1
     if "error" in outcome:
         raise outcome["error"]
-    return _result(
+    result = _result(
         scenario,
         cands,
         built,
@@ -317,6 +329,16 @@ def solve(
         interrupted,
         greedy,
     )
+    scale = built.scaling
+    trace = tuple(
+        (
+            round(t, 4),
+            None if obj is None else scale.value(obj),
+            None if bound is None else scale.primary_bound(bound),
+        )
+        for t, obj, bound in raw_trace
+    )
+    return replace(result, trace=trace)
 
 
 def _result(

@@ -153,3 +153,36 @@ def test_solve_rejects_bad_params_file(
     err = capsys.readouterr().err
     assert "workers: must be a whole number >= 0, got -2" in err
     assert "cp_sat.linearisation_level: not a CP-SAT parameter" in err
+
+
+def test_generate_writes_a_valid_seeded_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "s.json"
+    assert (
+        main(
+            [
+                "generate",
+                "xs",
+                "--seed",
+                "4",
+                "-o",
+                str(out),
+                "--set",
+                "pairing=none",
+                "--set",
+                "num_experts=30",
+            ]
+        )
+        == 0
+    )
+    assert main(["validate", "--json", str(out)]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["num_experts"] == 30 and summary["num_pairings"] == 0
+    assert (
+        main(["generate", "xs", "--seed", "4", "--set", "pairing=none", "--set", "num_experts=30"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out) == json.loads(out.read_text())
+    assert main(["generate", "xs", "--set", "colour=blue"]) == 2
+    assert "expected KNOB=VALUE with a knob of: num_donors" in capsys.readouterr().err

@@ -1,0 +1,98 @@
+"""The smoke benchmark: a tiny grid runs and produces every output file. Timings are
+never asserted here (benchmarks are not tests)."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+from pathlib import Path
+
+import pytest
+
+import matchaid
+from benchmarks.__main__ import main as bench_main
+from benchmarks.runner import load_grid, run
+
+ROOT = Path(__file__).parents[1]
+SMOKE = ROOT / "benchmarks" / "grids" / "smoke.toml"
+
+
+def test_smoke_grid_produces_every_output(tmp_path: Path) -> None:
+    assert bench_main(["run", str(SMOKE), "--out", str(tmp_path)]) == 0
+    assert bench_main(["report", str(tmp_path / "results.json")]) == 0
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "results.json",
+        "results.csv",
+        "report.md",
+        "report.html",
+    }
+    results = json.loads((tmp_path / "results.json").read_text())
+    records = results["records"]
+    grid = load_grid(SMOKE)
+    assert len(records) == len(grid.expand())
+    assert {"cores", "ortools", "python"} <= results["machine"].keys()
+    for r in records:
+        assert r["valid"], r
+        if r["status"] != "n/a":
+            assert (
+                r["objective"] is not None and r["num_candidates"] > 0 and r["peak_memory_mb"] > 0
+            )
+        if r["kind"] == "cp-sat":
+            assert r["trace"] and r["time_to_first"] is not None
+    # the network-flow peer is exact where it applies, and every optimum agrees with it
+    flows = {
+        r["instance_seed"]: r["objective"]
+        for r in records
+        if r["config"] == "flow" and r["tier"] == "xs-flow"
+    }
+    for r in records:
+        if r["tier"] == "xs-flow" and r["status"] == "optimal":
+            assert r["objective"] == pytest.approx(flows[r["instance_seed"]])
+    report = (tmp_path / "report.md").read_text()
+    for heading in ("## Ranking", "## Search over time", "## Scaling", "## Machine"):
+        assert heading in report
+    html = (tmp_path / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 4  # two traces, time by tier, scaling
+    csv_lines = (tmp_path / "results.csv").read_text().splitlines()
+    assert (
+        csv_lines[0].startswith("tier,instance_seed,config") and len(csv_lines) == len(records) + 1
+    )
+
+
+def test_runner_takes_any_executor(tmp_path: Path) -> None:
+    grid = load_grid(SMOKE)
+    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+        records = run(grid, tmp_path, executor=pool, progress=False)
+    assert len(records) == len(grid.expand()) and all(r["valid"] for r in records)
+
+
+def test_bad_grid_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('tiers = ["s", "huge"]\npeers = ["cplex"]\n[configs.x]\nworkers = -1\n')
+    with pytest.raises(matchaid.ParamsError) as info:
+        load_grid(bad)
+    text = str(info.value)
+    assert "unknown tier 'huge'" in text and "unknown peer 'cplex'" in text
+    assert "configs.x.workers: must be a whole number >= 0" in text
+
+
+def test_grid_runs_on_a_local_dask_cluster_on_loopback(tmp_path: Path) -> None:
+    """The same grid on Dask (the 'distributed' extra), scheduler and worker on 127.0.0.1."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=50,
+    ) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        assert (
+            bench_main(
+                ["run", str(SMOKE), "--out", str(tmp_path), "--dask", cluster.scheduler_address]
+            )
+            == 0
+        )
+    records = json.loads((tmp_path / "results.json").read_text())["records"]
+    assert len(records) == len(load_grid(SMOKE).expand()) and all(r["valid"] for r in records)

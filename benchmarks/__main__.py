@@ -45,14 +45,21 @@ def _report(results_path: Path, out: Path, update_readme: bool) -> None:
             .split("\n## ", 1)[0]
         )
         text = README.read_text(encoding="utf-8")
+        name = results_path.parent.name
         new = re.sub(
-            r"(<!-- results:start -->\n).*?(<!-- results:end -->)",
+            rf"(<!-- results:{name}:start -->\n).*?(<!-- results:{name}:end -->)",
             lambda m: m.group(1) + table.strip() + "\n\n" + m.group(2),
             text,
             flags=re.S,
         )
         write_text_atomic(README, new)
-        print(f"updated the results table in {README}", file=sys.stderr)
+        if new == text and f"results:{name}:start" not in text:
+            print(
+                f"no '<!-- results:{name}:start -->' block in {README}: not updated",
+                file=sys.stderr,
+            )
+        else:
+            print(f"updated the {name} results table in {README}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

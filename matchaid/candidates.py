@@ -109,6 +109,25 @@ class CandidateSet:
         totals = self.excluded_by_gap.sum(axis=0)
         return {reason: int(n) for reason, n in zip(EXCLUSION_REASONS, totals, strict=True)}
 
+    def subset(self, indices: npt.ArrayLike) -> CandidateSet:
+        """The candidates at ``indices`` (ascending) as a set of their own, for solving an
+        independent part; gap and expert indices keep referring to the whole scenario.
+        Exclusion counts stay with the whole set and are zero here."""
+        idx = np.sort(np.asarray(indices, dtype=np.int64))
+        return CandidateSet(
+            scenario=self.scenario,
+            gaps=self.gaps,
+            expert=self.expert[idx],
+            gap=self.gap[idx],
+            start=self.start[idx],
+            months=self.months[idx],
+            recipient=self.recipient[idx],
+            preferred=self.preferred[idx],
+            travel_hours=self.travel_hours[idx],
+            excluded_by_gap=np.zeros_like(self.excluded_by_gap),
+            gap_recipient=self.gap_recipient,
+        )
+
     def posting(self, i: int) -> Posting:
         """Candidate ``i`` as a :class:`Posting`."""
         r_idx, g = self.gaps[int(self.gap[i])]

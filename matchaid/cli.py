@@ -240,7 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--time-limit", type=float, metavar="S", help="seconds of search (0: no limit; default 60)"
     )
-    p.add_argument("--workers", type=int, metavar="N", help="CP-SAT workers (default: all cores)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="cores to use (default: all; independent parts are solved side by side)",
+    )
     p.add_argument("--seed", type=int, metavar="K", help="random seed (default 0)")
     p.add_argument(
         "--deterministic-time",

@@ -25,8 +25,13 @@ __all__ = ["DEFAULT_CP_SAT", "ObjectiveWeights", "SolveParams"]
 #: ``presolve_inclusion_work_limit = 0`` switches off the presolve step that certified a
 #: wrong optimum on models of exactly our shape (at-most-one plus linear constraints) in
 #: OR-Tools 9.15 (google/or-tools#5293); the rest of presolve stays on. The test suite
-#: cross-checks CP-SAT optima against HiGHS.
-DEFAULT_CP_SAT: Mapping[str, Any] = MappingProxyType({"presolve_inclusion_work_limit": 0})
+#: cross-checks CP-SAT optima against HiGHS. ``linearization_level = 2`` (CP-SAT's
+#: strongest LP relaxation) is what closes the bound on these models: measured in
+#: benchmarks/README.md, one worker with it proves tiers s and m optimal where the
+#: default portfolio leaves gaps of 11-15% after 30 s.
+DEFAULT_CP_SAT: Mapping[str, Any] = MappingProxyType(
+    {"presolve_inclusion_work_limit": 0, "linearization_level": 2}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,10 @@ class SolveParams:
         Wall-clock seconds for the search, or ``None`` for no limit. The best plan found
         is returned when it runs out.
     workers
-        CP-SAT search workers; 0 lets CP-SAT use every core.
+        0 (default): use every core by solving independent parts side by side, one CP-SAT
+        worker each (measured faster on these models than CP-SAT's multi-worker
+        portfolio). N > 0: at most N cores; a problem with a single part gets a CP-SAT
+        search with N workers.
     seed
         CP-SAT's ``random_seed``.
     deterministic_time
@@ -110,6 +118,12 @@ class SolveParams:
         The secondary objective terms, see :class:`ObjectiveWeights`.
     hint
         ``"greedy"``: start the search from the greedy baseline's plan; ``"none"``.
+    decompose
+        Solve independent parts of the problem (experts, donors and recipients that no
+        rule links, typically one per counterpart province) as separate models, several
+        at once when there are cores to spare; the plan and bound are their union and
+        sum. ``False`` solves one model. Time limits and deterministic budgets are shared
+        among the parts in proportion to their size.
     cp_sat
         Extra CP-SAT parameters by name (e.g. ``{"linearization_level": 2}``), applied
         after matchaid's own (:data:`DEFAULT_CP_SAT`).
@@ -131,6 +145,7 @@ class SolveParams:
     log_progress: bool = False
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     hint: Literal["greedy", "none"] = "greedy"
+    decompose: bool = True
     cp_sat: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -152,6 +167,8 @@ class SolveParams:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 problems.append(Problem(name, f"must be a whole number >= 0, got {value!r}"))
+        if not isinstance(self.decompose, bool):
+            problems.append(Problem("decompose", f"must be true or false, got {self.decompose!r}"))
         if self.hint not in ("greedy", "none"):
             problems.append(Problem("hint", f"must be greedy or none, got {self.hint!r}"))
         if not isinstance(self.weights, ObjectiveWeights):

@@ -8,12 +8,14 @@ empty plan, status ``optimal`` and a ``reason``.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import logging
 import math
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -21,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from matchaid.candidates import CandidateSet, generate_candidates
+from matchaid.decompose import independent_parts
 from matchaid.domain import Scenario
 from matchaid.exceptions import SolverError
 from matchaid.greedy import greedy_selection
@@ -223,9 +226,6 @@ def solve(
     >>> r.status.value, r.objective
     ('optimal', 246.0)
     """
-    from ortools.sat.python import cp_model
-
-    from matchaid.model import apply_parameters, build_model
 
     params = params or SolveParams()
     t0 = time.perf_counter()
@@ -234,209 +234,310 @@ def solve(
         return _empty_result(
             scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
         )
-    built = build_model(cands, params.weights)
-    greedy = greedy_selection(cands)
-    if params.hint == "greedy":
-        chosen = np.zeros(len(cands), dtype=bool)
-        chosen[greedy] = True
-        built.add_hint(chosen)
+    greedy = np.zeros(len(cands), dtype=bool)
+    greedy[greedy_selection(cands)] = True
+    groups = (
+        independent_parts(cands) if params.decompose else [np.arange(len(cands), dtype=np.int64)]
+    )
+    parts = [_Part.build(cands, idx, greedy, params) for idx in groups]
     build_seconds = time.perf_counter() - t0
+    search = _Search(parts, params, progress, progress_interval)
+    search.run()
+    return _merge(scenario, cands, parts, search, params, build_seconds)
 
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    if params.time_limit is not None:
-        p.max_time_in_seconds = float(params.time_limit)
-    if params.deterministic_time is not None:
-        p.max_deterministic_time = float(params.deterministic_time)
-    p.num_workers = params.workers
-    p.random_seed = params.seed
-    p.log_search_progress = params.log_progress
-    if params.log_progress:
-        solver.log_callback = lambda line: logger.info("%s", line)
-    apply_parameters(solver, {**DEFAULT_CP_SAT, **params.cp_sat})
 
-    state: dict[str, Any] = {"objective": None, "bound": None}
-    lock = threading.Lock()
-    raw_trace: list[tuple[float, float | None, float | None]] = []
-    started = [0.0]
+class _Part:
+    """One independent part: its candidates, model, greedy plan and CP-SAT outcome."""
 
-    class _Watcher(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            with lock:
-                state["objective"] = self.objective_value
-                state["bound"] = self.best_objective_bound
-                raw_trace.append(
-                    (time.perf_counter() - started[0], state["objective"], state["bound"])
-                )
+    def __init__(
+        self, cands: CandidateSet, idx: np.ndarray, greedy: np.ndarray, params: SolveParams
+    ) -> None:
+        from matchaid.model import build_model
 
-    def on_bound(bound: float) -> None:
-        with lock:
-            state["bound"] = bound
-            raw_trace.append((time.perf_counter() - started[0], state["objective"], bound))
-
-    solver.best_bound_callback = on_bound
-    outcome: dict[str, Any] = {}
-
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            outcome["status"] = solver.solve(built.model, _Watcher())
-        except BaseException as exc:  # pragma: no cover - re-raised below
-            outcome["error"] = exc
-        finally:
-            done.set()
-
-    t1 = time.perf_counter()
-    started[0] = t1
-    # Wait on an Event, not Thread.join: a join interrupted by Ctrl-C can leave the
-    # thread looking finished while CP-SAT still runs (CPython 3.11).
-    worker = threading.Thread(target=run, name="matchaid-cp-sat", daemon=True)
-    worker.start()
-    interrupted = False
-    next_report = t1 + progress_interval
-    while not done.is_set():
-        try:
-            done.wait(0.05)
-            now = time.perf_counter()
-            if progress is not None and now >= next_report and not done.is_set():
-                with lock:
-                    obj, bound = state["objective"], state["bound"]
-                scale = built.scaling
-                progress(
-                    Progress(
-                        seconds=now - t1,
-                        objective=None if obj is None else scale.value(obj),
-                        best_bound=None if bound is None else scale.primary_bound(bound),
-                    )
-                )
-                next_report = now + progress_interval
-        except KeyboardInterrupt:
-            interrupted = True
-            solver.stop_search()
-    worker.join()
-    solve_seconds = time.perf_counter() - t1
-    if "error" in outcome:
-        raise outcome["error"]
-    result = _result(
-        scenario,
-        cands,
-        built,
-        solver,
-        outcome["status"],
-        build_seconds,
-        solve_seconds,
-        interrupted,
-        greedy,
-    )
-    scale = built.scaling
-    trace = tuple(
-        (
-            round(t, 4),
-            None if obj is None else scale.value(obj),
-            None if bound is None else scale.primary_bound(bound),
+        self.idx = idx
+        self.cands = cands.subset(idx)
+        self.greedy = greedy[idx]
+        self.built = build_model(self.cands, params.weights)
+        if params.hint == "greedy":
+            self.built.add_hint(self.greedy)
+        self.greedy_value = objective_value(
+            cands.scenario, self.cands.postings(np.flatnonzero(self.greedy)), params.weights
         )
-        for t, obj, bound in raw_trace
-    )
-    return replace(result, trace=trace)
+        self.solver: Any = None
+        self.code: Any = None
+        self.objective: float | None = None  # best found so far, in result units
+        self.bound: float | None = None
+        self.error: BaseException | None = None
+
+    @classmethod
+    def build(
+        cls, cands: CandidateSet, idx: np.ndarray, greedy: np.ndarray, params: SolveParams
+    ) -> _Part:
+        return cls(cands, idx, greedy, params)
 
 
-def _result(
+class _Search:
+    """Runs the parts' CP-SAT searches in worker threads (several at once when there are
+    several parts and cores), sharing one deadline; the calling thread waits, reports
+    progress and turns Ctrl-C into stopping every search."""
+
+    def __init__(
+        self,
+        parts: list[_Part],
+        params: SolveParams,
+        progress: Callable[[Progress], None] | None,
+        progress_interval: float,
+    ) -> None:
+        self.parts = parts
+        self.params = params
+        self.progress = progress
+        self.progress_interval = progress_interval
+        cores = params.workers or (os.cpu_count() or 1)
+        self.concurrency = min(len(parts), cores)
+        # workers=0: one CP-SAT worker per part, cores used by parts side by side;
+        # workers=N: a lone part gets all N (CP-SAT's portfolio), several share them.
+        self.workers_each = 1 if params.workers == 0 else max(1, params.workers // self.concurrency)
+        self.total = sum(len(p.cands) for p in parts)
+        self.lock = threading.Lock()
+        self.stopped = False
+        self.interrupted = False
+        self.trace: list[tuple[float, float | None, float | None]] = []
+        self.t_start = 0.0
+        self.seconds = 0.0
+        self.not_started = list(range(len(parts)))
+
+    def snapshot(self) -> tuple[float | None, float | None]:
+        """Best objective and bound over all parts (a part without a plan yet counts its
+        greedy plan; the bound is known once every part has one)."""
+        objective = sum(
+            p.objective if p.objective is not None else p.greedy_value for p in self.parts
+        )
+        bounds = [p.bound for p in self.parts]
+        bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
+        return objective, bound
+
+    def _record(self) -> None:
+        objective, bound = self.snapshot()
+        self.trace.append((time.perf_counter() - self.t_start, objective, bound))
+
+    def _solver(self, part: _Part) -> Any:
+        from ortools.sat.python import cp_model
+
+        from matchaid.model import apply_parameters
+
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        share = len(part.cands) / max(self.total, 1)
+        if self.params.time_limit is not None:
+            left = self.params.time_limit - (time.perf_counter() - self.t_start)
+            waiting = sum(len(self.parts[k].cands) for k in self.not_started) + len(part.cands)
+            fair = left * min(1.0, self.concurrency * len(part.cands) / max(waiting, 1))
+            p.max_time_in_seconds = max(0.01, fair)
+        if self.params.deterministic_time is not None:
+            p.max_deterministic_time = float(self.params.deterministic_time) * share
+        p.num_workers = self.workers_each
+        p.random_seed = self.params.seed
+        p.log_search_progress = self.params.log_progress
+        if self.params.log_progress:
+            solver.log_callback = lambda line: logger.info("%s", line)
+        apply_parameters(solver, {**DEFAULT_CP_SAT, **self.params.cp_sat})
+        return solver
+
+    def _run_part(self, k: int) -> None:
+        from ortools.sat.python import cp_model
+
+        part = self.parts[k]
+        with self.lock:
+            self.not_started.remove(k)
+            if self.stopped:
+                return
+            part.solver = solver = self._solver(part)
+        scale = part.built.scaling
+        search = self
+
+        class _Watcher(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                with search.lock:
+                    part.objective = scale.value(self.objective_value)
+                    part.bound = scale.primary_bound(self.best_objective_bound)
+                    search._record()
+
+        def on_bound(bound: float) -> None:
+            with search.lock:
+                part.bound = scale.primary_bound(bound)
+                search._record()
+
+        solver.best_bound_callback = on_bound
+        try:
+            part.code = solver.solve(part.built.model, _Watcher())
+        except BaseException as exc:  # pragma: no cover - re-raised by run()
+            part.error = exc
+
+    def run(self) -> None:
+        self.t_start = time.perf_counter()
+        next_report = self.t_start + self.progress_interval
+        pool = cf.ThreadPoolExecutor(
+            max_workers=self.concurrency, thread_name_prefix="matchaid-cp-sat"
+        )
+        futures = [pool.submit(self._run_part, k) for k in range(len(self.parts))]
+        # Wait with a timeout (an Event inside), never Thread.join: a join interrupted by
+        # Ctrl-C can leave a thread looking finished while CP-SAT still runs (CPython 3.11).
+        pending = set(futures)
+        while pending:
+            try:
+                _, pending = cf.wait(pending, timeout=0.05)
+                now = time.perf_counter()
+                if self.progress is not None and pending and now >= next_report:
+                    with self.lock:
+                        objective, bound = self.snapshot()
+                    self.progress(
+                        Progress(seconds=now - self.t_start, objective=objective, best_bound=bound)
+                    )
+                    next_report = now + self.progress_interval
+            except KeyboardInterrupt:
+                self.interrupted = True
+                with self.lock:
+                    self.stopped = True
+                    for part in self.parts:
+                        if part.solver is not None:
+                            part.solver.stop_search()
+        pool.shutdown(wait=True)
+        self.seconds = time.perf_counter() - self.t_start
+        for part in self.parts:
+            if part.error is not None:
+                raise part.error
+
+
+def _merge(
     scenario: Scenario,
     cands: CandidateSet,
-    built: Any,
-    solver: Any,
-    code: Any,
+    parts: list[_Part],
+    search: _Search,
+    params: SolveParams,
     build_seconds: float,
-    solve_seconds: float,
-    interrupted: bool,
-    greedy: np.ndarray,
 ) -> Result:
+    """One result from the parts: the union of their plans, the sum of their bounds."""
     from ortools.sat.python import cp_model
 
-    status = {
+    codes = {
         cp_model.OPTIMAL: SolveStatus.OPTIMAL,
         cp_model.FEASIBLE: SolveStatus.FEASIBLE,
         cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
         cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
-    }.get(code, SolveStatus.UNKNOWN)
-    stats = MappingProxyType(
-        {
-            "num_conflicts": solver.num_conflicts,
-            "num_branches": solver.num_branches,
-            "deterministic_time": solver.deterministic_time,
-            "wall_time": solver.wall_time,
-            "num_constraints": dict(built.num_constraints),
-            "solution_info": solver.solution_info(),
-        }
-    )
-    scaling = built.scaling
-    raw_bound = solver.best_objective_bound
-    bound = scaling.primary_bound(raw_bound) if math.isfinite(raw_bound) else math.inf
-    reason = None
-    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-        chosen = np.flatnonzero([solver.boolean_value(x) for x in built.vars.x])
-        plan = Plan(scenario, sorted_postings(cands.postings(chosen)))
-        objective = objective_value(scenario, plan, built.weights)
-        if status is SolveStatus.OPTIMAL:
-            bound = objective
+    }
+    chosen: list[np.ndarray] = []
+    statuses = []
+    bound_total = 0.0
+    fallbacks = 0
+    searched_plan = False
+    for part in parts:
+        status = codes.get(part.code, SolveStatus.UNKNOWN)
+        statuses.append(status)
+        scale = part.built.scaling
+        if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+            picks = np.flatnonzero([part.solver.boolean_value(x) for x in part.built.vars.x])
+            value = objective_value(scenario, part.cands.postings(picks), params.weights)
+            searched_plan = True
+            raw = part.solver.best_objective_bound
+            bound = value if status is SolveStatus.OPTIMAL else max(value, scale.primary_bound(raw))
         else:
-            bound = max(objective, bound)
-            reason = (
-                "interrupted: best plan so far"
-                if interrupted
-                else "search stopped at its limit before proving optimality"
-            )
-            if bound <= objective and scaling.mode == "tiebreak":
-                reason += (
-                    "; coverage is proven optimal (bound = objective), only the tie-break "
-                    "terms (preferred donors, travel, posted months) are not"
-                )
-    elif status is SolveStatus.UNKNOWN and greedy.size:
-        # CP-SAT found nothing in time; the greedy plan is the best plan we have. A
-        # CP-SAT "bound" below a plan we hold was never proven (its presolve did not
-        # finish), so the bound is unknown.
-        plan = Plan(scenario, sorted_postings(cands.postings(greedy)))
-        objective = plan.objective
-        status = SolveStatus.FEASIBLE
-        if bound < objective:
-            bound = math.inf
-        reason = (
-            "CP-SAT found no plan before it stopped"
-            + (" (interrupted)" if interrupted else "")
-            + "; this is the greedy baseline's plan"
+            picks = np.flatnonzero(part.greedy)
+            fallbacks += 1
+            value = part.greedy_value
+            raw = part.solver.best_objective_bound if part.solver is not None else math.inf
+            bound = scale.primary_bound(raw) if math.isfinite(raw) else math.inf
+            if bound < value:  # CP-SAT's "bound" before its presolve ends proves nothing
+                bound = math.inf
+        chosen.append(part.idx[picks])
+        bound_total += bound
+    if any(s is SolveStatus.MODEL_INVALID for s in statuses):
+        bad = next(
+            p for p, s in zip(parts, statuses, strict=True) if s is SolveStatus.MODEL_INVALID
         )
+        plan, status = Plan.empty(scenario), SolveStatus.MODEL_INVALID
+        reason = "CP-SAT rejected the model: " + bad.solver.solution_info()
     else:
-        plan = Plan.empty(scenario)
-        objective = 0.0
-        if status is not SolveStatus.UNKNOWN:
-            bound = 0.0
-        elif bound <= 0:
-            bound = math.inf  # nothing was proven
-        reason = {
-            SolveStatus.UNKNOWN: "search stopped before finding a plan"
-            + (" (interrupted)" if interrupted else ""),
-            SolveStatus.INFEASIBLE: "no plan satisfies the rules",
-            SolveStatus.MODEL_INVALID: "CP-SAT rejected the model: " + solver.solution_info(),
-        }[status]
+        picks_all = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+        plan = Plan(scenario, sorted_postings(cands.postings(picks_all)))
+        if all(s is SolveStatus.OPTIMAL for s in statuses):
+            status, reason = SolveStatus.OPTIMAL, None
+        elif not searched_plan and not plan.postings:
+            status, reason = SolveStatus.UNKNOWN, "search stopped before finding a plan"
+            if search.interrupted:
+                reason += " (interrupted)"
+        else:
+            status = SolveStatus.FEASIBLE
+            reason = _feasible_reason(len(parts), fallbacks, search.interrupted)
+    objective = objective_value(scenario, plan, params.weights)
+    if status is SolveStatus.OPTIMAL:
+        bound_total = objective
+    elif status is SolveStatus.MODEL_INVALID:
+        objective, bound_total = 0.0, math.inf
+    else:
+        bound_total = max(bound_total, objective)
+        if (
+            status is SolveStatus.FEASIBLE
+            and reason
+            and math.isfinite(bound_total)
+            and bound_total <= objective + 1e-9
+            and params.weights.mode == "tiebreak"
+        ):
+            reason += (
+                "; coverage is proven optimal (bound = objective), only the tie-break "
+                "terms (preferred donors, travel, posted months) are not"
+            )
     violations = validate(scenario, plan)
     if violations:
         raise SolverError(_violation_report(violations))
+    solvers = [p.solver for p in parts if p.solver is not None]
+    stats = MappingProxyType(
+        {
+            "num_parts": len(parts),
+            "parts_solved_in_parallel": search.concurrency,
+            "num_conflicts": sum(sv.num_conflicts for sv in solvers),
+            "num_branches": sum(sv.num_branches for sv in solvers),
+            "deterministic_time": sum(sv.deterministic_time for sv in solvers),
+            "num_constraints": {
+                key: sum(p.built.num_constraints[key] for p in parts)
+                for key in parts[0].built.num_constraints
+            },
+            "solution_info": solvers[0].solution_info() if len(solvers) == 1 else "",
+        }
+    )
+    trace = tuple((round(t, 4), obj, bound) for t, obj, bound in search.trace)
     return Result(
         status=status,
         plan=plan,
         objective=objective,
-        best_bound=bound,
-        gap=relative_gap(objective, bound) if math.isfinite(bound) else math.inf,
+        best_bound=bound_total,
+        gap=relative_gap(objective, bound_total) if math.isfinite(bound_total) else math.inf,
         build_seconds=build_seconds,
-        solve_seconds=solve_seconds,
+        solve_seconds=search.seconds,
         num_candidates=len(cands),
         num_eligible=cands.num_eligible,
         excluded=MappingProxyType(cands.excluded),
         reason=reason,
-        interrupted=interrupted,
+        interrupted=search.interrupted,
         stats=stats,
+        trace=trace,
     )
+
+
+def _feasible_reason(num_parts: int, fallbacks: int, interrupted: bool) -> str:
+    if fallbacks and num_parts == 1:
+        return (
+            "CP-SAT found no plan before it stopped"
+            + (" (interrupted)" if interrupted else "")
+            + "; this is the greedy baseline's plan"
+        )
+    head = (
+        "interrupted: best plan so far"
+        if interrupted
+        else "search stopped at its limit before proving optimality"
+    )
+    if fallbacks:
+        head += f"; in {fallbacks} of {num_parts} independent parts CP-SAT found no plan in time and the greedy plan is used"
+    return head
 
 
 def _violation_report(violations: list[Violation]) -> str:

@@ -10,9 +10,7 @@ import matchaid
 from matchaid.report import solve_and_report
 
 HERE = Path(__file__).parent
-# One worker with CP-SAT's strongest LP relaxation (linearization level 2) closes this
-# scenario's bound quickly; the default two-worker portfolio is slower here (README.md).
-PARAMS = matchaid.SolveParams(time_limit=45, workers=1, cp_sat={"linearization_level": 2})
+PARAMS = matchaid.SolveParams(time_limit=45)  # the defaults, with a time limit
 
 
 def main(out: Path) -> None:

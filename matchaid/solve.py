@@ -110,7 +110,9 @@ class Result:
     trace
         ``(seconds, objective, best bound)`` each time the search found a better plan or
         a better bound, seconds counted from the start of the search, values in the units
-        of :attr:`objective` (``None`` where not known yet).
+        of :attr:`objective`. With independent parts, the objective is the sum over parts
+        of the best plan known (a part's greedy plan until CP-SAT finds one) and the bound
+        is the sum of the parts' bounds, ``None`` until every part has one.
     """
 
     status: SolveStatus

@@ -241,7 +241,7 @@ def solve(
     groups = (
         independent_parts(cands) if params.decompose else [np.arange(len(cands), dtype=np.int64)]
     )
-    parts = [_Part.build(cands, idx, greedy, params) for idx in groups]
+    parts = [_Part(cands, idx, greedy, params) for idx in groups]
     build_seconds = time.perf_counter() - t0
     search = _Search(parts, params, progress, progress_interval)
     search.run()
@@ -270,12 +270,6 @@ class _Part:
         self.objective: float | None = None  # best found so far, in result units
         self.bound: float | None = None
         self.error: BaseException | None = None
-
-    @classmethod
-    def build(
-        cls, cands: CandidateSet, idx: np.ndarray, greedy: np.ndarray, params: SolveParams
-    ) -> _Part:
-        return cls(cands, idx, greedy, params)
 
 
 class _Search:

@@ -22,7 +22,7 @@ import numpy as np
 from ortools.math_opt.python import mathopt
 
 import matchaid
-from matchaid.candidates import CandidateSet
+from matchaid.candidates import CandidateSet, group_indices
 from matchaid.greedy import greedy_selection
 from matchaid.plan import Plan, sorted_postings
 
@@ -47,14 +47,6 @@ def solve_greedy(cands: CandidateSet) -> PeerResult:
     return PeerResult("feasible", plan.objective, None, 0.0, time.perf_counter() - t0, plan)
 
 
-def _groups(keys: np.ndarray) -> list[np.ndarray]:  # type: ignore[type-arg]
-    if keys.size == 0:
-        return []
-    order = np.argsort(keys, kind="stable")
-    cuts = np.flatnonzero(np.diff(keys[order])) + 1
-    return list(np.split(order, cuts))
-
-
 def solve_highs(cands: CandidateSet, time_limit: float) -> PeerResult:
     """The planner's model as a MIP for HiGHS (MathOpt)."""
     t0 = time.perf_counter()
@@ -74,29 +66,28 @@ def solve_highs(cands: CandidateSet, time_limit: float) -> PeerResult:
 
     donor_index = {d.id: i for i, d in enumerate(s.donors)}
     e_donor = np.array([donor_index[e.donor] for e in s.experts], dtype=np.int64)
-    for idx in _groups(cands.expert):
+    for e, idx in group_indices(cands.expert):
         cap_at_starts(idx, 1)
-        mp = s.experts[int(cands.expert[idx[0]])].max_postings
+        mp = s.experts[e].max_postings
         if mp is not None and idx.size > mp:
             model.add_linear_constraint(mathopt.fast_sum(x[i] for i in idx.tolist()) <= mp)
     primaries = {p: k for k, p in enumerate(sorted({e.primary for e in s.experts}))}
     e_primary = np.array([primaries[e.primary] for e in s.experts], dtype=np.int64)
     dept = e_donor[cands.expert] * len(primaries) + e_primary[cands.expert]
     names = sorted(primaries, key=primaries.__getitem__)
-    for idx in _groups(dept):
-        k = int(dept[idx[0]])
+    for k, idx in group_indices(dept):
         cap = s.donors[k // len(primaries)].release.get(names[k % len(primaries)])
         if cap is not None:
             cap_at_starts(idx, cap)
-    for idx in _groups(e_donor[cands.expert]):
-        cap = s.donors[int(e_donor[cands.expert[idx[0]]])].max_away
+    for d, idx in group_indices(e_donor[cands.expert]):
+        cap = s.donors[d].max_away
         if cap is not None:
             cap_at_starts(idx, cap)
-    for idx in _groups(cands.recipient):
-        cap_at_starts(idx, s.recipients[int(cands.recipient[idx[0]])].hosting)
+    for r, idx in group_indices(cands.recipient):
+        cap_at_starts(idx, s.recipients[r].hosting)
     objective = []
-    for idx in _groups(cands.gap):
-        _, gap = cands.gaps[int(cands.gap[idx[0]])]
+    for g, idx in group_indices(cands.gap):
+        _, gap = cands.gaps[g]
         for t in range(*gap.window):
             active = idx[(start[idx] <= t) & (end[idx] > t)]
             if active.size == 0:

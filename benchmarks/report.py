@@ -8,11 +8,11 @@ instances both proved optimal.
 
 from __future__ import annotations
 
-import io
 import statistics
 from collections import defaultdict
 from typing import Any
 
+from matchaid.plots import new_figure, png_bytes
 from matchaid.report import Figure, Report, Section
 
 
@@ -169,22 +169,10 @@ def verdicts(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _png(fig: Any) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def _figure(w: float, h: float) -> Any:
-    from matplotlib.figure import Figure as MplFigure
-
-    return MplFigure(figsize=(w, h), dpi=100, layout="constrained")
-
-
 def trace_chart(records: list[dict[str, Any]], tier: str) -> bytes:
     """Objective (solid) and bound (dashed) over time per configuration, first instance."""
     seed = min(r["instance_seed"] for r in records if r["tier"] == tier)
-    fig = _figure(10, 4.5)
+    fig = new_figure(10, 4.5)
     ax = fig.add_subplot()
     from matplotlib import colormaps
 
@@ -234,7 +222,7 @@ def trace_chart(records: list[dict[str, Any]], tier: str) -> bytes:
     ax.set_ylabel("weighted covered expert-months")
     ax.set_title(f"Tier {tier}, instance seed {seed}: objective and bound over time")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def proof_chart(rows: list[dict[str, Any]]) -> bytes:
@@ -243,7 +231,7 @@ def proof_chart(rows: list[dict[str, Any]]) -> bytes:
     names = list(
         dict.fromkeys(r["config"] for r in rows if r["kind"] == "cp-sat" or r["config"] == "highs")
     )
-    fig = _figure(8, 4)
+    fig = new_figure(8, 4)
     ax = fig.add_subplot()
     width = 0.8 / max(len(names), 1)
     for i, name in enumerate(names):
@@ -257,13 +245,13 @@ def proof_chart(rows: list[dict[str, Any]]) -> bytes:
     ax.set_ylabel("median seconds (build + search)")
     ax.set_title("Time by tier (a run that hits the time limit shows the limit)")
     ax.legend(fontsize=8)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def scaling_chart(records: list[dict[str, Any]]) -> bytes:
     """Build and search time against candidate count (log-log), matchaid runs."""
     mine = [r for r in records if r["kind"] == "cp-sat"]
-    fig = _figure(7, 4.5)
+    fig = new_figure(7, 4.5)
     ax = fig.add_subplot()
     ax.scatter(
         [r["num_candidates"] for r in mine],
@@ -283,7 +271,7 @@ def scaling_chart(records: list[dict[str, Any]]) -> bytes:
     ax.set_ylabel("seconds")
     ax.set_title("Cost against problem size")
     ax.legend()
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def build(results: dict[str, Any], pictures: bool = True) -> Report:

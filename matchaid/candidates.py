@@ -25,7 +25,13 @@ import numpy.typing as npt
 from matchaid.domain import DisciplineGap, PairingMode, Scenario
 from matchaid.posting import Posting
 
-__all__ = ["EXCLUSION_REASONS", "CandidateSet", "generate_candidates", "travel_matrix"]
+__all__ = [
+    "EXCLUSION_REASONS",
+    "CandidateSet",
+    "generate_candidates",
+    "group_indices",
+    "travel_matrix",
+]
 
 IntArray = npt.NDArray[np.int32]
 
@@ -142,6 +148,20 @@ class CandidateSet:
     def postings(self, indices: npt.ArrayLike) -> tuple[Posting, ...]:
         """The candidates at ``indices`` as postings, in index order."""
         return tuple(self.posting(int(i)) for i in np.sort(np.asarray(indices, dtype=np.int64)))
+
+
+def group_indices(keys: npt.NDArray[np.integer]) -> list[tuple[int, npt.NDArray[np.int64]]]:
+    """``(key, indices)`` for each distinct key in ``keys``: keys ascending, each index
+    array ascending. The one grouping the model, the decomposition and the peers use.
+
+    >>> group_indices(np.array([3, 1, 3, 2]))
+    [(1, array([1])), (2, array([3])), (3, array([0, 2]))]
+    """
+    if keys.size == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    cuts = np.flatnonzero(np.diff(keys[order])) + 1
+    return [(int(keys[chunk[0]]), chunk.astype(np.int64)) for chunk in np.split(order, cuts)]
 
 
 def flat_gaps(scenario: Scenario) -> tuple[tuple[int, DisciplineGap], ...]:

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from matchaid.candidates import CandidateSet
+from matchaid.candidates import CandidateSet, group_indices
 
 __all__ = ["independent_parts"]
 
@@ -61,9 +61,6 @@ def independent_parts(cands: CandidateSet) -> list[npt.NDArray[np.int64]]:
         for node in nodes:
             if node < num_e:
                 expert_part[node] = k
-    labels = expert_part[cands.expert]
-    order = np.argsort(labels, kind="stable")
-    cuts = np.flatnonzero(np.diff(labels[order])) + 1
-    parts = [np.sort(chunk).astype(np.int64) for chunk in np.split(order, cuts)]
+    parts = [idx for _, idx in group_indices(expert_part[cands.expert])]
     parts.sort(key=lambda p: (-len(p), int(p[0])))
     return parts

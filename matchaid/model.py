@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ import numpy.typing as npt
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
-from matchaid.candidates import CandidateSet
+from matchaid.candidates import CandidateSet, group_indices
 from matchaid.exceptions import Problem
 from matchaid.params import ObjectiveWeights
 
@@ -47,17 +47,6 @@ WEIGHT_SCALE = 1000
 _INT_LIMIT = 2**62  # keep every objective sum well inside CP-SAT's int64 arithmetic
 
 IntArray = npt.NDArray[np.int64]
-
-
-def _groups(keys: npt.NDArray[Any]) -> Iterator[tuple[int, IntArray]]:
-    """``(key, indices)`` for each distinct key, keys ascending, indices ascending."""
-    if keys.size == 0:
-        return
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
-    for chunk in np.split(order, cuts):
-        yield int(keys[chunk[0]]), chunk.astype(np.int64)
 
 
 class PostingVars:
@@ -86,21 +75,21 @@ class PostingVars:
             [donor_index[e.donor] for e in scenario.experts], dtype=np.int64
         )
 
-    def postings_of_experts(self) -> Iterator[tuple[int, IntArray]]:
+    def postings_of_experts(self) -> list[tuple[int, IntArray]]:
         """``(expert index, candidate indices)`` per expert with candidates."""
-        return _groups(self.cands.expert)
+        return group_indices(self.cands.expert)
 
-    def postings_of_gaps(self) -> Iterator[tuple[int, IntArray]]:
+    def postings_of_gaps(self) -> list[tuple[int, IntArray]]:
         """``(gap index, candidate indices)`` per gap with candidates."""
-        return _groups(self.cands.gap)
+        return group_indices(self.cands.gap)
 
-    def postings_of_recipients(self) -> Iterator[tuple[int, IntArray]]:
+    def postings_of_recipients(self) -> list[tuple[int, IntArray]]:
         """``(recipient index, candidate indices)``."""
-        return _groups(self.cands.recipient)
+        return group_indices(self.cands.recipient)
 
-    def postings_of_donors(self) -> Iterator[tuple[int, IntArray]]:
+    def postings_of_donors(self) -> list[tuple[int, IntArray]]:
         """``(donor index, candidate indices)``."""
-        return _groups(self.expert_donor[self.cands.expert])
+        return group_indices(self.expert_donor[self.cands.expert])
 
     def active_at(self, idx: IntArray, month: int) -> IntArray:
         """The candidates among ``idx`` active in ``month``."""
@@ -158,7 +147,7 @@ def add_department_release(model: cp_model.CpModel, v: PostingVars) -> int:
     names = list(primaries)
     key = v.expert_donor[v.cands.expert] * max(len(names), 1) + primary[v.cands.expert]
     added = 0
-    for k, idx in _groups(key):
+    for k, idx in group_indices(key):
         donor = scenario.donors[k // max(len(names), 1)]
         cap = donor.release.get(names[k % max(len(names), 1)])
         if cap is not None:

@@ -19,7 +19,13 @@ import numpy as np
 import numpy.typing as npt
 
 from matchaid.domain import Scenario
-from matchaid.io import FORMAT_VERSION, postings_csv_text, write_json, write_text_atomic
+from matchaid.io import (
+    FORMAT_VERSION,
+    csv_table_text,
+    postings_csv_text,
+    write_json,
+    write_text_atomic,
+)
 from matchaid.posting import Posting
 
 __all__ = ["GapCoverage", "Plan", "PlanKPIs", "sorted_postings"]
@@ -239,21 +245,13 @@ class Plan:
         root.mkdir(parents=True, exist_ok=True)
         write_text_atomic(root / "postings.csv", postings_csv_text(self.postings))
         months = self.scenario.horizon.months
-        header = "recipient,specialty,weight,demand_months,covered_months," + ",".join(
-            self.scenario.horizon.month_label(t) for t in range(months)
-        )
-        lines = [header]
-        for c in self.coverage():
-            cells = [
-                _csv_cell(c.recipient),
-                _csv_cell(c.specialty),
-                repr(c.weight) if isinstance(c.weight, float) else str(c.weight),
-                str(c.demand_months),
-                str(c.covered_months),
-                *map(str, c.by_month),
-            ]
-            lines.append(",".join(cells))
-        write_text_atomic(root / "coverage.csv", "\n".join(lines) + "\n")
+        columns = ["recipient", "specialty", "weight", "demand_months", "covered_months"]
+        columns += [self.scenario.horizon.month_label(t) for t in range(months)]
+        rows = [
+            [c.recipient, c.specialty, c.weight, c.demand_months, c.covered_months, *c.by_month]
+            for c in self.coverage()
+        ]
+        write_text_atomic(root / "coverage.csv", csv_table_text(columns, rows))
 
     def summary(self, *, max_rows: int = 20) -> str:
         """A readable summary: headline KPIs, then the least-covered gaps."""
@@ -297,9 +295,3 @@ def sorted_postings(postings: Iterable[Posting]) -> tuple[Posting, ...]:
     return tuple(
         sorted(postings, key=lambda p: (p.recipient, p.specialty, p.start, p.expert, p.months))
     )
-
-
-def _csv_cell(text: str) -> str:
-    if any(ch in text for ch in ',"\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text

@@ -20,10 +20,18 @@ import numpy as np
 from matchaid.exceptions import MatchaidError
 from matchaid.plan import Plan
 
-__all__ = ["coverage_heatmap", "donor_flow", "rotation_timeline", "unmet_by_specialty"]
+__all__ = [
+    "coverage_heatmap",
+    "donor_flow",
+    "new_figure",
+    "png_bytes",
+    "rotation_timeline",
+    "unmet_by_specialty",
+]
 
 
-def _figure(width: float, height: float) -> Any:
+def new_figure(width: float, height: float) -> Any:
+    """A matplotlib Figure (object-oriented API, constrained layout, 100 dpi)."""
     try:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - depends on the environment
@@ -31,7 +39,8 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _png(fig: Any) -> bytes:
+def png_bytes(fig: Any) -> bytes:
+    """The figure as PNG bytes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -62,7 +71,7 @@ def coverage_heatmap(plan: Plan) -> bytes:
         grid[row[c.recipient], col[c.specialty]] = (
             c.covered_months / c.demand_months if c.demand_months else 1.0
         )
-    fig = _figure(max(6.0, 0.45 * len(specs) + 3.5), max(3.5, 0.28 * len(recipients) + 2.5))
+    fig = new_figure(max(6.0, 0.45 * len(specs) + 3.5), max(3.5, 0.28 * len(recipients) + 2.5))
     ax = fig.add_subplot()
     masked = np.ma.masked_invalid(grid)
     from matplotlib import colormaps
@@ -75,7 +84,7 @@ def coverage_heatmap(plan: Plan) -> bytes:
     ax.set_yticks(range(len(recipients)), [_short(r.name) for r in recipients], fontsize=8)
     ax.set_title("Share of demand covered (grey: no gap)")
     fig.colorbar(image, ax=ax, shrink=0.8, label="covered / wanted")
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def unmet_by_specialty(plan: Plan) -> bytes:
@@ -86,7 +95,7 @@ def unmet_by_specialty(plan: Plan) -> bytes:
         covered[c.specialty] += c.covered_months
         unmet[c.specialty] += c.unmet_months
     specs = sorted(unmet, key=lambda s: (unmet[s], s))
-    fig = _figure(8.0, max(2.5, 0.32 * len(specs) + 1.5))
+    fig = new_figure(8.0, max(2.5, 0.32 * len(specs) + 1.5))
     ax = fig.add_subplot()
     y = np.arange(len(specs))
     ax.barh(y, [covered[s] for s in specs], color="#4c9a5b", label="covered")
@@ -101,7 +110,7 @@ def unmet_by_specialty(plan: Plan) -> bytes:
     ax.set_xlabel("expert-months")
     ax.set_title("Demand by specialty: covered and unmet")
     ax.legend(loc="lower right", fontsize=8)
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def rotation_timeline(plan: Plan, recipient: str) -> bytes:
@@ -115,7 +124,7 @@ def rotation_timeline(plan: Plan, recipient: str) -> bytes:
     )
     experts = list(dict.fromkeys(p.expert for p in postings))
     colours = _specialty_colours(plan)
-    fig = _figure(9.0, max(1.8, 0.22 * len(experts) + 1.2))
+    fig = new_figure(9.0, max(1.8, 0.22 * len(experts) + 1.2))
     ax = fig.add_subplot()
     row = {e: i for i, e in enumerate(experts)}
     for p in postings:
@@ -150,7 +159,7 @@ def rotation_timeline(plan: Plan, recipient: str) -> bytes:
             bbox_to_anchor=(1.01, 1.0),
             frameon=False,
         )
-    return _png(fig)
+    return png_bytes(fig)
 
 
 def donor_flow(plan: Plan) -> bytes:
@@ -164,12 +173,12 @@ def donor_flow(plan: Plan) -> bytes:
         flows[(donor_city[expert_donor[p.expert]], p.recipient)] += p.months
     cities = sorted({c for c, _ in flows})
     recipients = [r.id for r in scenario.recipients if any(r.id == rr for _, rr in flows)]
-    fig = _figure(9.0, max(3.0, 0.25 * max(len(recipients), len(cities)) + 1.5))
+    fig = new_figure(9.0, max(3.0, 0.25 * max(len(recipients), len(cities)) + 1.5))
     ax = fig.add_subplot()
     ax.set_axis_off()
     if not flows:
         ax.text(0.5, 0.5, "no postings", ha="center", va="center")
-        return _png(fig)
+        return png_bytes(fig)
     ly = {c: 1 - (i + 0.5) / len(cities) for i, c in enumerate(cities)}
     ry = {r: 1 - (i + 0.5) / len(recipients) for i, r in enumerate(recipients)}
     biggest = max(flows.values())
@@ -197,4 +206,4 @@ def donor_flow(plan: Plan) -> bytes:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_title("Donor cities to recipients (line width: expert-months)")
-    return _png(fig)
+    return png_bytes(fig)

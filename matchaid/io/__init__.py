@@ -19,6 +19,7 @@ from matchaid.domain import Scenario
 from matchaid.exceptions import PlanFileError, Problem, ScenarioError
 from matchaid.io._atomic import atomic_writer, write_text_atomic
 from matchaid.io._csv import (
+    csv_table_text,
     postings_csv_text,
     read_postings_csv,
     read_scenario_folder,
@@ -37,6 +38,7 @@ from matchaid.posting import Posting
 __all__ = [
     "FORMAT_VERSION",
     "atomic_writer",
+    "csv_table_text",
     "load_postings",
     "load_scenario",
     "postings_csv_text",

@@ -324,7 +324,9 @@ def _safe(value: str, where: str, forbidden: str = ";") -> str:
     return value
 
 
-def _table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def csv_table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A CSV table (header + rows) as text: floats exact (``repr``), booleans
+    ``true``/``false``, ``None`` empty, quoting by the csv module."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -340,7 +342,7 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
     files: dict[str, str] = {}
     h = doc["horizon"]
     specs = doc.get("specialties")
-    files["scenario.csv"] = _table_text(
+    files["scenario.csv"] = csv_table_text(
         list(_COLUMNS["scenario.csv"]),
         [
             [
@@ -355,7 +357,7 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
             ]
         ],
     )
-    files["donors.csv"] = _table_text(
+    files["donors.csv"] = csv_table_text(
         list(_COLUMNS["donors.csv"]),
         [
             [
@@ -368,7 +370,7 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
             for d in doc["donors"]
         ],
     )
-    files["experts.csv"] = _table_text(
+    files["experts.csv"] = csv_table_text(
         list(_COLUMNS["experts.csv"]),
         [
             [
@@ -386,14 +388,14 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
             for e in doc["experts"]
         ],
     )
-    files["recipients.csv"] = _table_text(
+    files["recipients.csv"] = csv_table_text(
         list(_COLUMNS["recipients.csv"]),
         [
             [r["id"], r["name"], r["city"], r["level"], r["hosting"], r.get("max_travel_hours")]
             for r in doc["recipients"]
         ],
     )
-    files["gaps.csv"] = _table_text(
+    files["gaps.csv"] = csv_table_text(
         list(_COLUMNS["gaps.csv"]),
         [
             [
@@ -409,12 +411,12 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
             for g in r["gaps"]
         ],
     )
-    files["pairings.csv"] = _table_text(
+    files["pairings.csv"] = csv_table_text(
         list(_COLUMNS["pairings.csv"]),
         [[p["donor"], p["recipient"], p["mode"]] for p in doc["pairings"]],
     )
     if "network" in doc:
-        files["network.csv"] = _table_text(
+        files["network.csv"] = csv_table_text(
             list(_COLUMNS["network.csv"]),
             [[e["a"], e["b"], e["hours"]] for e in doc["network"]["edges"]],
         )
@@ -442,7 +444,7 @@ def read_postings_csv(
 
 def postings_csv_text(postings: Sequence[Any]) -> str:
     """CSV text of postings (objects with expert, recipient, specialty, start, months)."""
-    return _table_text(
+    return csv_table_text(
         list(_COLUMNS["postings.csv"]),
         [[p.expert, p.recipient, p.specialty, p.start, p.months] for p in postings],
     )

@@ -25,8 +25,15 @@ from matchaid.plan import Plan, sorted_postings
 __all__ = ["greedy_plan", "greedy_selection"]
 
 
-def greedy_selection(cands: CandidateSet) -> npt.NDArray[np.int64]:
-    """Indices of the candidates the greedy baseline takes, ascending."""
+def greedy_selection(
+    cands: CandidateSet, first: npt.NDArray[np.int64] | None = None
+) -> npt.NDArray[np.int64]:
+    """Indices of the candidates the greedy baseline takes, ascending.
+
+    With ``first``, those candidates are tried before anything else, in the order given:
+    each is taken if it fits and still covers something. The greedy search then goes on
+    from there. (This is how a rounded LP solution becomes a valid plan.)
+    """
     s = cands.scenario
     n = len(cands)
     if n == 0:
@@ -93,9 +100,24 @@ def greedy_selection(cands: CandidateSet) -> npt.NDArray[np.int64]:
             return False
         return not (hosted[cands.recipient[i], a:b] >= host_cap[cands.recipient[i]]).any()
 
+    chosen: list[int] = []
+
+    def take(i: int) -> None:
+        e = int(cands.expert[i])
+        a, b = int(start[i]), int(end[i])
+        busy[e, a:b] = True
+        num_posts[e] += 1
+        dept_away[e_dept[e], a:b] += 1
+        donor_away[e_donor[e], a:b] += 1
+        hosted[cands.recipient[i], a:b] += 1
+        covered[cands.gap[i], a:b] += 1
+        chosen.append(i)
+
+    for i in [] if first is None else first.tolist():
+        if fits(i) and gain(i) > 0:
+            take(i)
     heap = [(-float(v), int(i)) for i, v in enumerate(initial) if v > 0]
     heapq.heapify(heap)
-    chosen: list[int] = []
     while heap:
         neg, i = heapq.heappop(heap)
         if not fits(i):
@@ -106,15 +128,7 @@ def greedy_selection(cands: CandidateSet) -> npt.NDArray[np.int64]:
         if now < -neg:  # stale score: re-queue with the true gain
             heapq.heappush(heap, (-now, i))
             continue
-        e = int(cands.expert[i])
-        a, b = int(start[i]), int(end[i])
-        busy[e, a:b] = True
-        num_posts[e] += 1
-        dept_away[e_dept[e], a:b] += 1
-        donor_away[e_donor[e], a:b] += 1
-        hosted[cands.recipient[i], a:b] += 1
-        covered[cands.gap[i], a:b] += 1
-        chosen.append(i)
+        take(i)
     return np.array(sorted(chosen), dtype=np.int64)
 
 

@@ -431,7 +431,7 @@ def _merge(
         statuses.append(status)
         scale = part.built.scaling
         if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            picks = np.flatnonzero([part.solver.boolean_value(x) for x in part.built.vars.x])
+            picks = part.built.chosen(part.solver)
             value = objective_value(scenario, part.cands.postings(picks), params.weights)
             searched_plan = True
             raw = part.solver.best_objective_bound

@@ -28,6 +28,8 @@ from matchaid.linear import (
 )
 from matchaid.params import ObjectiveWeights
 
+IntArray = npt.NDArray[np.int64]
+
 __all__ = [
     "WEIGHT_SCALE",
     "BuiltModel",
@@ -76,11 +78,7 @@ class BuiltModel:
     def add_hint(self, chosen: npt.NDArray[np.bool_]) -> None:
         """Hint the solution that takes exactly the candidates marked in ``chosen`` (a
         complete hint: every variable, so CP-SAT can take it as its first solution)."""
-        hint = self.model.proto.solution_hint
-        hint.vars.clear()
-        hint.values.clear()
-        hint.vars.extend(range(self.linear.num_vars))
-        hint.values.extend(self.linear.complete(chosen).tolist())
+        set_hint(self.model, self.linear, chosen)
 
     def chosen(self, solver: cp_model.CpSolver) -> npt.NDArray[np.int64]:
         """Indices of the candidates in ``solver``'s best solution."""
@@ -88,13 +86,28 @@ class BuiltModel:
         return np.flatnonzero(values[: len(self.linear.cands)])
 
 
-def to_cp_sat(lm: LinearModel) -> cp_model.CpModel:
-    """A CP-SAT model of ``lm`` (maximising its objective)."""
+def set_hint(model: cp_model.CpModel, lm: LinearModel, chosen: npt.NDArray[np.bool_]) -> None:
+    """Hint ``model`` (a model of ``lm``) with the plan taking the candidates marked in
+    ``chosen``: every variable, so CP-SAT can take it as its first solution."""
+    hint = model.proto.solution_hint
+    hint.vars.clear()
+    hint.values.clear()
+    hint.vars.extend(range(lm.num_vars))
+    hint.values.extend(lm.complete(chosen).tolist())
+
+
+def to_cp_sat(
+    lm: LinearModel, lower: IntArray | None = None, upper: IntArray | None = None
+) -> cp_model.CpModel:
+    """A CP-SAT model of ``lm`` (maximising its objective); ``lower``/``upper``, when
+    given, replace the variables' bounds (to fix some of them)."""
     model = cp_model.CpModel()
     proto = model.proto
     variables = proto.variables
-    for ub in lm.upper.tolist():
-        variables.add().domain.extend((0, ub))
+    lo = np.zeros(lm.num_vars, dtype=np.int64) if lower is None else lower
+    hi = lm.upper if upper is None else upper
+    for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+        variables.add().domain.extend((a, b))
     constraints = proto.constraints
     indptr = lm.indptr.tolist()
     cols = lm.cols.tolist()

@@ -118,6 +118,12 @@ class SolveParams:
         The secondary objective terms, see :class:`ObjectiveWeights`.
     hint
         ``"greedy"``: start the search from the greedy baseline's plan; ``"none"``.
+    relaxation
+        Solve each part's LP relaxation (GLOP) first: its dual values give a proven
+        bound, its solution rounded gives a plan, and CP-SAT first searches the
+        neighbourhood where the two disagree (RINS) before the whole part; the search
+        stops as soon as a plan meets the bound. ``False``: CP-SAT alone, from the greedy
+        plan.
     decompose
         Solve independent parts of the problem (experts, donors and recipients that no
         rule links, typically one per counterpart province) as separate models, several
@@ -145,6 +151,7 @@ class SolveParams:
     log_progress: bool = False
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     hint: Literal["greedy", "none"] = "greedy"
+    relaxation: bool = True
     decompose: bool = True
     cp_sat: Mapping[str, Any] = field(default_factory=dict)
 
@@ -167,8 +174,11 @@ class SolveParams:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 problems.append(Problem(name, f"must be a whole number >= 0, got {value!r}"))
-        if not isinstance(self.decompose, bool):
-            problems.append(Problem("decompose", f"must be true or false, got {self.decompose!r}"))
+        for name in ("decompose", "relaxation", "log_progress"):
+            if not isinstance(getattr(self, name), bool):
+                problems.append(
+                    Problem(name, f"must be true or false, got {getattr(self, name)!r}")
+                )
         if self.hint not in ("greedy", "none"):
             problems.append(Problem("hint", f"must be greedy or none, got {self.hint!r}"))
         if not isinstance(self.weights, ObjectiveWeights):

@@ -29,6 +29,7 @@ from matchaid.exceptions import SolverError
 from matchaid.greedy import greedy_selection
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import GapCoverage, Plan, sorted_postings
+from matchaid.relax import Relaxation
 from matchaid.validation import Violation, objective_value, validate
 
 __all__ = ["Progress", "Result", "SolveStatus", "solve"]
@@ -111,7 +112,8 @@ class Result:
         ``(seconds, objective, best bound)`` each time the search found a better plan or
         a better bound, seconds counted from the start of the search, values in the units
         of :attr:`objective`. With independent parts, the objective is the sum over parts
-        of the best plan known (a part's greedy plan until CP-SAT finds one) and the bound
+        of the best plan known (LP-rounded, greedy or CP-SAT's; 0 for a part with none
+        yet) and the bound
         is the sum of the parts' bounds, ``None`` until every part has one.
     """
 
@@ -236,12 +238,10 @@ def solve(
         return _empty_result(
             scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
         )
-    greedy = np.zeros(len(cands), dtype=bool)
-    greedy[greedy_selection(cands)] = True
     groups = (
         independent_parts(cands) if params.decompose else [np.arange(len(cands), dtype=np.int64)]
     )
-    parts = [_Part(cands, idx, greedy, params) for idx in groups]
+    parts = [_Part(cands, idx, params) for idx in groups]
     build_seconds = time.perf_counter() - t0
     search = _Search(parts, params, progress, progress_interval)
     search.run()
@@ -249,33 +249,81 @@ def solve(
 
 
 class _Part:
-    """One independent part: its candidates, model, greedy plan and CP-SAT outcome."""
+    """One independent part: its candidates and model, the best plan known for it, and
+    the best proven bound."""
 
-    def __init__(
-        self, cands: CandidateSet, idx: np.ndarray, greedy: np.ndarray, params: SolveParams
-    ) -> None:
+    def __init__(self, cands: CandidateSet, idx: np.ndarray, params: SolveParams) -> None:
         from matchaid.model import build_model
 
         self.idx = idx
         self.cands = cands.subset(idx)
-        self.greedy = greedy[idx]
         self.built = build_model(self.cands, params.weights)
-        if params.hint == "greedy":
-            self.built.add_hint(self.greedy)
-        self.greedy_value = objective_value(
-            cands.scenario, self.cands.postings(np.flatnonzero(self.greedy)), params.weights
-        )
-        self.solver: Any = None
-        self.code: Any = None
-        self.objective: float | None = None  # best found so far, in result units
-        self.bound: float | None = None
+        self.linear = self.built.linear
+        self.best = np.zeros(len(idx), dtype=bool)  # the best plan known: a flag each
+        self.best_int = 0  # its integer objective (the empty plan's is 0)
+        self.seen_int = self.best_int  # the best objective CP-SAT has reported so far
+        self.source = "none"  # who found the best plan: none, greedy, lp, cp-sat
+        self.bound_int = math.inf  # a proven bound on the integer objective
+        self.cp_sat_found = False  # CP-SAT returned a solution (RINS or main search)
+        self.lp: Relaxation | None = None
+        self.solvers: list[Any] = []
+        self.solver: Any = None  # the CP-SAT search running now, if any
+        self.invalid: str | None = None  # CP-SAT's message if it rejected a model
         self.error: BaseException | None = None
+        if not params.relaxation:  # else the LP-rounded plan comes first
+            self.use_greedy()
+
+    @property
+    def proven(self) -> bool:
+        """Whether the best plan is proven optimal for the part (whole objective)."""
+        return self.best_int >= self.bound_int
+
+    @property
+    def objective(self) -> float:
+        """The best plan's objective, in result units (a plan CP-SAT has reported and
+        not yet handed over counts)."""
+        return self.linear.scaling.value(max(self.best_int, self.seen_int))
+
+    @property
+    def bound(self) -> float | None:
+        """The best proven bound in result units (``None`` until there is one)."""
+        if self.proven:
+            return self.objective
+        if not math.isfinite(self.bound_int):
+            return None
+        return max(self.objective, self.linear.scaling.primary_bound(self.bound_int))
+
+    def offer(self, chosen: np.ndarray, source: str) -> bool:
+        """Keep ``chosen`` (candidate flags) if it beats the best plan known."""
+        value = self.linear.value(self.linear.complete(chosen))
+        if value <= self.best_int:
+            return False
+        self.best, self.best_int, self.source = chosen, value, source
+        self.seen_int = max(self.seen_int, value)
+        return True
+
+    def use_greedy(self) -> None:
+        """Offer the greedy baseline's plan."""
+        chosen = np.zeros(len(self.cands), dtype=bool)
+        chosen[greedy_selection(self.cands)] = True
+        self.offer(chosen, "greedy")
+
+    def offer_bound(self, bound: float) -> None:
+        """Keep a proven bound on the integer objective if it is tighter."""
+        self.bound_int = min(self.bound_int, math.floor(bound + 1e-9))
 
 
 class _Search:
-    """Runs the parts' CP-SAT searches in worker threads (several at once when there are
-    several parts and cores), sharing one deadline; the calling thread waits, reports
-    progress and turns Ctrl-C into stopping every search."""
+    """Runs the parts' searches in worker threads (several at once when there are several
+    parts and cores), sharing one deadline; the calling thread waits, reports progress
+    and turns Ctrl-C into stopping every search.
+
+    Each part: the LP relaxation (a proven bound and an LP-rounded plan), CP-SAT on the
+    neighbourhood where the LP and that plan disagree (RINS), then CP-SAT on the whole
+    part from the best plan, stopped as soon as a plan meets the LP bound."""
+
+    #: Share of a part's time given to the RINS neighbourhood search.
+    RINS_SHARE = 0.3
 
     def __init__(
         self,
@@ -303,11 +351,9 @@ class _Search:
         self.not_started = list(range(len(parts)))
 
     def snapshot(self) -> tuple[float | None, float | None]:
-        """Best objective and bound over all parts (a part without a plan yet counts its
-        greedy plan; the bound is known once every part has one)."""
-        objective = sum(
-            p.objective if p.objective is not None else p.greedy_value for p in self.parts
-        )
+        """Best objective and bound over all parts (the bound is known once every part
+        has one)."""
+        objective = sum(p.objective for p in self.parts)
         bounds = [p.bound for p in self.parts]
         bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
         return objective, bound
@@ -316,21 +362,32 @@ class _Search:
         objective, bound = self.snapshot()
         self.trace.append((time.perf_counter() - self.t_start, objective, bound))
 
-    def _solver(self, part: _Part) -> Any:
+    def _budget(self, part: _Part) -> tuple[float | None, float | None]:
+        """Wall seconds and deterministic budget for a part starting now: its share by
+        size of what is left, counting the parts still waiting."""
+        seconds = None
+        if self.params.time_limit is not None:
+            left = self.params.time_limit - (time.perf_counter() - self.t_start)
+            waiting = sum(len(self.parts[k].cands) for k in self.not_started) + len(part.cands)
+            seconds = max(
+                0.01, left * min(1.0, self.concurrency * len(part.cands) / max(waiting, 1))
+            )
+        det = None
+        if self.params.deterministic_time is not None:
+            det = float(self.params.deterministic_time) * len(part.cands) / max(self.total, 1)
+        return seconds, det
+
+    def _solver(self, seconds: float | None, det: float | None) -> Any:
         from ortools.sat.python import cp_model
 
         from matchaid.model import apply_parameters
 
         solver = cp_model.CpSolver()
         p = solver.parameters
-        share = len(part.cands) / max(self.total, 1)
-        if self.params.time_limit is not None:
-            left = self.params.time_limit - (time.perf_counter() - self.t_start)
-            waiting = sum(len(self.parts[k].cands) for k in self.not_started) + len(part.cands)
-            fair = left * min(1.0, self.concurrency * len(part.cands) / max(waiting, 1))
-            p.max_time_in_seconds = max(0.01, fair)
-        if self.params.deterministic_time is not None:
-            p.max_deterministic_time = float(self.params.deterministic_time) * share
+        if seconds is not None:
+            p.max_time_in_seconds = max(0.01, seconds)
+        if det is not None:
+            p.max_deterministic_time = det
         p.num_workers = self.workers_each
         p.random_seed = self.params.seed
         p.log_search_progress = self.params.log_progress
@@ -339,45 +396,158 @@ class _Search:
         apply_parameters(solver, {**DEFAULT_CP_SAT, **self.params.cp_sat})
         return solver
 
-    def _run_part(self, k: int) -> None:
+    def _cp_sat(
+        self,
+        part: _Part,
+        model: Any,
+        hint: np.ndarray | None,
+        seconds: float | None,
+        det: float | None,
+    ) -> None:
+        """Run CP-SAT on ``model`` (the part's model, or it with variables fixed), keeping
+        any better plan and a valid bound; stop once a plan meets the bound."""
         from ortools.sat.python import cp_model
 
-        part = self.parts[k]
+        from matchaid.model import set_hint
+
+        if hint is not None:
+            set_hint(model, part.linear, hint)
         with self.lock:
-            self.not_started.remove(k)
             if self.stopped:
                 return
-            part.solver = solver = self._solver(part)
-        scale = part.built.scaling
+            part.solver = solver = self._solver(seconds, det)
+            part.solvers.append(solver)
         search = self
+        whole = model is part.built.model
 
         class _Watcher(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
                 with search.lock:
-                    part.objective = scale.value(self.objective_value)
-                    part.bound = scale.primary_bound(self.best_objective_bound)
-                    search._record()
+                    part.cp_sat_found = True
+                    if self.objective_value > part.seen_int:
+                        part.seen_int = round(self.objective_value)
+                        search._record()
+                    if part.seen_int >= part.bound_int:
+                        self.stop_search()  # a plan meets the proven bound: optimal
 
         def on_bound(bound: float) -> None:
-            with search.lock:
-                part.bound = scale.primary_bound(bound)
-                search._record()
+            if whole and bound >= part.best_int:
+                with search.lock:
+                    part.offer_bound(bound)
+                    search._record()
 
         solver.best_bound_callback = on_bound
+        code = solver.solve(model, _Watcher())
+        with self.lock:
+            part.solver = None
+            if code == cp_model.MODEL_INVALID:
+                part.invalid = solver.solution_info() or "model invalid"
+                return
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                part.cp_sat_found = True
+                chosen = np.zeros(len(part.cands), dtype=bool)
+                chosen[part.built.chosen(solver)] = True
+                part.offer(chosen, "cp-sat")
+                bound = solver.best_objective_bound
+                if whole and code == cp_model.OPTIMAL:
+                    part.offer_bound(part.best_int)
+                elif whole and bound >= part.best_int:  # else not a bound yet (presolve)
+                    part.offer_bound(bound)
+            self._record()
+
+    def _start(self, k: int) -> tuple[float | None, float | None] | None:
+        """Take part ``k`` off the waiting list; its budget, or ``None`` if stopped."""
+        with self.lock:
+            self.not_started.remove(k)
+            if self.stopped:
+                return None
+            return self._budget(self.parts[k])
+
+    def _first_pass(self, k: int) -> None:
+        """The LP relaxation (bound and rounded plan), then RINS: CP-SAT on the part
+        with the postings fixed where the LP and the best plan agree."""
+        from matchaid.model import to_cp_sat
+        from matchaid.relax import rounded_selection, solve_relaxation
+
+        part = self.parts[k]
+        budget = self._start(k)
+        if budget is None:
+            return
+        seconds, det = budget
+        t0 = time.perf_counter()
+        relax = solve_relaxation(part.linear, time_limit=seconds)
+        hint = self.params.hint != "none"
+        with self.lock:
+            part.lp = relax
+            if relax.solved:
+                part.offer_bound(relax.bound)
+        if relax.solved and hint:
+            chosen = np.zeros(len(part.cands), dtype=bool)
+            chosen[rounded_selection(part.linear, relax.values, 0.5)] = True
+            with self.lock:
+                part.offer(chosen, "lp")
+        if part.source == "none":
+            part.use_greedy()
+        with self.lock:
+            self._record()
+        left = None if seconds is None else self.RINS_SHARE * seconds - (time.perf_counter() - t0)
+        if not relax.solved or not hint or part.proven or (left is not None and left < 0.05):
+            return
+        n = len(part.cands)
+        lower = np.zeros(part.linear.num_vars, dtype=np.int64)
+        upper = part.linear.upper.copy()
+        lower[:n][part.best & (relax.values >= 1 - 1e-6)] = 1
+        upper[:n][~part.best & (relax.values <= 1e-6)] = 0
+        sub = to_cp_sat(part.linear, lower, upper)
+        self._cp_sat(part, sub, part.best, left, None if det is None else det * self.RINS_SHARE)
+
+    def _main_pass(self, k: int) -> None:
+        """CP-SAT on the whole part from its best plan, until proven or out of time."""
+        part = self.parts[k]
+        budget = self._start(k)
+        if budget is None or part.proven:
+            return
+        seconds, det = budget
+        if det is not None:
+            det = max(0.0, det - sum(sv.deterministic_time for sv in part.solvers))
+        if (seconds is not None and seconds < 0.05) or det == 0.0:
+            return
+        hint = part.best if self.params.hint != "none" else None
+        self._cp_sat(part, part.built.model, hint, seconds, det)
+
+    def _guarded(self, step: Callable[[int], None], k: int) -> None:
         try:
-            part.code = solver.solve(part.built.model, _Watcher())
+            step(k)
         except BaseException as exc:  # pragma: no cover - re-raised by run()
-            part.error = exc
+            self.parts[k].error = exc
 
     def run(self) -> None:
+        """First pass over every part (when ``relaxation``), then the main searches of
+        the parts not yet proven optimal, sharing what time is left."""
         self.t_start = time.perf_counter()
-        next_report = self.t_start + self.progress_interval
         pool = cf.ThreadPoolExecutor(
             max_workers=self.concurrency, thread_name_prefix="matchaid-cp-sat"
         )
-        futures = [pool.submit(self._run_part, k) for k in range(len(self.parts))]
-        # Wait with a timeout (an Event inside), never Thread.join: a join interrupted by
-        # Ctrl-C can leave a thread looking finished while CP-SAT still runs (CPython 3.11).
+        steps = [self._first_pass, self._main_pass] if self.params.relaxation else [self._main_pass]
+        for step in steps:
+            todo = [k for k, part in enumerate(self.parts) if not part.proven]
+            self.not_started = list(todo)
+            self._wait([pool.submit(self._guarded, step, k) for k in todo])
+            if self.stopped:
+                break
+        pool.shutdown(wait=True)
+        self.seconds = time.perf_counter() - self.t_start
+        for part in self.parts:
+            if part.error is not None:
+                raise part.error
+
+    def _wait(self, futures: list[cf.Future[None]]) -> None:
+        """Wait for ``futures``, reporting progress; Ctrl-C stops every search.
+
+        Waits with a timeout (an Event inside), never Thread.join: a join interrupted by
+        Ctrl-C can leave a thread looking finished while CP-SAT still runs (CPython 3.11).
+        """
+        next_report = time.perf_counter() + self.progress_interval
         pending = set(futures)
         while pending:
             try:
@@ -397,11 +567,6 @@ class _Search:
                     for part in self.parts:
                         if part.solver is not None:
                             part.solver.stop_search()
-        pool.shutdown(wait=True)
-        self.seconds = time.perf_counter() - self.t_start
-        for part in self.parts:
-            if part.error is not None:
-                raise part.error
 
 
 def _merge(
@@ -413,51 +578,21 @@ def _merge(
     build_seconds: float,
 ) -> Result:
     """One result from the parts: the union of their plans, the sum of their bounds."""
-    from ortools.sat.python import cp_model
-
-    codes = {
-        cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-        cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-        cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-        cp_model.MODEL_INVALID: SolveStatus.MODEL_INVALID,
-    }
-    chosen: list[np.ndarray] = []
-    statuses = []
-    bound_total = 0.0
-    fallbacks = 0
-    searched_plan = False
     for part in parts:
-        status = codes.get(part.code, SolveStatus.UNKNOWN)
-        statuses.append(status)
-        scale = part.built.scaling
-        if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
-            picks = part.built.chosen(part.solver)
-            value = objective_value(scenario, part.cands.postings(picks), params.weights)
-            searched_plan = True
-            raw = part.solver.best_objective_bound
-            bound = value if status is SolveStatus.OPTIMAL else max(value, scale.primary_bound(raw))
-        else:
-            picks = np.flatnonzero(part.greedy)
-            fallbacks += 1
-            value = part.greedy_value
-            raw = part.solver.best_objective_bound if part.solver is not None else math.inf
-            bound = scale.primary_bound(raw) if math.isfinite(raw) else math.inf
-            if bound < value:  # CP-SAT's "bound" before its presolve ends proves nothing
-                bound = math.inf
-        chosen.append(part.idx[picks])
-        bound_total += bound
-    if any(s is SolveStatus.MODEL_INVALID for s in statuses):
-        bad = next(
-            p for p, s in zip(parts, statuses, strict=True) if s is SolveStatus.MODEL_INVALID
-        )
+        if part.source == "none":  # stopped before any plan: the greedy one, now
+            part.use_greedy()
+    invalid = [p.invalid for p in parts if p.invalid is not None]
+    proven = [p.proven for p in parts]
+    fallbacks = [p.source for p in parts if not p.cp_sat_found and not p.proven]
+    if invalid:
         plan, status = Plan.empty(scenario), SolveStatus.MODEL_INVALID
-        reason = "CP-SAT rejected the model: " + bad.solver.solution_info()
+        reason = "CP-SAT rejected the model: " + invalid[0]
     else:
-        picks_all = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+        picks_all = np.concatenate([p.idx[np.flatnonzero(p.best)] for p in parts])
         plan = Plan(scenario, sorted_postings(cands.postings(picks_all)))
-        if all(s is SolveStatus.OPTIMAL for s in statuses):
+        if all(proven):
             status, reason = SolveStatus.OPTIMAL, None
-        elif not searched_plan and not plan.postings:
+        elif not plan.postings and not any(p.cp_sat_found or p.lp is not None for p in parts):
             status, reason = SolveStatus.UNKNOWN, "search stopped before finding a plan"
             if search.interrupted:
                 reason += " (interrupted)"
@@ -465,6 +600,10 @@ def _merge(
             status = SolveStatus.FEASIBLE
             reason = _feasible_reason(len(parts), fallbacks, search.interrupted)
     objective = objective_value(scenario, plan, params.weights)
+    bounds = [p.bound for p in parts]
+    bound_total = (
+        math.inf if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
+    )
     if status is SolveStatus.OPTIMAL:
         bound_total = objective
     elif status is SolveStatus.MODEL_INVALID:
@@ -485,7 +624,8 @@ def _merge(
     violations = validate(scenario, plan)
     if violations:
         raise SolverError(_violation_report(violations))
-    solvers = [p.solver for p in parts if p.solver is not None]
+    solvers = [sv for p in parts for sv in p.solvers]
+    lps = [p.lp for p in parts if p.lp is not None]
     stats = MappingProxyType(
         {
             "num_parts": len(parts),
@@ -497,7 +637,13 @@ def _merge(
                 key: sum(p.built.num_constraints[key] for p in parts)
                 for key in parts[0].built.num_constraints
             },
-            "solution_info": solvers[0].solution_info() if len(solvers) == 1 else "",
+            "lp_seconds": sum(lp.seconds for lp in lps),
+            "lp_solved": sum(lp.solved for lp in lps),
+            "plan_sources": {
+                src: sum(p.source == src for p in parts)
+                for src in ("none", "greedy", "lp", "cp-sat")
+            },
+            "solution_info": solvers[-1].solution_info() if len(solvers) == 1 else "",
         }
     )
     trace = tuple((round(t, 4), obj, bound) for t, obj, bound in search.trace)
@@ -519,12 +665,19 @@ def _merge(
     )
 
 
-def _feasible_reason(num_parts: int, fallbacks: int, interrupted: bool) -> str:
+_SOURCE_NAMES = {
+    "none": "the empty plan",
+    "greedy": "the greedy baseline's plan",
+    "lp": "the LP-rounded plan",
+}
+
+
+def _feasible_reason(num_parts: int, fallbacks: list[str], interrupted: bool) -> str:
     if fallbacks and num_parts == 1:
         return (
             "CP-SAT found no plan before it stopped"
             + (" (interrupted)" if interrupted else "")
-            + "; this is the greedy baseline's plan"
+            + f"; this is {_SOURCE_NAMES[fallbacks[0]]}"
         )
     head = (
         "interrupted: best plan so far"
@@ -532,7 +685,11 @@ def _feasible_reason(num_parts: int, fallbacks: int, interrupted: bool) -> str:
         else "search stopped at its limit before proving optimality"
     )
     if fallbacks:
-        head += f"; in {fallbacks} of {num_parts} independent parts CP-SAT found no plan in time and the greedy plan is used"
+        used = " or ".join(sorted({_SOURCE_NAMES[f] for f in fallbacks}))
+        head += (
+            f"; in {len(fallbacks)} of {num_parts} independent parts CP-SAT found no plan "
+            f"in time and {used} is used"
+        )
     return head
 
 

@@ -1,0 +1,97 @@
+"""The model stated as arrays (matchaid.linear) and its LP relaxation (matchaid.relax),
+checked against the independent validator and oracles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchaid import ObjectiveWeights, Plan, Scenario, SolveStatus, objective_value, solve, validate
+from matchaid.candidates import generate_candidates
+from matchaid.linear import linear_model
+from matchaid.relax import rounded_selection, safe_bound, solve_relaxation
+from tests.oracles import mip_optimum
+from tests.planner.helpers import EXACT
+from tests.strategies import scenarios
+
+SOLVER_EXAMPLES = settings(deadline=None)
+WEIGHTED = ObjectiveWeights(mode="weighted")
+
+
+def full_objective(s: Scenario, plan: Plan, weights: ObjectiveWeights) -> int:
+    """The integer objective (coverage and tie-break terms) of ``plan``."""
+    cands = generate_candidates(s)
+    lm = linear_model(cands, weights)
+    where = {cands.posting(i): i for i in range(len(cands))}
+    chosen = np.zeros(len(cands), dtype=bool)
+    chosen[[where[p] for p in plan.postings]] = True
+    return lm.value(lm.complete(chosen))
+
+
+@settings(deadline=None)
+@given(scenarios(), st.data())
+def test_rows_accept_exactly_the_plans_the_validator_accepts(
+    s: Scenario, data: st.DataObject
+) -> None:
+    cands = generate_candidates(s)
+    lm = linear_model(cands, ObjectiveWeights())
+    mask = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(cands), max_size=len(cands))), dtype=bool
+    )
+    plan = Plan(s, cands.postings(np.flatnonzero(mask)))
+    values = lm.complete(mask)
+    fits = bool(np.all(lm.activity(values) <= lm.rhs)) and bool(np.all(values <= lm.upper))
+    assert fits == (validate(s, plan) == [])
+    if fits:
+        assert lm.scaling.value(lm.value(values)) == pytest.approx(objective_value(s, plan))
+
+
+@SOLVER_EXAMPLES
+@given(scenarios())
+def test_relaxation_bounds_the_optimum_and_its_rounding_is_valid(s: Scenario) -> None:
+    cands = generate_candidates(s)
+    lm = linear_model(cands, ObjectiveWeights())
+    relax = solve_relaxation(lm)
+    assert relax.solved
+    assert lm.scaling.primary_bound(relax.bound) >= mip_optimum(s) - 1e-6
+    chosen = rounded_selection(lm, relax.values, 0.5)
+    plan = Plan(s, cands.postings(chosen))
+    assert validate(s, plan) == []
+    mask = np.zeros(len(cands), dtype=bool)
+    mask[chosen] = True
+    assert lm.value(lm.complete(mask)) <= relax.bound
+
+
+@SOLVER_EXAMPLES
+@given(scenarios(), st.sampled_from([ObjectiveWeights(), WEIGHTED]))
+def test_the_relaxation_changes_no_optimum(s: Scenario, weights: ObjectiveWeights) -> None:
+    """With the LP's bound and hints, solve() must prove the same optimum (the whole
+    objective, tie-break terms included) as CP-SAT alone."""
+    with_lp = solve(s, EXACT.with_(weights=weights))
+    alone = solve(s, EXACT.with_(weights=weights, relaxation=False))
+    assert with_lp.status is alone.status is SolveStatus.OPTIMAL
+    assert full_objective(s, with_lp.plan, weights) == full_objective(s, alone.plan, weights)
+    assert with_lp.objective == pytest.approx(objective_value(s, with_lp.plan, weights))
+
+
+def test_safe_bound_holds_for_any_prices() -> None:
+    """Weak duality: every price vector gives a bound at least the optimum."""
+    s = _medium()
+    cands = generate_candidates(s)
+    lm = linear_model(cands, ObjectiveWeights(mode="off"))
+    optimum = solve(s, EXACT.with_(weights=ObjectiveWeights(mode="off"))).objective
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        prices = (
+            rng.exponential(scale=rng.uniform(0.1, 5.0), size=lm.num_rows) * lm.scaling.multiplier
+        )
+        assert lm.scaling.value(safe_bound(lm, prices)) >= optimum - 1e-9
+    assert lm.scaling.value(safe_bound(lm, np.zeros(lm.num_rows))) >= optimum
+
+
+def _medium() -> Scenario:
+    from matchaid.generate import generate
+
+    return generate("xs", seed=3)

@@ -38,12 +38,11 @@ def _report(results_path: Path, out: Path, update_readme: bool) -> None:
     rep.write_html(out / "report.html")
     print(f"wrote {out / 'report.md'} and {out / 'report.html'}", file=sys.stderr)
     if update_readme:
-        table = (
-            bench_report.build(results, pictures=False)
-            .to_markdown()
-            .split("## Ranking", 1)[1]
-            .split("\n## ", 1)[0]
-        )
+        markdown = bench_report.build(results, pictures=False).to_markdown()
+        first = "## Targets" if "## Targets" in markdown else "## Ranking"
+        table = markdown.split(first, 1)[1].split("## Search over time", 1)[0]
+        if first == "## Targets":
+            table = "### Targets" + table.replace("## Ranking", "### Ranking")
         text = README.read_text(encoding="utf-8")
         name = results_path.parent.name
         new = re.sub(

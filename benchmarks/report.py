@@ -30,6 +30,29 @@ def _seconds(r: dict[str, Any]) -> float:
     return float(r["build_seconds"]) + float(r["solve_seconds"])
 
 
+def _proof_seconds(r: dict[str, Any]) -> float | None:
+    """Build + search until proven (relative gap <= 1e-4), or ``None``."""
+    if r["time_to_proof"] is None:
+        return None
+    return float(r["build_seconds"]) + float(r["time_to_proof"])
+
+
+def _gap_at(r: dict[str, Any], seconds: float) -> tuple[float | None, float | None]:
+    """``(objective, gap)`` of a matchaid run at ``seconds`` of measured time (build +
+    search), from its trace; ``(None, None)`` if nothing was known by then."""
+    known = [
+        (obj, bound)
+        for t, obj, bound in r["trace"]
+        if float(r["build_seconds"]) + t <= seconds and obj is not None
+    ]
+    if not known:
+        return None, None
+    obj, bound = known[-1]
+    if bound is None:
+        return obj, None
+    return obj, (0.0 if bound == obj else max(0.0, (bound - obj) / max(abs(bound), 1e-9)))
+
+
 def ranking(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per (tier, configuration or peer) with the figures of the table."""
     best_peer: dict[tuple[str, int], float] = {}
@@ -38,8 +61,9 @@ def ranking(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key = (r["tier"], r["instance_seed"])
         if r["kind"] == "peer" and r["objective"] is not None:
             best_peer[key] = max(best_peer.get(key, float("-inf")), r["objective"])
-        if r["config"] == "highs" and r["time_to_proof"] is not None:
-            highs_time[key] = _seconds(r)
+        proof = _proof_seconds(r)
+        if r["config"] == "highs" and proof is not None:
+            highs_time[key] = proof
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         groups[(r["tier"], r["config"])].append(r)
@@ -51,7 +75,7 @@ def ranking(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if r["objective"] is not None and best_peer.get((tier, r["instance_seed"]))
         ]
         time_ratios = [
-            _seconds(r) / highs_time[(tier, r["instance_seed"])]
+            float(_proof_seconds(r) or 0.0) / highs_time[(tier, r["instance_seed"])]
             for r in runs
             if r["time_to_proof"] is not None and (tier, r["instance_seed"]) in highs_time
         ]
@@ -66,9 +90,8 @@ def ranking(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "valid": all(r["valid"] for r in runs),
                 "objective_ratio": _median(ratios),
                 "gap": _median(gaps),
-                "time_to_proof": _median(
-                    [r["time_to_proof"] for r in runs if r["time_to_proof"] is not None]
-                ),
+                "time_to_proof": _median([p for r in runs if (p := _proof_seconds(r)) is not None]),
+                "proven": sum(r["time_to_proof"] is not None for r in runs),
                 "wall": _median([_seconds(r) for r in runs]),
                 "time_ratio": _median(time_ratios),
                 "build": _median([r["build_seconds"] for r in runs]),
@@ -97,6 +120,7 @@ def table(rows: list[dict[str, Any]]) -> tuple[tuple[str, ...], ...]:
         "optimal",
         "objective / best peer",
         "median gap",
+        "proven (gap <= 1e-4)",
         "median time to proof (s)",
         "median time (s)",
         "time / HiGHS",
@@ -118,6 +142,7 @@ def table(rows: list[dict[str, Any]]) -> tuple[tuple[str, ...], ...]:
                 f"{r['optimal']}/{r['runs']}",
                 _fmt(r["objective_ratio"], ".4f"),
                 "-" if r["gap"] is None else f"{100 * r['gap']:.2f}%",
+                f"{r['proven']}/{r['runs']}",
                 _fmt(r["time_to_proof"]),
                 _fmt(r["wall"]),
                 _fmt(r["time_ratio"]),
@@ -167,6 +192,97 @@ def verdicts(rows: list[dict[str, Any]]) -> str:
                 text += " No peer beats it."
         lines.append(text)
     return "\n".join(lines)
+
+
+#: The issue's targets: tier -> (target number, what it asks).
+TARGETS = {
+    "s": (1, "prove optimality (gap <= 1e-4) in less time than HiGHS, median over solver seeds"),
+    "m": (1, "prove optimality (gap <= 1e-4) in less time than HiGHS, median over solver seeds"),
+    "l": (2, "gap <= 0.5% within 60 s, objective never below HiGHS's at the same budget"),
+    "xl": (3, "valid plan within 1% of the bound within 300 s, peak <= 8 GiB, build < 15% of wall"),
+}
+
+
+def targets(records: list[dict[str, Any]]) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """The issue's targets, checked instance by instance on the ``default``
+    configuration: a verdict text and a table."""
+    mine = [r for r in records if r["config"] == "default"]
+    highs = {(r["tier"], r["instance_seed"]): r for r in records if r["config"] == "highs"}
+    head = ("target", "tier", "instance", "matchaid (default)", "HiGHS", "ratio / figure", "met")
+    body: list[tuple[str, ...]] = []
+    missed: dict[int, list[str]] = defaultdict(list)
+    checked: dict[int, int] = defaultdict(int)
+    for tier in dict.fromkeys(r["tier"] for r in mine):
+        if tier not in TARGETS:
+            continue
+        number, _ = TARGETS[tier]
+        for seed in sorted({r["instance_seed"] for r in mine if r["tier"] == tier}):
+            runs = [r for r in mine if r["tier"] == tier and r["instance_seed"] == seed]
+            h = highs.get((tier, seed))
+            checked[number] += 1
+            if number == 1:
+                proofs = [_proof_seconds(r) for r in runs]
+                mine_s = (
+                    _median([p for p in proofs if p is not None])
+                    if all(p is not None for p in proofs)
+                    else None
+                )
+                h_s = _proof_seconds(h) if h is not None else None
+                ratio = mine_s / h_s if mine_s is not None and h_s else None
+                met = ratio is not None and ratio < 1 and all(r["valid"] for r in runs)
+                row = (
+                    f"{_fmt(mine_s)} s to proof (median of {len(runs)})"
+                    if mine_s is not None
+                    else f"not proven in {runs[0]['time_limit']:g} s",
+                    f"{_fmt(h_s)} s" if h_s is not None else "not proven",
+                    f"time ratio {_fmt(ratio)}",
+                )
+            elif number == 2:
+                obj, gap = _gap_at(runs[0], 60.0)
+                h_obj = h["objective"] if h is not None else None
+                beats = h_obj is None or (obj is not None and obj >= h_obj - 1e-9)
+                met = gap is not None and gap <= 0.005 and beats and runs[0]["valid"]
+                row = (
+                    f"objective {_fmt(obj, '.0f')}, gap {_pct(gap)} at 60 s",
+                    f"objective {_fmt(h_obj, '.0f')} ({h['status']}, {_fmt(_seconds(h))} s)"
+                    if h is not None
+                    else "not run",
+                    f"objective ratio {_fmt(obj / h_obj if obj and h_obj else None, '.3f')}",
+                )
+            else:
+                r = runs[0]
+                obj, gap = _gap_at(r, 300.0)
+                share = float(r["build_seconds"]) / max(_seconds(r), 1e-9)
+                met = (
+                    gap is not None
+                    and gap <= 0.01
+                    and r["peak_memory_mb"] <= 8192
+                    and share < 0.15
+                    and r["valid"]
+                )
+                row = (
+                    f"gap {_pct(gap)} at 300 s, objective {_fmt(obj, '.0f')}",
+                    "-",
+                    f"build {100 * share:.1f}% of {_fmt(_seconds(r))} s, peak {r['peak_memory_mb']:.0f} MB",
+                )
+            body.append((str(number), tier, str(seed), *row, "yes" if met else "NO"))
+            if not met:
+                missed[number].append(f"{tier} seed {seed}")
+    lines = []
+    for number in sorted(checked):
+        what = next(text for n, text in TARGETS.values() if n == number)
+        if missed[number]:
+            lines.append(
+                f"Target {number} ({what}): NOT met on {', '.join(missed[number])} "
+                f"({len(missed[number])} of {checked[number]} instances)."
+            )
+        else:
+            lines.append(f"Target {number} ({what}): met on all {checked[number]} instances.")
+    return "\n".join(lines), (head, *body)
+
+
+def _pct(gap: float | None) -> str:
+    return "unknown" if gap is None else f"{100 * gap:.2f}%"
 
 
 def trace_chart(records: list[dict[str, Any]], tier: str) -> bytes:
@@ -282,10 +398,16 @@ def build(results: dict[str, Any], pictures: bool = True) -> Report:
     machine_rows = (("item", "value"), *((k, str(v)) for k, v in m.items()))
     protocol = (
         f"Tiers {', '.join(grid['tiers'])}; instance seeds {grid['instance_seeds']}; solver seeds "
-        f"{grid['solver_seeds']}; time limit {grid['time_limit']:g} s per run for every configuration and peer. "
+        f"{grid['solver_seeds']}; time limit {grid['time_limit']:g} s per run for every configuration and peer"
+        + "".join(
+            f"; tier {t}: " + ", ".join(f"{k} {v}" for k, v in o.items())
+            for t, o in grid.get("tier_settings", {}).items()
+        )
+        + ". "
         "Objective ratio: objective / best objective any peer reached on the instance (median over runs). "
         "Time: candidate generation + model build + search (instance generation and start-up excluded), "
-        "for matchaid and peers alike. Time / HiGHS: that time over HiGHS's, on instances both proved optimal."
+        "for matchaid and peers alike. Proven: relative gap <= 1e-4 (HiGHS's default MIP gap) or a proof; "
+        "time to proof: build + search until then. Time / HiGHS: time to proof over HiGHS's, on instances both proved."
     )
     figures_perf: tuple[Figure, ...] = ()
     figures_scale: tuple[Figure, ...] = ()
@@ -305,9 +427,14 @@ def build(results: dict[str, Any], pictures: bool = True) -> Report:
         figures_scale = (
             Figure("Build and search time against candidate count", scaling_chart(records)),
         )
+    target_text, target_table = targets(records)
+    target_sections = (
+        (Section("Targets", text=target_text, table=target_table),) if len(target_table) > 1 else ()
+    )
     return Report(
         title="matchaid benchmark",
         sections=(
+            *target_sections,
             Section("Ranking", text=protocol + "\n\n" + verdicts(rows), table=table(rows)),
             Section("Search over time", figures=figures_perf),
             Section("Scaling", figures=figures_scale),

@@ -13,6 +13,11 @@ A grid is a TOML file (see ``benchmarks/grids/``)::
     workers = 1
     cp_sat = { linearization_level = 2 }
 
+    [tier_settings.xl]            # per-tier overrides of the four settings above
+    time_limit = 300
+    instance_seeds = [1]
+    peers = []
+
 Each job regenerates its instance from (tier, seed) inside the worker, so jobs are small
 to ship to any :class:`concurrent.futures.Executor` (a local process pool by default,
 one job per core, or a Dask cluster). Every plan is re-checked by
@@ -64,27 +69,60 @@ class Grid:
     peers: tuple[str, ...]
     configs: dict[str, dict[str, Any]]
     jobs: int = 0
+    tier_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def setting(self, tier: str, name: str) -> Any:
+        """A grid setting for ``tier``: its override in ``tier_settings`` or the grid's."""
+        value = self.tier_settings.get(tier, {}).get(name, getattr(self, name))
+        return float(value) if name == "time_limit" else tuple(value)
 
     def expand(self) -> list[Job]:
         """Every job of the grid, peers first for each instance."""
         out = []
         for tier in self.tiers:
-            for seed in self.instance_seeds:
-                for peer in self.peers:
-                    out.append(Job(tier, seed, peer, time_limit=self.time_limit, peer=peer))
+            limit = self.setting(tier, "time_limit")
+            for seed in self.setting(tier, "instance_seeds"):
+                for peer in self.setting(tier, "peers"):
+                    out.append(Job(tier, seed, peer, time_limit=limit, peer=peer))
                 for name, cfg in self.configs.items():
                     if "tiers" in cfg and tier not in cfg["tiers"]:
                         continue
                     params = {k: v for k, v in cfg.items() if k != "tiers"}
-                    for solver_seed in self.solver_seeds:
-                        out.append(Job(tier, seed, name, params, solver_seed, self.time_limit))
+                    for solver_seed in self.setting(tier, "solver_seeds"):
+                        out.append(Job(tier, seed, name, params, solver_seed, limit))
         return out
+
+
+#: The relative gap at which a run counts as proven optimal: HiGHS's default MIP gap.
+PROOF_GAP = 1e-4
+
+
+def _time_to_proof(result: matchaid.Result) -> float | None:
+    """Search seconds until the relative gap of the reported objective first fell to
+    :data:`PROOF_GAP` (from the trace), or until CP-SAT proved optimality."""
+    times = [
+        t
+        for t, obj, bound in result.trace
+        if obj is not None and bound is not None and relative_gap(obj, bound) <= PROOF_GAP
+    ]
+    if result.status is matchaid.SolveStatus.OPTIMAL or result.gap <= PROOF_GAP:
+        times.append(result.solve_seconds)
+    return min(times) if times else None
 
 
 def load_grid(path: str | os.PathLike[str]) -> Grid:
     """Read a grid TOML file (unknown keys, tiers, peers and settings are errors)."""
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    known = {"tiers", "instance_seeds", "solver_seeds", "time_limit", "peers", "configs", "jobs"}
+    known = {
+        "tiers",
+        "instance_seeds",
+        "solver_seeds",
+        "time_limit",
+        "peers",
+        "configs",
+        "jobs",
+        "tier_settings",
+    }
     unknown = set(data) - known
     if unknown:
         raise matchaid.ParamsError(
@@ -98,6 +136,7 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
         peers=tuple(data.get("peers", PEERS)),
         configs=dict(data.get("configs", {"default": {}})),
         jobs=int(data.get("jobs", 0)),
+        tier_settings=dict(data.get("tier_settings", {})),
     )
     problems = [
         matchaid.Problem("tiers", f"unknown tier {t!r}")
@@ -107,6 +146,20 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
     problems += [
         matchaid.Problem("peers", f"unknown peer {p!r}") for p in grid.peers if p not in PEERS
     ]
+    overridable = {"time_limit", "instance_seeds", "solver_seeds", "peers"}
+    for tier, settings in grid.tier_settings.items():
+        if tier not in grid.tiers:
+            problems.append(matchaid.Problem(f"tier_settings.{tier}", "not a tier of the grid"))
+        problems += [
+            matchaid.Problem(f"tier_settings.{tier}.{k}", "not a per-tier setting")
+            for k in settings
+            if k not in overridable
+        ]
+        problems += [
+            matchaid.Problem(f"tier_settings.{tier}.peers", f"unknown peer {p!r}")
+            for p in settings.get("peers", [])
+            if p not in PEERS
+        ]
     for name, cfg in grid.configs.items():
         try:
             matchaid.SolveParams.from_mapping({k: v for k, v in cfg.items() if k != "tiers"})
@@ -193,9 +246,7 @@ def run_job(job: Job) -> dict[str, Any]:
             note=result.reason or "",
             time_to_first=first,
             time_to_best=best,
-            time_to_proof=result.solve_seconds
-            if result.status is matchaid.SolveStatus.OPTIMAL
-            else None,
+            time_to_proof=_time_to_proof(result),
             trace=trace,
         )
     obj, bound = record["objective"], record["best_bound"]

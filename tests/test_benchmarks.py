@@ -76,6 +76,29 @@ def test_bad_grid_is_a_clear_error(tmp_path: Path) -> None:
     assert "configs.x.workers: must be a whole number >= 0" in text
 
 
+def test_tier_settings_override_the_grid_per_tier(tmp_path: Path) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text(
+        'tiers = ["xs", "s"]\ninstance_seeds = [1, 2]\nsolver_seeds = [0, 1]\n'
+        'time_limit = 5\npeers = ["greedy"]\n[configs.default]\n'
+        "[tier_settings.s]\ntime_limit = 9\ninstance_seeds = [3]\nsolver_seeds = [0]\npeers = []\n"
+    )
+    jobs = load_grid(path).expand()
+    xs = [j for j in jobs if j.tier == "xs"]
+    s = [j for j in jobs if j.tier == "s"]
+    assert len(xs) == 2 * (1 + 2) and {j.time_limit for j in xs} == {5.0}
+    assert [(j.instance_seed, j.config, j.solver_seed, j.time_limit) for j in s] == [
+        (3, "default", 0, 9.0)
+    ]
+    path.write_text(
+        'tiers = ["xs"]\n[tier_settings.m]\ntime_limit = 1\n[tier_settings.xs]\njobs = 2\n'
+    )
+    with pytest.raises(matchaid.ParamsError) as info:
+        load_grid(path)
+    assert "tier_settings.m: not a tier of the grid" in str(info.value)
+    assert "tier_settings.xs.jobs: not a per-tier setting" in str(info.value)
+
+
 def test_grid_runs_on_a_local_dask_cluster_on_loopback(tmp_path: Path) -> None:
     """The same grid on Dask (the 'distributed' extra), scheduler and worker on 127.0.0.1."""
     distributed = pytest.importorskip("distributed")

@@ -253,7 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="D",
         help="deterministic work budget; with --workers 1 the plan is the same on every run",
     )
-    p.add_argument("--no-hint", action="store_true", help="do not start from the greedy plan")
+    p.add_argument(
+        "--no-hint",
+        action="store_true",
+        help="no starting plan: neither the LP-rounded nor the greedy plan, and no RINS",
+    )
     p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
     p.set_defaults(func=_cmd_solve)
 

@@ -117,7 +117,9 @@ class SolveParams:
     weights
         The secondary objective terms, see :class:`ObjectiveWeights`.
     hint
-        ``"greedy"``: start the search from the greedy baseline's plan; ``"none"``.
+        ``"greedy"`` (the default): start CP-SAT from the best plan known, the
+        LP-rounded plan (with ``relaxation``) or else the greedy baseline's. ``"none"``:
+        no starting plan and no RINS (the LP still gives its bound).
     relaxation
         Solve each part's LP relaxation (GLOP) first: its dual values give a proven
         bound, its solution rounded gives a plan, and CP-SAT first searches the

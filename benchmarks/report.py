@@ -14,6 +14,7 @@ from typing import Any
 
 from matchaid.plots import new_figure, png_bytes
 from matchaid.report import Figure, Report, Section
+from matchaid.solve import relative_gap
 
 
 def _median(values: list[float]) -> float | None:
@@ -48,9 +49,7 @@ def _gap_at(r: dict[str, Any], seconds: float) -> tuple[float | None, float | No
     if not known:
         return None, None
     obj, bound = known[-1]
-    if bound is None:
-        return obj, None
-    return obj, (0.0 if bound == obj else max(0.0, (bound - obj) / max(abs(bound), 1e-9)))
+    return obj, None if bound is None else relative_gap(obj, bound)
 
 
 def ranking(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

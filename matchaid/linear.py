@@ -116,8 +116,8 @@ class LinearModel:
     upper, kind, objective
         Per variable: upper bound, kind (:data:`POSTING`, :data:`COVERAGE`,
         :data:`PREFERRED`), integer objective coefficient.
-    indptr, cols, coefs, rhs, row_rule
-        The rows in compressed sparse row form: row ``r`` is
+    indptr, cols, coefs, rhs, row_rule, row_of_term
+        The rows in compressed sparse row form (and the row of each entry of ``cols``): row ``r`` is
         ``sum(coefs[k] * v[cols[k]] for k in range(indptr[r], indptr[r+1])) <= rhs[r]``,
         stating rule ``RULES[row_rule[r]]``.
     scaling
@@ -133,6 +133,7 @@ class LinearModel:
     coefs: IntArray
     rhs: IntArray
     row_rule: IntArray
+    row_of_term: IntArray
     scaling: ObjectiveScaling
 
     @property
@@ -144,11 +145,6 @@ class LinearModel:
     def num_rows(self) -> int:
         """Number of rows."""
         return int(self.rhs.shape[0])
-
-    @property
-    def row_of_term(self) -> IntArray:
-        """The row of each entry of :attr:`cols`."""
-        return np.repeat(np.arange(self.num_rows, dtype=np.int64), np.diff(self.indptr))
 
     def rows_by_rule(self) -> dict[str, int]:
         """Number of rows stating each rule."""
@@ -184,6 +180,13 @@ class LinearModel:
         return int(np.dot(self.objective, np.asarray(values, dtype=np.int64)))
 
 
+def _offsets(counts: IntArray) -> IntArray:
+    """``0, 1, ..., counts[0]-1, 0, 1, ..., counts[1]-1, ...``: each entry's rank within
+    its group, for groups of ``counts`` entries laid end to end."""
+    total = int(counts.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
 def _expand(points: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
     """For each item ``j``, the points ``p`` (indices into sorted ``points``) with
     ``lo[j] <= points[p] < hi[j]``. Returns ``(point, item)`` per pair, grouped by
@@ -191,10 +194,8 @@ def _expand(points: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, Int
     first = np.searchsorted(points, lo, side="left")
     last = np.searchsorted(points, hi, side="left")
     counts = last - first
-    total = int(counts.sum())
     item = np.repeat(np.arange(lo.shape[0], dtype=np.int64), counts)
-    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-    point = np.repeat(first, counts) + offsets
+    point = np.repeat(first, counts) + _offsets(counts)
     order = np.argsort(point, kind="stable")
     return point[order], item[order]
 
@@ -216,9 +217,8 @@ class _Rows:
         member: IntArray,
         keep: npt.NDArray[np.bool_],
         rhs: IntArray,
-        coef: int = 1,
     ) -> None:
-        """Rows ``p`` with ``keep[p]``: ``coef x sum(x[member] for terms of p) <= rhs[p]``
+        """Rows ``p`` with ``keep[p]``: ``sum(x[member] for terms of p) <= rhs[p]``
         (``point``/``member`` grouped by point)."""
         sel = keep[point]
         point, member = point[sel], member[sel]
@@ -227,7 +227,7 @@ class _Rows:
         kept = np.flatnonzero(keep)
         self.sizes.append(np.bincount(point, minlength=keep.shape[0])[kept])
         self.cols.append(member)
-        self.coefs.append(np.full(member.shape[0], coef, dtype=np.int64))
+        self.coefs.append(np.ones(member.shape[0], dtype=np.int64))
         self.rhs.append(rhs[kept])
         self.rule.append(np.full(kept.shape[0], rule, dtype=np.int64))
 
@@ -255,13 +255,16 @@ class _Rows:
         self.rhs.append(np.zeros(left.size, dtype=np.int64))
         self.rule.append(np.full(left.size, rule, dtype=np.int64))
 
-    def arrays(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
+    def arrays(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
+        """``indptr, cols, coefs, rhs, row_rule, row_of_term``."""
+
         def cat(parts: list[IntArray]) -> IntArray:
             return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
         sizes = cat(self.sizes)
         indptr = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-        return indptr, cat(self.cols), cat(self.coefs), cat(self.rhs), cat(self.rule)
+        row_of_term = np.repeat(np.arange(sizes.shape[0], dtype=np.int64), sizes)
+        return indptr, cat(self.cols), cat(self.coefs), cat(self.rhs), cat(self.rule), row_of_term
 
 
 def _capacity(
@@ -341,9 +344,7 @@ def linear_model(cands: CandidateSet, weights: ObjectiveWeights) -> LinearModel:
     win_len = np.array([g.window[1] - g.window[0] for _, g in gaps], dtype=np.int64)
     total = int(win_len.sum())
     gap_of_point = np.repeat(np.arange(len(gaps), dtype=np.int64), win_len)
-    month_of_point = np.repeat(win_lo, win_len) + (
-        np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(win_len) - win_len, win_len)
-    )
+    month_of_point = np.repeat(win_lo, win_len) + _offsets(win_len)
     points = gap_of_point * span + month_of_point  # sorted: gaps in order, months ascending
     g = cands.gap.astype(np.int64)
     lo = np.maximum(start, win_lo[g])
@@ -360,7 +361,6 @@ def linear_model(cands: CandidateSet, weights: ObjectiveWeights) -> LinearModel:
     rows.add_defined(_COVERAGE, cov_var, *_renumber(point, item, size > need))
     upper = [np.ones(n, dtype=np.int64), need[counted]]
     kind = [np.zeros(n, dtype=np.int64), np.full(counted.size, COVERAGE, dtype=np.int64)]
-    objective_gap = [g, gap_of_point[counted]]
 
     pref_x = np.zeros(n, dtype=np.int64)
     pref_count = 0
@@ -390,9 +390,9 @@ def linear_model(cands: CandidateSet, weights: ObjectiveWeights) -> LinearModel:
         kind.append(np.full(counted_pref.size, PREFERRED, dtype=np.int64))
 
     objective, scaling = _objective(
-        cands, weights, x_cov, pref_x, objective_gap[1], pref_count, max_pref, demand
+        cands, weights, x_cov, pref_x, gap_of_point[counted], pref_count, max_pref
     )
-    indptr, cols, coefs, rhs, row_rule = rows.arrays()
+    indptr, cols, coefs, rhs, row_rule, row_of_term = rows.arrays()
     return LinearModel(
         cands=cands,
         upper=np.concatenate(upper),
@@ -403,6 +403,7 @@ def linear_model(cands: CandidateSet, weights: ObjectiveWeights) -> LinearModel:
         coefs=coefs,
         rhs=rhs,
         row_rule=row_rule,
+        row_of_term=row_of_term,
         scaling=scaling,
     )
 
@@ -430,7 +431,6 @@ def _objective(
     cov_gap: IntArray,
     pref_count: int,
     max_pref: int,
-    demand: IntArray,
 ) -> tuple[IntArray, ObjectiveScaling]:
     """Integer objective coefficients: weighted covered expert-months, then (by
     ``weights.mode``) the preferred pairings and low travel."""
@@ -491,8 +491,8 @@ def _objective(
         most = np.where(caps >= 0, np.minimum(most, caps), most)
         max_penalty = int(np.dot(most, worst))
     multiplier = max_bonus + max_penalty + 1 if mode == "tiebreak" else 1
-    window = np.array([g.window[1] - g.window[0] for _, g in cands.gaps], dtype=np.int64)
-    max_primary = int(np.dot(primary, demand * window))
+    demand_months = np.array([g.demand_months for _, g in cands.gaps], dtype=np.int64)
+    max_primary = int(np.dot(primary, demand_months))
     if multiplier * max_primary + max_bonus + max_penalty >= _INT_LIMIT:
         logger.warning("secondary objective terms dropped: the scaled objective would overflow")
         bonus, penalty = 0, np.zeros_like(penalty)

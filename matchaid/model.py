@@ -63,7 +63,6 @@ class BuiltModel:
 
     model: cp_model.CpModel
     linear: LinearModel
-    weights: ObjectiveWeights
 
     @property
     def scaling(self) -> ObjectiveScaling:
@@ -74,11 +73,6 @@ class BuiltModel:
     def num_constraints(self) -> Mapping[str, int]:
         """Rows stated per rule."""
         return self.linear.rows_by_rule()
-
-    def add_hint(self, chosen: npt.NDArray[np.bool_]) -> None:
-        """Hint the solution that takes exactly the candidates marked in ``chosen`` (a
-        complete hint: every variable, so CP-SAT can take it as its first solution)."""
-        set_hint(self.model, self.linear, chosen)
 
     def chosen(self, solver: cp_model.CpSolver) -> npt.NDArray[np.int64]:
         """Indices of the candidates in ``solver``'s best solution."""
@@ -133,7 +127,7 @@ def to_cp_sat(
 def build_model(cands: CandidateSet, weights: ObjectiveWeights) -> BuiltModel:
     """The CP-SAT model for ``cands``: variables, every rule, the objective."""
     lm = linear_model(cands, weights)
-    return BuiltModel(model=to_cp_sat(lm), linear=lm, weights=weights)
+    return BuiltModel(model=to_cp_sat(lm), linear=lm)
 
 
 def check_cp_sat_parameters(values: Mapping[str, Any]) -> list[Problem]:

@@ -293,20 +293,18 @@ class _Part:
             return None
         return max(self.objective, self.linear.scaling.primary_bound(self.bound_int))
 
-    def offer(self, chosen: np.ndarray, source: str) -> bool:
-        """Keep ``chosen`` (candidate flags) if it beats the best plan known."""
+    def offer(self, picks: np.ndarray, source: str) -> None:
+        """Keep the plan taking candidates ``picks`` if it beats the best plan known."""
+        chosen = np.zeros(len(self.cands), dtype=bool)
+        chosen[picks] = True
         value = self.linear.value(self.linear.complete(chosen))
-        if value <= self.best_int:
-            return False
-        self.best, self.best_int, self.source = chosen, value, source
-        self.seen_int = max(self.seen_int, value)
-        return True
+        if value > self.best_int:
+            self.best, self.best_int, self.source = chosen, value, source
+            self.seen_int = max(self.seen_int, value)
 
     def use_greedy(self) -> None:
         """Offer the greedy baseline's plan."""
-        chosen = np.zeros(len(self.cands), dtype=bool)
-        chosen[greedy_selection(self.cands)] = True
-        self.offer(chosen, "greedy")
+        self.offer(greedy_selection(self.cands), "greedy")
 
     def offer_bound(self, bound: float) -> None:
         """Keep a proven bound on the integer objective if it is tighter."""
@@ -445,9 +443,7 @@ class _Search:
                 return
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 part.cp_sat_found = True
-                chosen = np.zeros(len(part.cands), dtype=bool)
-                chosen[part.built.chosen(solver)] = True
-                part.offer(chosen, "cp-sat")
+                part.offer(part.built.chosen(solver), "cp-sat")
                 bound = solver.best_objective_bound
                 if whole and code == cp_model.OPTIMAL:
                     part.offer_bound(part.best_int)
@@ -482,10 +478,9 @@ class _Search:
             if relax.solved:
                 part.offer_bound(relax.bound)
         if relax.solved and hint:
-            chosen = np.zeros(len(part.cands), dtype=bool)
-            chosen[rounded_selection(part.linear, relax.values, 0.5)] = True
+            rounded = rounded_selection(part.linear, relax.values, 0.5)
             with self.lock:
-                part.offer(chosen, "lp")
+                part.offer(rounded, "lp")
         if part.source == "none":
             part.use_greedy()
         with self.lock:

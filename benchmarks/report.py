@@ -14,7 +14,7 @@ from typing import Any
 
 from matchaid.plots import new_figure, png_bytes
 from matchaid.report import Figure, Report, Section
-from matchaid.solve import relative_gap
+from matchaid.result import relative_gap
 
 
 def _median(values: list[float]) -> float | None:

@@ -42,7 +42,7 @@ import matchaid
 from matchaid.candidates import generate_candidates
 from matchaid.generate import TIERS, GeneratorParams, generate
 from matchaid.io import write_json, write_text_atomic
-from matchaid.solve import relative_gap
+from matchaid.result import relative_gap
 
 PEERS = ("greedy", "highs", "flow")
 

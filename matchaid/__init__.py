@@ -16,46 +16,88 @@ Every error matchaid raises on purpose is a :class:`MatchaidError`.
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from matchaid.domain import (
-    DisciplineGap,
-    DonorHospital,
-    Expert,
-    Horizon,
-    Level,
-    Network,
-    Pairing,
-    PairingMode,
-    RecipientHospital,
-    Road,
-    Scenario,
-    Seniority,
-    scenario_warnings,
-)
-from matchaid.exceptions import (
-    FormatVersionError,
-    InputError,
-    MatchaidError,
-    ParamsError,
-    PlanFileError,
-    Problem,
-    ScenarioError,
-    SolverError,
-)
-from matchaid.greedy import greedy_plan
-from matchaid.io import load_postings, load_scenario, save_scenario, schema_path
-from matchaid.params import ObjectiveWeights, SolveParams
-from matchaid.plan import GapCoverage, Plan, PlanKPIs
-from matchaid.posting import Posting
-from matchaid.solve import Progress, Result, SolveStatus, solve
-from matchaid.summary import summarize
-from matchaid.validation import Violation, objective_value, validate
+if TYPE_CHECKING:
+    from matchaid.domain import (
+        DisciplineGap,
+        DonorHospital,
+        Expert,
+        Horizon,
+        Level,
+        Network,
+        Pairing,
+        PairingMode,
+        RecipientHospital,
+        Road,
+        Scenario,
+        Seniority,
+        scenario_warnings,
+    )
+    from matchaid.exceptions import (
+        FormatVersionError,
+        InputError,
+        MatchaidError,
+        ParamsError,
+        PlanFileError,
+        Problem,
+        ScenarioError,
+        SolverError,
+    )
+    from matchaid.greedy import greedy_plan
+    from matchaid.io import load_postings, load_scenario, save_scenario, schema_path
+    from matchaid.params import ObjectiveWeights, SolveParams
+    from matchaid.plan import GapCoverage, Plan, PlanKPIs
+    from matchaid.posting import Posting
+    from matchaid.result import Progress, Result, SolveStatus
+    from matchaid.search import solve
+    from matchaid.summary import summarize
+    from matchaid.validation import Violation, objective_value, validate
+
+# The public names and the module each lives in. They are imported on first use (PEP 562),
+# so that ``import matchaid.cli`` is quick: the command line installs its Ctrl-C handling
+# before NumPy and OR-Tools load, and an early Ctrl-C never ends in a traceback.
+_HOME = {
+    "matchaid.domain": (
+        "DisciplineGap DonorHospital Expert Horizon Level Network Pairing PairingMode "
+        "RecipientHospital Road Scenario Seniority scenario_warnings"
+    ),
+    "matchaid.exceptions": (
+        "FormatVersionError InputError MatchaidError ParamsError PlanFileError Problem "
+        "ScenarioError SolverError"
+    ),
+    "matchaid.greedy": "greedy_plan",
+    "matchaid.io": "load_postings load_scenario save_scenario schema_path",
+    "matchaid.params": "ObjectiveWeights SolveParams",
+    "matchaid.plan": "GapCoverage Plan PlanKPIs",
+    "matchaid.posting": "Posting",
+    "matchaid.result": "Progress Result SolveStatus",
+    "matchaid.search": "solve",
+    "matchaid.summary": "summarize",
+    "matchaid.validation": "Violation objective_value validate",
+}
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names.split()}
 
 try:
     __version__ = version("matchaid")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'matchaid' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DisciplineGap",

@@ -2,41 +2,116 @@
 
 Data goes to stdout, progress and diagnostics to stderr. Exit codes: 0 success,
 1 the input is fine but the answer is "no" (``check`` found violations),
-2 bad input or usage (the message names the file, field and reason), 130 interrupted.
+2 bad input or usage (the message names the file, field and reason), 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM); an interrupted solve still writes its best plan.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import math
+import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import asdict
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Literal
 
-import matchaid
-from matchaid.exceptions import MatchaidError
-from matchaid.io import load_scenario, save_scenario
-from matchaid.summary import format_summary, summarize
+# Only the standard library and the exception tree load before the interrupt handlers
+# are in place: NumPy and OR-Tools are imported by the commands (see matchaid/__init__).
+from matchaid.exceptions import MatchaidError, ParamsError, Problem
+
+if TYPE_CHECKING:
+    import matchaid
 
 EXIT_OK = 0
 EXIT_NO = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class _Interrupts:
+    """SIGINT and SIGTERM while a command runs.
+
+    The first one raises ``KeyboardInterrupt`` in the main thread, which
+    :func:`matchaid.solve` turns into stopping every search and returning the best plan.
+    While the plan is being written (:meth:`deferred`), signals are only counted, so the
+    files come out whole. A third signal quits at once; atomic writes then leave the
+    complete old file or the complete new one, never half of one.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.count = 0
+        self.armed = True
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_TERMINATED if self.signum == signal.SIGTERM else EXIT_INTERRUPTED
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        self.count += 1
+        if self.signum is None:
+            self.signum = signum
+        if self.count >= 3:
+            raise SystemExit(self.exit_code)
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+        if self.count == 2:
+            sys.stderr.write(
+                "matchaid: finishing the files; interrupt once more to quit without them\n"
+            )
+
+    @contextmanager
+    def installed(self) -> Iterator[_Interrupts]:
+        """Install the handlers (main thread only) and restore the old ones after."""
+        if not _in_main_thread():
+            yield self
+            return
+        old = {sig: signal.signal(sig, self.handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield self
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Within: a signal is counted, not raised (files being written)."""
+        self.armed = False
+        yield
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+_INTERRUPTS = _Interrupts()
 
 
 def _warn(scenario: matchaid.Scenario, source: str) -> None:
+    import matchaid
+
     for problem in matchaid.scenario_warnings(scenario):
         print(f"warning: {problem.format(source)}", file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from matchaid.io import json_text, load_scenario
+    from matchaid.summary import format_summary, summarize
+
     scenario = load_scenario(args.scenario)
     _warn(scenario, args.scenario)
     summary = summarize(scenario)
     if args.json:
-        print(json.dumps(asdict(summary), indent=1))
+        print(json_text(asdict(summary)), end="")
     else:
         print(format_summary(summary))
         print(f"\n{args.scenario}: valid scenario (format v1)")
@@ -44,13 +119,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
+    from matchaid.io import load_scenario, prepare_file, prepare_folder, save_scenario
+
     scenario = load_scenario(args.source)
     fmt: Literal["json", "csv"] = args.to or (
         "json" if args.target.lower().endswith(".json") else "csv"
     )
-    if fmt == "csv" and Path(args.target).is_file():
-        raise MatchaidError(f"{args.target}: is a file; CSV output needs a folder")
-    save_scenario(scenario, args.target, format=fmt)
+    if fmt == "csv":
+        prepare_folder(args.target)
+    else:
+        prepare_file(args.target)
+    with _INTERRUPTS.deferred():
+        save_scenario(scenario, args.target, format=fmt)
     print(f"wrote {args.target} ({fmt})", file=sys.stderr)
     return EXIT_OK
 
@@ -71,54 +151,94 @@ def _progress_printer(stream: Any) -> Callable[[matchaid.Progress], None]:
     return show
 
 
-def _cmd_solve(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
-    _warn(scenario, args.scenario)
-    base = matchaid.SolveParams.from_file(args.params) if args.params else matchaid.SolveParams()
+def _time_limit(value: float) -> float | None:
+    """The --time-limit option: seconds > 0, or 0 for no limit."""
+    if not math.isfinite(value) or value < 0:
+        raise ParamsError(
+            "--time-limit",
+            [Problem("", f"must be a number of seconds >= 0 (0: no limit), got {value:g}")],
+        )
+    return value if value > 0 else None
+
+
+def _solve_params(args: argparse.Namespace) -> matchaid.SolveParams:
+    from matchaid.params import SolveParams
+
+    base = SolveParams.from_file(args.params) if args.params else SolveParams()
     changes: dict[str, Any] = {}
     if args.time_limit is not None:
-        changes["time_limit"] = args.time_limit if args.time_limit > 0 else None
+        changes["time_limit"] = _time_limit(args.time_limit)
     for name in ("workers", "seed", "deterministic_time"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
     if args.no_hint:
         changes["hint"] = "none"
-    params = base.with_(**changes) if changes else base
+    try:
+        return base.with_(**changes) if changes else base
+    except ParamsError as exc:  # name the options, not a params file
+        raise ParamsError("options", exc.problems) from None
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from matchaid.io import json_text, load_scenario, prepare_file, prepare_folder
+    from matchaid.search import solve
+
+    params = _solve_params(args)
+    if args.output and args.output != "-":
+        prepare_file(args.output)
+    if args.csv:
+        prepare_folder(args.csv)
+    try:
+        scenario = load_scenario(args.scenario)
+    except KeyboardInterrupt:
+        print(
+            "matchaid: interrupted while reading the scenario: no plan yet, nothing written",
+            file=sys.stderr,
+        )
+        return _INTERRUPTS.exit_code
+    _warn(scenario, args.scenario)
     print(
         f"solving {args.scenario}: {len(scenario.experts)} experts, "
         f"{len(scenario.recipients)} recipients (Ctrl-C stops and keeps the best plan)",
         file=sys.stderr,
     )
-    result = matchaid.solve(scenario, params, progress=_progress_printer(sys.stderr))
-    if sys.stderr.isatty():
-        sys.stderr.write("\n")
-    extra = {
-        "solve": {
-            "status": result.status.value,
-            "objective": result.objective,
-            "best_bound": result.best_bound,
-            "gap": result.gap,
-            "build_seconds": result.build_seconds,
-            "solve_seconds": result.solve_seconds,
-            "num_candidates": result.num_candidates,
-            "reason": result.reason,
-            "interrupted": result.interrupted,
-        }
-    }
-    if args.output == "-":
-        print(json.dumps(result.plan.to_document(extra), indent=1))
-    elif args.output:
-        result.plan.to_json(args.output, extra)
-        print(f"wrote {args.output}", file=sys.stderr)
-    if args.csv:
-        result.plan.to_csv(args.csv)
-        print(f"wrote {args.csv}/postings.csv and coverage.csv", file=sys.stderr)
-    summary_stream = sys.stderr if args.output == "-" else sys.stdout
-    print(result.summary(), file=summary_stream)
-    return EXIT_INTERRUPTED if result.interrupted else EXIT_OK
+    result = solve(scenario, params, progress=_progress_printer(sys.stderr))
+    with _INTERRUPTS.deferred():
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        if result.interrupted and not result.plan.postings and result.status == "unknown":
+            print(
+                f"matchaid: interrupted before any plan was found ({result.reason}); "
+                "nothing written",
+                file=sys.stderr,
+            )
+            return _INTERRUPTS.exit_code
+        document = result.plan.to_document({"solve": result.record()})
+        try:
+            if args.output == "-":
+                sys.stdout.write(json_text(document))
+            elif args.output:
+                result.plan.to_json(args.output, {"solve": result.record()})
+                print(f"wrote {args.output}", file=sys.stderr)
+            if args.csv:
+                result.plan.to_csv(args.csv)
+                print(f"wrote {args.csv}/postings.csv and coverage.csv", file=sys.stderr)
+        except OSError as exc:
+            raise MatchaidError(
+                f"cannot write the plan: {exc.strerror or exc}"
+                + (f" ({exc.filename})" if exc.filename else "")
+            ) from None
+        summary_stream = sys.stderr if args.output == "-" else sys.stdout
+        print(result.summary(), file=summary_stream)
+    if result.interrupted or _INTERRUPTS.signum is not None:
+        return _INTERRUPTS.exit_code
+    return EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    import matchaid
+    from matchaid.io import load_scenario
+
     scenario = load_scenario(args.scenario)
     postings = matchaid.load_postings(args.plan)
     violations = matchaid.validate(scenario, postings)
@@ -131,11 +251,28 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import matchaid
+    from matchaid.io import load_scenario, prepare_file
     from matchaid.report import build_report
 
+    if args.html:
+        prepare_file(args.html)
     scenario = load_scenario(args.scenario)
     postings = matchaid.load_postings(args.plan)
     violations = matchaid.validate(scenario, postings)
+    foreign = [v for v in violations if v.rule in ("unknown_expert", "unknown_recipient")]
+    if foreign:
+        raise matchaid.PlanFileError(
+            args.plan,
+            [
+                Problem(
+                    f"postings[{v.posting}]",
+                    v.message.split(": ", 1)[-1]
+                    + f" in {args.scenario}: is the plan for another scenario?",
+                )
+                for v in foreign
+            ],
+        )
     if violations:
         print(
             f"warning: {args.plan} breaks {len(violations)} rule(s); run 'matchaid check' for the list",
@@ -144,15 +281,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
     plan = matchaid.Plan(scenario, postings)
     report = build_report(scenario, plan, pictures=bool(args.html))
     if args.html:
-        report.write_html(args.html)
+        with _INTERRUPTS.deferred():
+            report.write_html(args.html)
         print(f"wrote {args.html}", file=sys.stderr)
     print(report.to_markdown(), end="")
     return EXIT_OK
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    import matchaid
     from matchaid.generate import TIERS, GeneratorParams, generate
-    from matchaid.io import scenario_to_document
+    from matchaid.io import json_text, prepare_file, scenario_to_document
+
+    if args.seed < 0:
+        raise ParamsError("--seed", [Problem("", f"must be a whole number >= 0, got {args.seed}")])
+    if args.output:
+        prepare_file(args.output)
 
     params = TIERS[args.tier]
     changes: dict[str, Any] = {}
@@ -184,13 +328,14 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             ) from None
     scenario = generate(params.with_(**changes) if changes else params, seed=args.seed)
     if args.output:
-        matchaid.save_scenario(scenario, args.output, format="json")
+        with _INTERRUPTS.deferred():
+            matchaid.save_scenario(scenario, args.output, format="json")
         print(
             f"wrote {args.output}: {len(scenario.experts)} experts, {len(scenario.recipients)} recipients",
             file=sys.stderr,
         )
     else:
-        print(json.dumps(scenario_to_document(scenario), indent=1))
+        sys.stdout.write(json_text(scenario_to_document(scenario)))
     return EXIT_OK
 
 
@@ -200,7 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="matchaid",
         description="Plan hospital-to-hospital medical aid with OR-Tools CP-SAT.",
     )
-    parser.add_argument("--version", action="version", version=f"matchaid {matchaid.__version__}")
+    from matchaid import __version__
+
+    parser.add_argument("--version", action="version", version=f"matchaid {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser(
@@ -299,19 +446,53 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; return the exit code.
+
+    SIGINT and SIGTERM are handled from the first moment: a solve stops and writes its
+    best plan (exit 130, or 143 after SIGTERM); anything else stops with a one-line
+    message and no traceback.
+    """
+    global _INTERRUPTS
+    _INTERRUPTS = _Interrupts()
+    with _INTERRUPTS.installed():
+        try:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            return int(args.func(args))
+        except MatchaidError as exc:
+            print(f"matchaid: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            print("matchaid: interrupted; nothing written", file=sys.stderr)
+            return _INTERRUPTS.exit_code
+        except ImportError as exc:
+            # An interrupt while a compiled module (NumPy, OR-Tools) initialises comes
+            # out as ImportError("initialization failed") caused by KeyboardInterrupt.
+            if not _caused_by_interrupt(exc):
+                raise
+            print("matchaid: interrupted; nothing written", file=sys.stderr)
+            return _INTERRUPTS.exit_code
+        except BrokenPipeError:
+            _quiet_stdout()
+            return EXIT_OK
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the exit flush cannot fail."""
     try:
-        return int(args.func(args))
-    except MatchaidError as exc:
-        print(f"matchaid: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("matchaid: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

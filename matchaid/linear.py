@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchaid.candidates import CandidateSet
+from matchaid.exceptions import ParamsError, Problem
 from matchaid.params import ObjectiveWeights
 
 __all__ = [
@@ -77,10 +78,24 @@ IntArray = npt.NDArray[np.int64]
 class ObjectiveScaling:
     """How the integer objective maps back to weight units.
 
-    The integer objective is ``multiplier x primary_int + secondary_int``, where
-    ``primary_int x unit`` is the weighted covered expert-months. In ``tiebreak`` mode,
-    ``multiplier`` exceeds every possible difference in ``secondary_int`` (which lies in
-    ``[-max_penalty, max_bonus]``), so coverage always comes first.
+    The integer objective is ``multiplier x primary_int + secondary_int``. In
+    ``tiebreak`` mode ``multiplier`` exceeds every possible difference in
+    ``secondary_int`` (which lies in ``[-max_penalty, max_bonus]``), so coverage always
+    comes first. The *reported* objective (:attr:`LinearModel.primary`) is what a result
+    states: coverage in ``tiebreak`` and ``off`` modes, the combined value in
+    ``weighted`` mode; ``reported_int x unit`` is it in weight units.
+
+    Attributes
+    ----------
+    rounded
+        Some weight was rounded to the integer grid (more than three decimals in a gap
+        weight, or tie-break amounts that are not multiples of 1/1000).
+    slack
+        In weight units: how much more than its integer value any plan can be worth with
+        the exact weights (0 when nothing was rounded). Bounds add it.
+    dropped
+        The tie-break terms were dropped because, scaled, they would overflow CP-SAT's
+        64-bit integers.
     """
 
     mode: str
@@ -89,19 +104,19 @@ class ObjectiveScaling:
     max_bonus: int
     max_penalty: int
     rounded: bool
+    slack: float = 0.0
+    dropped: bool = False
 
-    def primary_bound(self, bound: float) -> float:
-        """An upper bound on the primary objective (weight units) from a bound on the
-        integer objective."""
+    def reported(self, whole: int) -> int:
+        """The reported objective (integer units) of a plan whose whole integer objective
+        is ``whole``; applied to a bound on the whole objective, a bound on it."""
         if self.mode == "weighted":
-            return bound * self.unit
-        return math.floor((bound + self.max_penalty) / self.multiplier + 1e-9) * self.unit
+            return int(whole)
+        return (int(whole) + self.max_penalty) // self.multiplier
 
-    def value(self, objective: float) -> float:
-        """The integer objective in weight units (``weighted`` mode: the combined value)."""
-        if self.mode == "weighted":
-            return objective * self.unit
-        return math.floor((objective + self.max_penalty) / self.multiplier + 1e-9) * self.unit
+    def value(self, reported: int) -> float:
+        """A reported integer objective in weight units."""
+        return reported * self.unit
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -116,6 +131,9 @@ class LinearModel:
     upper, kind, objective
         Per variable: upper bound, kind (:data:`POSTING`, :data:`COVERAGE`,
         :data:`PREFERRED`), integer objective coefficient.
+    primary
+        Per variable: coefficient of the reported objective (see
+        :class:`ObjectiveScaling`), so that it can be proven apart from the tie-breaks.
     indptr, cols, coefs, rhs, row_rule, row_of_term
         The rows in compressed sparse row form (and the row of each entry of ``cols``): row ``r`` is
         ``sum(coefs[k] * v[cols[k]] for k in range(indptr[r], indptr[r+1])) <= rhs[r]``,
@@ -128,6 +146,7 @@ class LinearModel:
     upper: IntArray
     kind: IntArray
     objective: IntArray
+    primary: IntArray
     indptr: IntArray
     cols: IntArray
     coefs: IntArray
@@ -176,8 +195,14 @@ class LinearModel:
         return values
 
     def value(self, values: npt.ArrayLike) -> int:
-        """The integer objective of ``values``."""
+        """The integer objective of ``values`` (exact: no sum of a valid plan's terms
+        leaves int64, see :func:`linear_model`)."""
         return int(np.dot(self.objective, np.asarray(values, dtype=np.int64)))
+
+    def reported_value(self, values: npt.ArrayLike) -> int:
+        """The reported objective of ``values`` in integer units (see
+        :class:`ObjectiveScaling`)."""
+        return int(np.dot(self.primary, np.asarray(values, dtype=np.int64)))
 
 
 def _offsets(counts: IntArray) -> IntArray:
@@ -389,7 +414,7 @@ def linear_model(cands: CandidateSet, weights: ObjectiveWeights) -> LinearModel:
         upper.append(bound)
         kind.append(np.full(counted_pref.size, PREFERRED, dtype=np.int64))
 
-    objective, scaling = _objective(
+    objective, primary, scaling = _objective(
         cands, weights, x_cov, pref_x, gap_of_point[counted], pref_count, max_pref
     )
     indptr, cols, coefs, rhs, row_rule, row_of_term = rows.arrays()
@@ -398,6 +423,7 @@ def linear_model(cands: CandidateSet, weights: ObjectiveWeights) -> LinearModel:
         upper=np.concatenate(upper),
         kind=np.concatenate(kind),
         objective=objective,
+        primary=primary,
         indptr=indptr,
         cols=cols,
         coefs=coefs,
@@ -417,10 +443,15 @@ def _renumber(
     return new[point[sel]], item[sel]
 
 
-def _scaled(values: npt.NDArray[np.float64]) -> tuple[IntArray, bool]:
-    ints = np.rint(values * WEIGHT_SCALE).astype(np.int64)
-    rounded = bool(np.any(np.abs(ints - values * WEIGHT_SCALE) > 1e-6))
-    return ints, rounded
+def _scaled(values: npt.NDArray[np.float64]) -> tuple[IntArray, npt.NDArray[np.float64]]:
+    """``values x WEIGHT_SCALE`` rounded to integers, and what rounding added to each
+    (positive: the integer is larger). Differences under 1e-6 of a unit are float noise
+    (0.1 + 0.2 hours), not rounding, and count as 0."""
+    scaled = values * WEIGHT_SCALE
+    ints = np.rint(scaled).astype(np.int64)
+    error = ints - scaled
+    error[np.abs(error) <= 1e-6] = 0.0
+    return ints, error
 
 
 def _objective(
@@ -431,44 +462,92 @@ def _objective(
     cov_gap: IntArray,
     pref_count: int,
     max_pref: int,
-) -> tuple[IntArray, ObjectiveScaling]:
-    """Integer objective coefficients: weighted covered expert-months, then (by
-    ``weights.mode``) the preferred pairings and low travel."""
+) -> tuple[IntArray, IntArray, ObjectiveScaling]:
+    """Integer objective coefficients (whole and reported): weighted covered
+    expert-months, then (by ``weights.mode``) the preferred pairings and low travel."""
     gap_w = np.array([g.weight for _, g in cands.gaps], dtype=np.float64)
-    gap_int, rounded = _scaled(gap_w)
+    gap_int, _ = _scaled(gap_w)
+    gap_int = np.maximum(gap_int, 1)  # weights are > 0; never let rounding drop a gap
+    gap_err = gap_int - gap_w * WEIGHT_SCALE
+    gap_err[np.abs(gap_err) <= 1e-6] = 0.0
+    demand_months = np.array([g.demand_months for _, g in cands.gaps], dtype=np.int64)
+    # What the exact weights can be worth above the integer ones, in weight units.
+    slack = float(np.dot(np.maximum(-gap_err, 0.0), demand_months)) / WEIGHT_SCALE
+    rounded = bool(gap_err.any())
     if rounded:
         logger.warning(
             "gap weights with more than %d decimals were rounded to multiples of 1/%d for CP-SAT",
             int(math.log10(WEIGHT_SCALE)),
             WEIGHT_SCALE,
         )
-    gap_int = np.maximum(gap_int, 1)  # weights are > 0; never let rounding drop a gap
-
-    mode = weights.mode
-    n = len(cands)
-    hours = np.nan_to_num(cands.travel_hours, nan=0.0)
-    bonus = round(weights.preferred * WEIGHT_SCALE) if mode != "off" else 0
-    penalty = (
-        np.rint(
-            (weights.travel * hours + weights.posted_month * cands.months) * WEIGHT_SCALE
-        ).astype(np.int64)
-        if mode != "off"
-        else np.zeros(n, dtype=np.int64)
-    )
-    if mode == "weighted":
-        unit, divisor = 1.0 / WEIGHT_SCALE, 1
-    else:
-        divisor = int(np.gcd.reduce(gap_int)) if gap_int.size else 1
-        unit = divisor / WEIGHT_SCALE
-        if mode == "tiebreak":
-            common = math.gcd(bonus, int(np.gcd.reduce(penalty)) if penalty.size else 0)
-            if common > 1:
-                bonus //= common
-                penalty //= common
-    primary = gap_int // divisor
-
+    divisor = int(np.gcd.reduce(gap_int)) if gap_int.size else 1
+    unit = divisor / WEIGHT_SCALE
+    nothing = np.zeros(len(cands), dtype=np.int64)
+    secondary = _secondary(cands, weights, max_pref) if weights.mode != "off" else None
+    if secondary is None and weights.mode == "weighted":
+        raise ParamsError(
+            "<params>",
+            [
+                Problem(
+                    "weights",
+                    "the weighted objective is too large for CP-SAT's 64-bit integers with "
+                    "these weights and travel hours: lower weights.preferred, "
+                    "weights.travel or weights.posted_month",
+                )
+            ],
+        )
+    if secondary is None:  # coverage alone: "off", or tie-breaks that cannot be scaled
+        dropped = weights.mode == "tiebreak"
+        if dropped:
+            logger.warning("tie-break terms dropped: scaled, they would overflow 64-bit integers")
+        scaling = ObjectiveScaling(weights.mode, unit, 1, 0, 0, rounded, slack, dropped)
+        return _assemble(
+            cands, x_cov, pref_x, cov_gap, pref_count, gap_int // divisor, 0, nothing, scaling
+        )
+    bonus, penalty, bonus_err, pen_err, max_penalty = secondary
+    if weights.mode == "weighted":
+        # Exact value - integer value <= what rounding took off every term a plan can hold.
+        slack += (max(-bonus_err, 0.0) * max_pref + float(np.maximum(pen_err, 0.0).sum())) / (
+            WEIGHT_SCALE
+        )
+        rounded = rounded or bonus_err != 0 or bool(pen_err.any())
+        scaling = ObjectiveScaling(
+            "weighted", 1 / WEIGHT_SCALE, 1, bonus * max_pref, max_penalty, rounded, slack
+        )
+        return _assemble(
+            cands, x_cov, pref_x, cov_gap, pref_count, gap_int, bonus, penalty, scaling
+        )
+    common = math.gcd(bonus, int(np.gcd.reduce(penalty)) if penalty.size else 0)
+    if common > 1:
+        bonus, penalty, max_penalty = bonus // common, penalty // common, max_penalty // common
     max_bonus = bonus * max_pref
-    # Each expert takes at most (available months // shortest candidate term) postings.
+    multiplier = max_bonus + max_penalty + 1
+    primary = gap_int // divisor
+    max_primary = int(np.dot(primary, demand_months))
+    if multiplier * max_primary + max_bonus + max_penalty >= _INT_LIMIT:  # Python ints
+        logger.warning("tie-break terms dropped: scaled, they would overflow 64-bit integers")
+        scaling = ObjectiveScaling("tiebreak", unit, 1, 0, 0, rounded, slack, dropped=True)
+        return _assemble(cands, x_cov, pref_x, cov_gap, pref_count, primary, 0, nothing, scaling)
+    scaling = ObjectiveScaling("tiebreak", unit, multiplier, max_bonus, max_penalty, rounded, slack)
+    return _assemble(cands, x_cov, pref_x, cov_gap, pref_count, primary, bonus, penalty, scaling)
+
+
+def _secondary(
+    cands: CandidateSet, weights: ObjectiveWeights, max_pref: int
+) -> tuple[int, IntArray, float, npt.NDArray[np.float64], int] | None:
+    """The tie-break amounts as integers: the bonus per preferred covered month, the
+    penalty per candidate, their rounding errors, and the largest total penalty any plan
+    can pay; ``None`` if they cannot be represented in 64-bit integers."""
+    hours = np.nan_to_num(cands.travel_hours, nan=0.0)
+    raw_penalty = weights.travel * hours + weights.posted_month * cands.months
+    raw_bonus = weights.preferred
+    if raw_penalty.size and float(raw_penalty.max()) * WEIGHT_SCALE >= 2.0**53:
+        return None
+    if raw_bonus * WEIGHT_SCALE * max(max_pref, 1) >= 2.0**53:
+        return None
+    penalty, pen_err = _scaled(raw_penalty)
+    bonus_arr, bonus_err = _scaled(np.array([raw_bonus]))
+    bonus = int(bonus_arr[0])
     max_penalty = 0
     if penalty.any():
         s = cands.scenario
@@ -480,6 +559,7 @@ def _objective(
             [s.experts[e].available[1] - s.experts[e].available[0] for e in experts.tolist()],
             dtype=np.int64,
         )
+        # Each expert takes at most (available months // shortest candidate term) postings.
         most = span // shortest
         caps = np.array(
             [
@@ -489,25 +569,37 @@ def _objective(
             dtype=np.int64,
         )
         most = np.where(caps >= 0, np.minimum(most, caps), most)
-        max_penalty = int(np.dot(most, worst))
-    multiplier = max_bonus + max_penalty + 1 if mode == "tiebreak" else 1
-    demand_months = np.array([g.demand_months for _, g in cands.gaps], dtype=np.int64)
-    max_primary = int(np.dot(primary, demand_months))
-    if multiplier * max_primary + max_bonus + max_penalty >= _INT_LIMIT:
-        logger.warning("secondary objective terms dropped: the scaled objective would overflow")
-        bonus, penalty = 0, np.zeros_like(penalty)
-        multiplier, max_bonus, max_penalty = 1, 0, 0
+        max_penalty = sum(
+            int(m) * int(w) for m, w in zip(most.tolist(), worst.tolist(), strict=True)
+        )
+    if max_penalty + bonus * max_pref >= _INT_LIMIT:
+        return None
+    return bonus, penalty, float(bonus_err[0]), pen_err, max_penalty
 
-    x_obj = multiplier * primary[cands.gap] * x_cov + bonus * pref_x - penalty
-    objective = np.concatenate(
-        (x_obj, multiplier * primary[cov_gap], np.full(pref_count, bonus, dtype=np.int64))
+
+def _assemble(
+    cands: CandidateSet,
+    x_cov: IntArray,
+    pref_x: IntArray,
+    cov_gap: IntArray,
+    pref_count: int,
+    primary: IntArray,
+    bonus: int,
+    penalty: IntArray,
+    scaling: ObjectiveScaling,
+) -> tuple[IntArray, IntArray, ObjectiveScaling]:
+    """The whole and the reported objective coefficients of every variable."""
+    m = scaling.multiplier
+    x_primary = primary[cands.gap] * x_cov
+    reported = np.concatenate(
+        (x_primary, primary[cov_gap], np.zeros(pref_count, dtype=np.int64))
     ).astype(np.int64)
-    scaling = ObjectiveScaling(
-        mode=mode,
-        unit=unit,
-        multiplier=multiplier,
-        max_bonus=max_bonus,
-        max_penalty=max_penalty,
-        rounded=rounded,
-    )
-    return objective, scaling
+    if scaling.mode == "weighted":
+        reported[: len(cands)] += bonus * pref_x - penalty
+        reported[len(reported) - pref_count :] = bonus
+        return reported, reported, scaling
+    whole = m * reported
+    whole[: len(cands)] += bonus * pref_x - penalty
+    if pref_count:
+        whole[len(whole) - pref_count :] = bonus
+    return whole, reported, scaling

@@ -3,7 +3,7 @@
 :func:`build_model` hands the integer program of :mod:`matchaid.linear` (variables,
 rows, objective, all NumPy arrays) to CP-SAT, writing its model proto directly: one
 variable per array entry, ``at_most_one`` for rows that allow one posting at a time, a
-linear constraint for every other row, and the objective. :mod:`matchaid.solve` runs it.
+linear constraint for every other row, and the objective. :mod:`matchaid.search` runs it.
 """
 
 from __future__ import annotations

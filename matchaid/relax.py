@@ -9,7 +9,9 @@ GLOP, OR-Tools' simplex solver, and returns a :class:`Relaxation`:
   dual values by weak duality: for any row prices ``y >= 0``,
   ``b.y + sum_j u_j max(0, c_j - (A^T y)_j)`` bounds ``c.v`` for every ``v`` with
   ``A v <= b`` and ``0 <= v <= u``. Any ``y >= 0`` gives a valid bound, so the bound
-  holds whatever GLOP's accuracy; a small margin covers floating-point summation.
+  holds whatever GLOP's accuracy; it is summed in exact integers (:func:`safe_bound`).
+- ``reported_bound``: the same for the reported objective (coverage), proven apart
+  from the tie-break terms.
 - ``values``: the LP's optimal values of the postings' Booleans, which
   :func:`rounded_selection` turns into a valid plan (postings by LP value, highest
   first, each taken if it still fits, then the greedy search fills what is left).
@@ -23,14 +25,16 @@ the root of its search reaches the same bound much later.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from matchaid.greedy import greedy_selection
-from matchaid.linear import LinearModel
+from matchaid.linear import IntArray, LinearModel
 
 __all__ = ["Relaxation", "rounded_selection", "solve_relaxation"]
 
@@ -42,8 +46,11 @@ class Relaxation:
     Attributes
     ----------
     bound
-        A proven upper bound on the integer objective (``math.inf`` if the LP was not
+        A proven upper bound on the integer objective (``None`` if the LP was not
         solved).
+    reported_bound
+        A proven upper bound on the reported objective (:attr:`LinearModel.primary`),
+        from the same prices: coverage proven apart from the tie-breaks.
     values
         The LP values of the postings' Booleans (empty if not solved).
     status
@@ -52,7 +59,8 @@ class Relaxation:
         Wall time of building and solving the LP.
     """
 
-    bound: float
+    bound: int | None
+    reported_bound: int | None
     values: npt.NDArray[np.float64]
     status: str
     seconds: float
@@ -63,21 +71,76 @@ class Relaxation:
         return self.status == "optimal"
 
 
-def safe_bound(lm: LinearModel, prices: npt.NDArray[np.float64]) -> float:
-    """The weak-duality bound on ``lm``'s objective for row prices ``max(prices, 0)``
-    (valid for any prices), with a margin for floating-point error."""
-    y = np.maximum(prices, 0.0)
-    c = lm.objective.astype(np.float64)
-    reduced = c - np.bincount(lm.cols, weights=lm.coefs * y[lm.row_of_term], minlength=lm.num_vars)
-    terms = lm.rhs * y
-    extra = lm.upper * np.maximum(reduced, 0.0)
-    bound = float(terms.sum() + extra.sum())
-    scale = float(np.abs(terms).sum() + np.abs(extra).sum() + np.abs(c).sum())
-    return bound + 1e-9 * scale + 1e-6
+#: Largest integer price times column weight used in :func:`safe_bound` (int64 headroom).
+_PRICE_LIMIT = 2.0**60
 
 
-def solve_relaxation(lm: LinearModel, time_limit: float | None = None) -> Relaxation:
-    """Solve the LP relaxation of ``lm`` with GLOP (at most ``time_limit`` seconds)."""
+def safe_bound(
+    lm: LinearModel, prices: npt.NDArray[np.float64], objective: IntArray | None = None
+) -> int:
+    """The weak-duality bound on ``objective @ v`` (default: ``lm.objective``) over the
+    integer points of ``lm``, for row prices ``max(prices, 0)``, computed exactly.
+
+    The prices are first rounded down to multiples of ``1/D`` (``D`` a power of two
+    that keeps every integer product inside int64); any prices ``y >= 0`` give a valid
+    bound ``b.y + sum_j u_j max(0, c_j - (A^T y)_j)``, so the rounding costs nothing
+    in validity. The sum is then taken in exact integers, and the bound rounded down,
+    since every plan's objective is an integer.
+    """
+    c = lm.objective if objective is None else objective
+    y = np.nan_to_num(np.asarray(prices, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    y = np.maximum(y, 0.0)
+    weight = np.bincount(lm.cols, weights=np.abs(lm.coefs), minlength=lm.num_vars)
+    heaviest = max(float(weight.max()) if weight.size else 0.0, 1.0)
+    y = np.minimum(y, _PRICE_LIMIT / heaviest)
+    top = float(y.max()) if y.size else 0.0
+    shift = (
+        0 if top == 0.0 else max(0, min(60, math.floor(math.log2(_PRICE_LIMIT / (top * heaviest)))))
+    )
+    denominator = 1 << shift
+    price = np.floor(y * denominator).astype(np.int64)
+    used = np.zeros(lm.num_vars, dtype=np.int64)
+    np.add.at(used, lm.cols, lm.coefs * price[lm.row_of_term])
+    total = sum(
+        int(b) * int(p)
+        for b, p in zip(lm.rhs[price > 0].tolist(), price[price > 0].tolist(), strict=True)
+    )
+    reduced = c.astype(object) * denominator - used.astype(object)
+    positive = np.flatnonzero(reduced > 0)
+    total += sum(
+        int(u) * int(r)
+        for u, r in zip(lm.upper[positive].tolist(), reduced[positive].tolist(), strict=True)
+    )
+    return total // denominator
+
+
+class Interrupter:
+    """Stops a running LP from another thread (and one not yet started, once it starts)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._helper: Any = None
+        self.stopped = False
+
+    def attach(self, helper: Any) -> bool:
+        """Register the LP solver about to run; ``False`` if already stopped."""
+        with self._lock:
+            self._helper = helper
+            return not self.stopped
+
+    def stop(self) -> None:
+        """Interrupt the LP (now, or as soon as it is attached)."""
+        with self._lock:
+            self.stopped = True
+            if self._helper is not None:
+                self._helper.interrupt_solve()
+
+
+def solve_relaxation(
+    lm: LinearModel, time_limit: float | None = None, interrupter: Interrupter | None = None
+) -> Relaxation:
+    """Solve the LP relaxation of ``lm`` with GLOP (at most ``time_limit`` seconds;
+    ``interrupter`` can stop it early)."""
     from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
     from ortools.linear_solver.python import model_builder_helper
 
@@ -87,8 +150,6 @@ def solve_relaxation(lm: LinearModel, time_limit: float | None = None) -> Relaxa
     unit = float(max(lm.scaling.multiplier, 1))
     request = linear_solver_pb2.MPModelRequest()
     request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
-    if time_limit is not None:
-        request.solver_time_limit_seconds = max(0.01, time_limit)
     model = request.model
     model.maximize = True
     for ub, c in zip(lm.upper.tolist(), (lm.objective / unit).tolist(), strict=True):
@@ -101,18 +162,30 @@ def solve_relaxation(lm: LinearModel, time_limit: float | None = None) -> Relaxa
         model.constraint.add(
             var_index=cols[a:b], coefficient=coefs[a:b], lower_bound=-math.inf, upper_bound=rhs
         )
+    if time_limit is not None:  # what is left of it after building the request
+        request.solver_time_limit_seconds = max(0.01, time_limit - (time.perf_counter() - t0))
     solver = model_builder_helper.ModelSolverHelper("glop")
+    if interrupter is not None and not interrupter.attach(solver):
+        return Relaxation(None, None, np.zeros(0), "interrupted", time.perf_counter() - t0)
     response = linear_solver_pb2.MPSolutionResponse.FromString(
         solver.solve_serialized_request(request.SerializeToString())
     )
-    seconds = time.perf_counter() - t0
     if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
         name = linear_solver_pb2.MPSolverResponseStatus.Name(response.status)
-        return Relaxation(math.inf, np.zeros(0), name.removeprefix("MPSOLVER_").lower(), seconds)
-    prices = np.asarray(response.dual_value, dtype=np.float64) * unit
-    bound = min(safe_bound(lm, prices), safe_bound(lm, -prices))
+        return Relaxation(
+            None,
+            None,
+            np.zeros(0),
+            name.removeprefix("MPSOLVER_").lower(),
+            time.perf_counter() - t0,
+        )
+    duals = np.asarray(response.dual_value, dtype=np.float64)
+    bound = min(safe_bound(lm, duals * unit), safe_bound(lm, -duals * unit))
+    # The reported objective is in units of the LP's (tiebreak, off) or is the whole
+    # objective with a multiplier of 1 (weighted): the duals price it as they are.
+    reported = min(safe_bound(lm, duals, lm.primary), safe_bound(lm, -duals, lm.primary))
     values = np.asarray(response.variable_value, dtype=np.float64)[: len(lm.cands)]
-    return Relaxation(bound, values, "optimal", time.perf_counter() - t0)
+    return Relaxation(bound, reported, values, "optimal", time.perf_counter() - t0)
 
 
 def rounded_selection(

@@ -18,7 +18,7 @@ from matchaid.domain import Scenario
 from matchaid.io import write_text_atomic
 from matchaid.params import SolveParams
 from matchaid.plan import Plan
-from matchaid.solve import Result
+from matchaid.result import Result
 
 __all__ = ["SECTIONS", "Figure", "Report", "Section", "build_report", "solve_and_report"]
 
@@ -258,7 +258,7 @@ def solve_and_report(
     """
     from pathlib import Path
 
-    from matchaid.solve import solve
+    from matchaid.search import solve
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

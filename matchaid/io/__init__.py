@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from matchaid.domain import Scenario
 from matchaid.exceptions import PlanFileError, Problem, ScenarioError
-from matchaid.io._atomic import atomic_writer, write_text_atomic
+from matchaid.io._atomic import atomic_writer, prepare_file, prepare_folder, write_text_atomic
 from matchaid.io._csv import (
     csv_table_text,
     postings_csv_text,
@@ -32,17 +32,20 @@ from matchaid.io._document import (
     scenario_from_document,
     scenario_to_document,
 )
-from matchaid.io._json import read_json, write_json
+from matchaid.io._json import json_text, read_json, write_json
 from matchaid.posting import Posting
 
 __all__ = [
     "FORMAT_VERSION",
     "atomic_writer",
     "csv_table_text",
+    "json_text",
     "load_postings",
     "load_scenario",
     "postings_csv_text",
     "postings_from_document",
+    "prepare_file",
+    "prepare_folder",
     "save_scenario",
     "scenario_from_document",
     "scenario_to_document",

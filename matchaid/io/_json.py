@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,28 @@ def read_json(path: str | os.PathLike[str], error: type[InputError]) -> Any:
         raise error(source, [Problem("", "malformed JSON: nested too deeply")]) from None
 
 
+def json_text(document: Any) -> str:
+    """``document`` as indented JSON text, the one way matchaid writes JSON.
+
+    The text is always valid JSON: a float that is not finite (an unknown bound, an
+    infinite gap) becomes ``null``, never ``Infinity`` or ``NaN``.
+
+    >>> json_text({"best_bound": float("inf"), "gap": 0.5})
+    '{\\n "best_bound": null,\\n "gap": 0.5\\n}\\n'
+    """
+    return json.dumps(_finite(document), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def write_json(path: str | os.PathLike[str], document: Any) -> None:
-    """Write ``document`` as indented UTF-8 JSON, atomically."""
-    write_text_atomic(
-        path, json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-    )
+    """Write ``document`` as indented UTF-8 JSON (:func:`json_text`), atomically."""
+    write_text_atomic(path, json_text(document))

@@ -45,7 +45,8 @@ def test_rows_accept_exactly_the_plans_the_validator_accepts(
     fits = bool(np.all(lm.activity(values) <= lm.rhs)) and bool(np.all(values <= lm.upper))
     assert fits == (validate(s, plan) == [])
     if fits:
-        assert lm.scaling.value(lm.value(values)) == pytest.approx(objective_value(s, plan))
+        assert lm.scaling.value(lm.reported_value(values)) == pytest.approx(objective_value(s, plan))
+        assert lm.scaling.reported(lm.value(values)) == lm.reported_value(values)
 
 
 @SOLVER_EXAMPLES
@@ -55,7 +56,9 @@ def test_relaxation_bounds_the_optimum_and_its_rounding_is_valid(s: Scenario) ->
     lm = linear_model(cands, ObjectiveWeights())
     relax = solve_relaxation(lm)
     assert relax.solved
-    assert lm.scaling.primary_bound(relax.bound) >= mip_optimum(s) - 1e-6
+    assert relax.bound is not None and relax.reported_bound is not None
+    assert lm.scaling.value(relax.reported_bound) >= mip_optimum(s) - 1e-6
+    assert relax.reported_bound <= lm.scaling.reported(relax.bound)
     chosen = rounded_selection(lm, relax.values, 0.5)
     plan = Plan(s, cands.postings(chosen))
     assert validate(s, plan) == []
@@ -87,7 +90,10 @@ def test_safe_bound_holds_for_any_prices() -> None:
         prices = (
             rng.exponential(scale=rng.uniform(0.1, 5.0), size=lm.num_rows) * lm.scaling.multiplier
         )
-        assert lm.scaling.value(safe_bound(lm, prices)) >= optimum - 1e-9
+        bound = safe_bound(lm, prices)
+        assert isinstance(bound, int)
+        assert lm.scaling.value(lm.scaling.reported(bound)) >= optimum - 1e-9
+        assert lm.scaling.value(safe_bound(lm, prices, lm.primary)) >= optimum - 1e-9
     assert lm.scaling.value(safe_bound(lm, np.zeros(lm.num_rows))) >= optimum
 
 

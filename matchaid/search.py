@@ -1,9 +1,19 @@
-"""Solving a scenario: :func:`solve` returns a :class:`Result`.
+"""Solving a scenario: :func:`solve` returns a :class:`~matchaid.result.Result`.
 
-The pipeline is: candidate generation -> CP-SAT model -> search -> plan -> independent
-validation. Timings of model building and search are measured separately. Infeasible
-or empty inputs are results, not exceptions: a scenario with nothing to post returns an
-empty plan, status ``optimal`` and a ``reason``.
+The pipeline is: candidate generation -> integer program -> search over independent
+parts (LP relaxation, then CP-SAT) -> plan -> independent validation. Timings of model
+building and search are measured separately. Infeasible or empty inputs are results,
+not exceptions: a scenario with nothing to post returns an empty plan, status
+``optimal`` and a ``reason``.
+
+Interrupts: a ``KeyboardInterrupt`` at any moment of :func:`solve` (Ctrl-C, or the
+command line's SIGTERM) stops every part's LP and CP-SAT search and returns the best
+plan found, validated, with ``interrupted=True``; one before any plan exists returns the
+empty plan with status ``unknown``.
+
+Proofs are integers: every bound comes from CP-SAT's integer bound or from weak duality
+summed in integers (:func:`matchaid.relax.safe_bound`), never from a plan's value or a
+solver's status word.
 """
 
 from __future__ import annotations
@@ -14,9 +24,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
@@ -28,150 +36,41 @@ from matchaid.domain import Scenario
 from matchaid.exceptions import SolverError
 from matchaid.greedy import greedy_selection
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
-from matchaid.plan import GapCoverage, Plan, sorted_postings
-from matchaid.relax import Relaxation
+from matchaid.plan import Plan, sorted_postings
+from matchaid.relax import Interrupter, Relaxation
+from matchaid.result import Progress, Result, SolveStatus, relative_gap
 from matchaid.validation import Violation, objective_value, validate
 
 __all__ = ["Progress", "Result", "SolveStatus", "solve"]
 
 logger = logging.getLogger("matchaid")
 
-
-class SolveStatus(StrEnum):
-    """What the search established about the plan it returns."""
-
-    OPTIMAL = "optimal"
-    """The plan is proven optimal (the best bound equals the objective)."""
-    FEASIBLE = "feasible"
-    """A valid plan was found, but not proven optimal before the search stopped."""
-    INFEASIBLE = "infeasible"
-    """No plan satisfies the rules. (Cannot happen for scenarios alone: the empty plan
-    is always valid; kept for rules that may demand postings.)"""
-    UNKNOWN = "unknown"
-    """The search stopped before finding any plan; the plan returned is empty."""
-    MODEL_INVALID = "model_invalid"
-    """CP-SAT rejected the model (a bug in matchaid, or invalid raw ``cp_sat``
-    parameters)."""
+#: Floats carry integers exactly below this; CP-SAT's float reports above it are ignored
+#: (its integer response is read instead).
+_EXACT_FLOAT = 2**53
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """A snapshot of a running search, given to a ``progress`` callback."""
-
-    seconds: float
-    objective: float | None
-    best_bound: float | None
-
-    @property
-    def gap(self) -> float | None:
-        """Relative gap between bound and objective, when both are known."""
-        if self.objective is None or self.best_bound is None:
-            return None
-        return relative_gap(self.objective, self.best_bound)
-
-
-def relative_gap(objective: float, bound: float) -> float:
-    """``(bound - objective) / max(|bound|, 1e-9)``, 0 when both are 0."""
-    if bound == objective:
-        return 0.0
-    return max(0.0, (bound - objective) / max(abs(bound), 1e-9))
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The outcome of :func:`solve`.
-
-    Attributes
-    ----------
-    status
-        What is known about the plan (:class:`SolveStatus`).
-    plan
-        The best plan found (empty if none).
-    objective
-        The plan's objective: weighted covered expert-months (in ``weighted`` mode,
-        that plus the weighted secondary terms).
-    best_bound
-        A proven upper bound on the objective of any plan.
-    gap
-        ``(best_bound - objective) / best_bound``; 0 when proven optimal.
-    build_seconds, solve_seconds
-        Candidate generation plus model building; the search itself.
-    num_candidates
-        Candidate postings given to the model.
-    num_eligible
-        Eligible postings, including those left out for missing their window.
-    excluded
-        Expert-gap pairs excluded from candidacy, by reason.
-    reason
-        Why the result is what it is, in words, when there is something to say.
-    interrupted
-        Whether the search was stopped by the user (Ctrl-C).
-    stats
-        Solver statistics (conflicts, branches, deterministic time, ...).
-    trace
-        ``(seconds, objective, best bound)`` each time the search found a better plan or
-        a better bound, seconds counted from the start of the search, values in the units
-        of :attr:`objective`. With independent parts, the objective is the sum over parts
-        of the best plan known (LP-rounded, greedy or CP-SAT's; 0 for a part with none
-        yet) and the bound
-        is the sum of the parts' bounds, ``None`` until every part has one.
-    """
-
-    status: SolveStatus
-    plan: Plan
-    objective: float
-    best_bound: float
-    gap: float
-    build_seconds: float
-    solve_seconds: float
-    num_candidates: int
-    num_eligible: int
-    excluded: Mapping[str, int]
-    reason: str | None = None
-    interrupted: bool = False
-    stats: Mapping[str, Any] = field(default_factory=dict)
-    trace: tuple[tuple[float, float | None, float | None], ...] = ()
-
-    @property
-    def coverage(self) -> tuple[GapCoverage, ...]:
-        """Coverage per gap of the plan."""
-        return self.plan.coverage()
-
-    @property
-    def wall_seconds(self) -> float:
-        """Build plus search time."""
-        return self.build_seconds + self.solve_seconds
-
-    def summary(self, *, max_rows: int = 20) -> str:
-        """Status line, timings, then the plan's summary (at most ``max_rows`` gaps)."""
-        head = (
-            f"status {self.status}: objective {self.objective:g}, best bound "
-            f"{self.best_bound:g}, gap {100 * self.gap:.2f}%"
-        )
-        times = (
-            f"{self.num_candidates} candidate postings; build {self.build_seconds:.2f} s, "
-            f"search {self.solve_seconds:.2f} s"
-        )
-        lines = [head, times]
-        if self.reason:
-            lines.append(self.reason)
-        lines += ["", self.plan.summary(max_rows=max_rows)]
-        return "\n".join(lines)
-
-
-def _empty_result(scenario: Scenario, cands: CandidateSet, build: float, reason: str) -> Result:
+def _empty_result(
+    scenario: Scenario,
+    cands: CandidateSet | None,
+    build: float,
+    reason: str,
+    *,
+    interrupted: bool = False,
+) -> Result:
     return Result(
-        status=SolveStatus.OPTIMAL,
+        status=SolveStatus.UNKNOWN if interrupted else SolveStatus.OPTIMAL,
         plan=Plan.empty(scenario),
         objective=0.0,
-        best_bound=0.0,
-        gap=0.0,
+        best_bound=math.inf if interrupted else 0.0,
+        gap=math.inf if interrupted else 0.0,
         build_seconds=build,
         solve_seconds=0.0,
-        num_candidates=0,
-        num_eligible=cands.num_eligible,
-        excluded=MappingProxyType(cands.excluded),
+        num_candidates=len(cands) if cands is not None else 0,
+        num_eligible=cands.num_eligible if cands is not None else 0,
+        excluded=MappingProxyType(dict(cands.excluded) if cands is not None else {}),
         reason=reason,
+        interrupted=interrupted,
     )
 
 
@@ -213,9 +112,10 @@ def solve(
     Returns
     -------
     Result
-        Always a result: time limits return the best plan found, and a ``KeyboardInterrupt``
-        during the search stops it and returns the best plan found with
-        ``interrupted=True``.
+        Always a result: time limits return the best plan found, and a
+        ``KeyboardInterrupt`` at any moment stops every search and returns the best plan
+        found with ``interrupted=True`` (the empty plan, status ``unknown``, if it came
+        before any plan).
 
     Raises
     ------
@@ -233,24 +133,41 @@ def solve(
 
     params = params or SolveParams()
     t0 = time.perf_counter()
-    cands = generate_candidates(scenario)
-    if len(cands) == 0:
-        return _empty_result(
-            scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
+    cands: CandidateSet | None = None
+    try:
+        cands = generate_candidates(scenario)
+        if len(cands) == 0:
+            return _empty_result(
+                scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
+            )
+        groups = (
+            independent_parts(cands)
+            if params.decompose
+            else [np.arange(len(cands), dtype=np.int64)]
         )
-    groups = (
-        independent_parts(cands) if params.decompose else [np.arange(len(cands), dtype=np.int64)]
-    )
-    parts = [_Part(cands, idx, params) for idx in groups]
+        parts = [_Part(cands, idx, params) for idx in groups]
+    except KeyboardInterrupt:
+        return _empty_result(
+            scenario,
+            cands,
+            time.perf_counter() - t0,
+            "interrupted before the search started: no plan yet",
+            interrupted=True,
+        )
     build_seconds = time.perf_counter() - t0
     search = _Search(parts, params, progress, progress_interval)
     search.run()
+    for _ in range(2):  # an interrupt while the result is assembled: assemble it again
+        try:
+            return _merge(scenario, cands, parts, search, params, build_seconds)
+        except KeyboardInterrupt:
+            search.interrupted = True
     return _merge(scenario, cands, parts, search, params, build_seconds)
 
 
 class _Part:
     """One independent part: its candidates and model, the best plan known for it, and
-    the best proven bound."""
+    the best proven bounds (integers, ``None`` until known)."""
 
     def __init__(self, cands: CandidateSet, idx: np.ndarray, params: SolveParams) -> None:
         from matchaid.model import build_model
@@ -259,13 +176,17 @@ class _Part:
         self.cands = cands.subset(idx)
         self.built = build_model(self.cands, params.weights)
         self.linear = self.built.linear
+        self.scaling = self.linear.scaling
         self.best = np.zeros(len(idx), dtype=bool)  # the best plan known: a flag each
-        self.best_int = 0  # its integer objective (the empty plan's is 0)
+        self.best_int = 0  # its whole integer objective (the empty plan's is 0)
+        self.best_reported = 0  # its reported objective (coverage, or weighted total)
         self.seen_int = self.best_int  # the best objective CP-SAT has reported so far
         self.source = "none"  # who found the best plan: none, greedy, lp, cp-sat
-        self.bound_int = math.inf  # a proven bound on the integer objective
+        self.bound_int: int | None = None  # a proven bound on the whole objective
+        self.reported_bound: int | None = None  # a proven bound on the reported one
         self.cp_sat_found = False  # CP-SAT returned a solution (RINS or main search)
         self.lp: Relaxation | None = None
+        self.lp_stop = Interrupter()
         self.solvers: list[Any] = []
         self.solver: Any = None  # the CP-SAT search running now, if any
         self.invalid: str | None = None  # CP-SAT's message if it rejected a model
@@ -275,40 +196,64 @@ class _Part:
 
     @property
     def proven(self) -> bool:
-        """Whether the best plan is proven optimal for the part (whole objective)."""
-        return self.best_int >= self.bound_int
+        """Whether the best plan is proven optimal for the part (whole objective,
+        tie-breaks included): the search can stop."""
+        return self.bound_int is not None and self.best_int >= self.bound_int
+
+    @property
+    def reported_proven(self) -> bool:
+        """Whether the best plan's reported objective is proven optimal."""
+        return self.reported_bound is not None and self.best_reported >= self.reported_bound
 
     @property
     def objective(self) -> float:
-        """The best plan's objective, in result units (a plan CP-SAT has reported and
-        not yet handed over counts)."""
-        return self.linear.scaling.value(max(self.best_int, self.seen_int))
+        """The best plan's reported objective in weight units (a plan CP-SAT has
+        reported and not yet handed over counts)."""
+        best = max(self.best_reported, self.scaling.reported(self.seen_int))
+        return self.scaling.value(best)
 
     @property
     def bound(self) -> float | None:
-        """The best proven bound in result units (``None`` until there is one)."""
-        if self.proven:
-            return self.objective
-        if not math.isfinite(self.bound_int):
+        """The best proven bound on the reported objective in weight units, rounding
+        slack included (``None`` until there is one)."""
+        if self.reported_bound is None:
             return None
-        return max(self.objective, self.linear.scaling.primary_bound(self.bound_int))
+        best = max(self.best_reported, self.scaling.reported(self.seen_int))
+        return self.scaling.value(max(self.reported_bound, best)) + self.scaling.slack
 
     def offer(self, picks: np.ndarray, source: str) -> None:
         """Keep the plan taking candidates ``picks`` if it beats the best plan known."""
         chosen = np.zeros(len(self.cands), dtype=bool)
         chosen[picks] = True
-        value = self.linear.value(self.linear.complete(chosen))
+        values = self.linear.complete(chosen)
+        value = self.linear.value(values)
         if value > self.best_int:
             self.best, self.best_int, self.source = chosen, value, source
+            self.best_reported = self.linear.reported_value(values)
             self.seen_int = max(self.seen_int, value)
 
     def use_greedy(self) -> None:
         """Offer the greedy baseline's plan."""
         self.offer(greedy_selection(self.cands), "greedy")
 
-    def offer_bound(self, bound: float) -> None:
-        """Keep a proven bound on the integer objective if it is tighter."""
-        self.bound_int = min(self.bound_int, math.floor(bound + 1e-9))
+    def offer_bound(self, whole: int, reported: int | None = None) -> None:
+        """Keep proven bounds on the whole and the reported objective if tighter (the
+        reported one is implied by the whole one when not given)."""
+        if whole < self.best_int:  # below a known plan: not a bound (CP-SAT before presolve)
+            return
+        self.bound_int = whole if self.bound_int is None else min(self.bound_int, whole)
+        implied = self.scaling.reported(whole)
+        if reported is not None:
+            implied = min(implied, reported)
+        if implied >= self.best_reported:
+            current = self.reported_bound
+            self.reported_bound = implied if current is None else min(current, implied)
+
+    def stop(self) -> None:
+        """Stop the part's LP and CP-SAT search, running or about to start."""
+        self.lp_stop.stop()
+        if self.solver is not None:
+            self.solver.stop_search()
 
 
 class _Search:
@@ -320,6 +265,8 @@ class _Search:
     neighbourhood where the LP and that plan disagree (RINS), then CP-SAT on the whole
     part from the best plan, stopped as soon as a plan meets the LP bound."""
 
+    #: Share of a part's time the LP relaxation may take (so CP-SAT always gets time).
+    LP_SHARE = 0.5
     #: Share of a part's time given to the RINS neighbourhood search.
     RINS_SHARE = 0.3
 
@@ -392,6 +339,9 @@ class _Search:
         if self.params.log_progress:
             solver.log_callback = lambda line: logger.info("%s", line)
         apply_parameters(solver, {**DEFAULT_CP_SAT, **self.params.cp_sat})
+        # Python owns SIGINT: CP-SAT's own handler races with it and can abort the
+        # process (std::bad_function_call); matchaid stops the search itself.
+        p.catch_sigint_signal = False
         return solver
 
     def _cp_sat(
@@ -403,7 +353,8 @@ class _Search:
         det: float | None,
     ) -> None:
         """Run CP-SAT on ``model`` (the part's model, or it with variables fixed), keeping
-        any better plan and a valid bound; stop once a plan meets the bound."""
+        any better plan and, for the whole model, CP-SAT's proven bound; stop once a plan
+        meets the bound."""
         from ortools.sat.python import cp_model
 
         from matchaid.model import set_hint
@@ -420,18 +371,21 @@ class _Search:
 
         class _Watcher(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
+                value = self.objective_value
+                if abs(value) >= _EXACT_FLOAT:
+                    return
                 with search.lock:
                     part.cp_sat_found = True
-                    if self.objective_value > part.seen_int:
-                        part.seen_int = round(self.objective_value)
+                    if round(value) > part.seen_int:
+                        part.seen_int = round(value)
                         search._record()
-                    if part.seen_int >= part.bound_int:
+                    if part.bound_int is not None and part.seen_int >= part.bound_int:
                         self.stop_search()  # a plan meets the proven bound: optimal
 
         def on_bound(bound: float) -> None:
-            if whole and bound >= part.best_int:
+            if whole and abs(bound) < _EXACT_FLOAT:
                 with search.lock:
-                    part.offer_bound(bound)
+                    part.offer_bound(math.floor(bound))
                     search._record()
 
         solver.best_bound_callback = on_bound
@@ -444,10 +398,8 @@ class _Search:
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 part.cp_sat_found = True
                 part.offer(part.built.chosen(solver), "cp-sat")
-                bound = solver.best_objective_bound
-                if whole and code == cp_model.OPTIMAL:
-                    part.offer_bound(part.best_int)
-                elif whole and bound >= part.best_int:  # else not a bound yet (presolve)
+                bound = -int(solver.response_proto.inner_objective_lower_bound)
+                if whole and abs(bound) < 2**62:  # CP-SAT's integer bound, not its status word
                     part.offer_bound(bound)
             self._record()
 
@@ -471,12 +423,15 @@ class _Search:
             return
         seconds, det = budget
         t0 = time.perf_counter()
-        relax = solve_relaxation(part.linear, time_limit=seconds)
+        lp_limit = None if seconds is None else self.LP_SHARE * seconds
+        relax = solve_relaxation(part.linear, time_limit=lp_limit, interrupter=part.lp_stop)
         hint = self.params.hint != "none"
         with self.lock:
             part.lp = relax
-            if relax.solved:
-                part.offer_bound(relax.bound)
+            if relax.bound is not None:
+                part.offer_bound(relax.bound, relax.reported_bound)
+        if self.stopped:
+            return
         if relax.solved and hint:
             rounded = rounded_selection(part.linear, relax.values, 0.5)
             with self.lock:
@@ -516,6 +471,13 @@ class _Search:
         except BaseException as exc:  # pragma: no cover - re-raised by run()
             self.parts[k].error = exc
 
+    def stop_all(self) -> None:
+        """Stop every running LP and CP-SAT search, and any about to start."""
+        with self.lock:
+            self.stopped = True
+            for part in self.parts:
+                part.stop()
+
     def run(self) -> None:
         """First pass over every part (when ``relaxation``), then the main searches of
         the parts not yet proven optimal, sharing what time is left."""
@@ -524,28 +486,43 @@ class _Search:
             max_workers=self.concurrency, thread_name_prefix="matchaid-cp-sat"
         )
         steps = [self._first_pass, self._main_pass] if self.params.relaxation else [self._main_pass]
-        for step in steps:
-            todo = [k for k, part in enumerate(self.parts) if not part.proven]
-            self.not_started = list(todo)
-            self._wait([pool.submit(self._guarded, step, k) for k in todo])
-            if self.stopped:
-                break
-        pool.shutdown(wait=True)
+        futures: list[cf.Future[None]] = []
+        try:
+            for step in steps:
+                todo = [k for k, part in enumerate(self.parts) if not part.proven]
+                self.not_started = list(todo)
+                futures = [pool.submit(self._guarded, step, k) for k in todo]
+                self._wait(futures)
+                if self.stopped:
+                    break
+        except KeyboardInterrupt:  # between the waits: stop and drain below
+            self._interrupt()
+        self._wait(futures)
+        pool.shutdown(wait=False)  # every task has finished
         self.seconds = time.perf_counter() - self.t_start
         for part in self.parts:
             if part.error is not None:
                 raise part.error
 
+    def _interrupt(self) -> None:
+        self.interrupted = True
+        self.stop_all()
+
     def _wait(self, futures: list[cf.Future[None]]) -> None:
-        """Wait for ``futures``, reporting progress; Ctrl-C stops every search.
+        """Wait for ``futures``, reporting progress; an interrupt stops every search,
+        and the wait goes on until they have all stopped.
 
         Waits with a timeout (an Event inside), never Thread.join: a join interrupted by
         Ctrl-C can leave a thread looking finished while CP-SAT still runs (CPython 3.11).
+        Once stopped, every round stops the searches again: one that was starting when
+        the first stop came (before CP-SAT could take it) is caught by the next.
         """
         next_report = time.perf_counter() + self.progress_interval
-        pending = set(futures)
+        pending = {f for f in futures if not f.done()}
         while pending:
             try:
+                if self.stopped:
+                    self.stop_all()
                 _, pending = cf.wait(pending, timeout=0.05)
                 now = time.perf_counter()
                 if self.progress is not None and pending and now >= next_report:
@@ -556,12 +533,7 @@ class _Search:
                     )
                     next_report = now + self.progress_interval
             except KeyboardInterrupt:
-                self.interrupted = True
-                with self.lock:
-                    self.stopped = True
-                    for part in self.parts:
-                        if part.solver is not None:
-                            part.solver.stop_search()
+                self._interrupt()
 
 
 def _merge(
@@ -577,16 +549,22 @@ def _merge(
         if part.source == "none":  # stopped before any plan: the greedy one, now
             part.use_greedy()
     invalid = [p.invalid for p in parts if p.invalid is not None]
-    proven = [p.proven for p in parts]
-    fallbacks = [p.source for p in parts if not p.cp_sat_found and not p.proven]
+    fallbacks = [p.source for p in parts if not p.cp_sat_found and not p.reported_proven]
+    rounded = any(p.scaling.rounded for p in parts)
+    notes: list[str] = []
     if invalid:
         plan, status = Plan.empty(scenario), SolveStatus.MODEL_INVALID
-        reason = "CP-SAT rejected the model: " + invalid[0]
+        reason: str | None = "CP-SAT rejected the model: " + invalid[0]
     else:
         picks_all = np.concatenate([p.idx[np.flatnonzero(p.best)] for p in parts])
         plan = Plan(scenario, sorted_postings(cands.postings(picks_all)))
-        if all(proven):
+        if all(p.reported_proven for p in parts) and not rounded:
             status, reason = SolveStatus.OPTIMAL, None
+            if params.weights.mode == "tiebreak" and not all(p.proven for p in parts):
+                notes.append(
+                    "coverage is proven optimal; the tie-break terms (preferred donors, "
+                    "travel, posted months) are not"
+                )
         elif not plan.postings and not any(p.cp_sat_found or p.lp is not None for p in parts):
             status, reason = SolveStatus.UNKNOWN, "search stopped before finding a plan"
             if search.interrupted:
@@ -594,6 +572,19 @@ def _merge(
         else:
             status = SolveStatus.FEASIBLE
             reason = _feasible_reason(len(parts), fallbacks, search.interrupted)
+    if rounded:
+        notes.append(
+            "some weights were rounded to multiples of 1/1000 for CP-SAT (gap weights with "
+            "more than three decimals, or weighted-mode secondary amounts): the plan can "
+            "only be proven optimal for the rounded weights, and the bound allows for the "
+            "rounding"
+        )
+    if any(p.scaling.dropped for p in parts):
+        notes.append(
+            "the tie-break terms (preferred donors, travel, posted months) were dropped: "
+            "scaled to integers they would overflow CP-SAT's 64-bit arithmetic"
+        )
+    reason = "; ".join([r for r in (reason, *notes) if r]) or None
     objective = objective_value(scenario, plan, params.weights)
     bounds = [p.bound for p in parts]
     bound_total = (
@@ -605,17 +596,6 @@ def _merge(
         objective, bound_total = 0.0, math.inf
     else:
         bound_total = max(bound_total, objective)
-        if (
-            status is SolveStatus.FEASIBLE
-            and reason
-            and math.isfinite(bound_total)
-            and bound_total <= objective + 1e-9
-            and params.weights.mode == "tiebreak"
-        ):
-            reason += (
-                "; coverage is proven optimal (bound = objective), only the tie-break "
-                "terms (preferred donors, travel, posted months) are not"
-            )
     violations = validate(scenario, plan)
     if violations:
         raise SolverError(_violation_report(violations))

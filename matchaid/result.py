@@ -1,0 +1,156 @@
+"""What a solve returns: :class:`Result`, its :class:`SolveStatus`, and the
+:class:`Progress` snapshots given to a progress callback while the search runs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from matchaid.plan import GapCoverage, Plan
+
+__all__ = ["Progress", "Result", "SolveStatus", "relative_gap"]
+
+
+class SolveStatus(StrEnum):
+    """What the search established about the plan it returns."""
+
+    OPTIMAL = "optimal"
+    """The plan is proven optimal: an exact integer proof (CP-SAT's own, or weak
+    duality summed in integers) shows that no plan has a higher objective, with the
+    weights as given (never claimed when a weight had to be rounded)."""
+    FEASIBLE = "feasible"
+    """A valid plan was found, but not proven optimal before the search stopped."""
+    INFEASIBLE = "infeasible"
+    """No plan satisfies the rules. (Cannot happen for scenarios alone: the empty plan
+    is always valid; kept for rules that may demand postings.)"""
+    UNKNOWN = "unknown"
+    """The search stopped before finding any plan; the plan returned is empty."""
+    MODEL_INVALID = "model_invalid"
+    """CP-SAT rejected the model (a bug in matchaid, or invalid raw ``cp_sat``
+    parameters)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A snapshot of a running search, given to a ``progress`` callback."""
+
+    seconds: float
+    objective: float | None
+    best_bound: float | None
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between bound and objective, when both are known."""
+        if self.objective is None or self.best_bound is None:
+            return None
+        return relative_gap(self.objective, self.best_bound)
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """``(bound - objective) / max(|bound|, 1e-9)``, 0 when both are 0."""
+    if bound == objective:
+        return 0.0
+    return max(0.0, (bound - objective) / max(abs(bound), 1e-9))
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of :func:`solve`.
+
+    Attributes
+    ----------
+    status
+        What is known about the plan (:class:`SolveStatus`).
+    plan
+        The best plan found (empty if none).
+    objective
+        The plan's objective: weighted covered expert-months (in ``weighted`` mode,
+        that plus the weighted secondary terms).
+    best_bound
+        A proven upper bound on the objective of any plan; ``math.inf`` when none is
+        known (written as ``null`` in files).
+    gap
+        ``(best_bound - objective) / best_bound``; 0 when proven optimal, ``math.inf``
+        when no bound is known.
+    build_seconds, solve_seconds
+        Candidate generation plus model building; the search itself.
+    num_candidates
+        Candidate postings given to the model.
+    num_eligible
+        Eligible postings, including those left out for missing their window.
+    excluded
+        Expert-gap pairs excluded from candidacy, by reason.
+    reason
+        Why the result is what it is, in words, when there is something to say.
+    interrupted
+        Whether the search was stopped by an interrupt (Ctrl-C, or SIGTERM in the
+        command line).
+    stats
+        Solver statistics (conflicts, branches, deterministic time, ...).
+    trace
+        ``(seconds, objective, best bound)`` each time the search found a better plan or
+        a better bound, seconds counted from the start of the search, values in the units
+        of :attr:`objective`. With independent parts, the objective is the sum over parts
+        of the best plan known (LP-rounded, greedy or CP-SAT's; 0 for a part with none
+        yet) and the bound
+        is the sum of the parts' bounds, ``None`` until every part has one.
+    """
+
+    status: SolveStatus
+    plan: Plan
+    objective: float
+    best_bound: float
+    gap: float
+    build_seconds: float
+    solve_seconds: float
+    num_candidates: int
+    num_eligible: int
+    excluded: Mapping[str, int]
+    reason: str | None = None
+    interrupted: bool = False
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    trace: tuple[tuple[float, float | None, float | None], ...] = ()
+
+    @property
+    def coverage(self) -> tuple[GapCoverage, ...]:
+        """Coverage per gap of the plan."""
+        return self.plan.coverage()
+
+    @property
+    def wall_seconds(self) -> float:
+        """Build plus search time."""
+        return self.build_seconds + self.solve_seconds
+
+    def record(self) -> dict[str, Any]:
+        """Status, objective, bound, gap, timings and reason as a JSON-ready mapping:
+        an unknown bound or gap is ``None``, never an infinity. Plan files carry it as
+        their ``"solve"`` entry."""
+        return {
+            "status": self.status.value,
+            "objective": self.objective,
+            "best_bound": self.best_bound if math.isfinite(self.best_bound) else None,
+            "gap": self.gap if math.isfinite(self.gap) else None,
+            "build_seconds": self.build_seconds,
+            "solve_seconds": self.solve_seconds,
+            "num_candidates": self.num_candidates,
+            "reason": self.reason,
+            "interrupted": self.interrupted,
+        }
+
+    def summary(self, *, max_rows: int = 20) -> str:
+        """Status line, timings, then the plan's summary (at most ``max_rows`` gaps)."""
+        bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
+        gap = f"{100 * self.gap:.2f}%" if math.isfinite(self.gap) else "unknown"
+        head = f"status {self.status}: objective {self.objective:g}, best bound {bound}, gap {gap}"
+        times = (
+            f"{self.num_candidates} candidate postings; build {self.build_seconds:.2f} s, "
+            f"search {self.solve_seconds:.2f} s"
+        )
+        lines = [head, times]
+        if self.reason:
+            lines.append(self.reason)
+        lines += ["", self.plan.summary(max_rows=max_rows)]
+        return "\n".join(lines)

@@ -56,6 +56,10 @@ class _Interrupts:
         if self.signum is None:
             self.signum = signum
         if self.count >= 3:
+            sys.stderr.write(
+                "matchaid: quitting at the third interrupt; files not yet complete are not "
+                "written\n"
+            )
             raise SystemExit(self.exit_code)
         if self.armed:
             self.armed = False
@@ -260,15 +264,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     postings = matchaid.load_postings(args.plan)
     violations = matchaid.validate(scenario, postings)
-    foreign = [v for v in violations if v.rule in ("unknown_expert", "unknown_recipient")]
+    foreign = [
+        v for v in violations if v.rule in ("unknown_expert", "unknown_recipient", "no_such_gap")
+    ]
     if foreign:
         raise matchaid.PlanFileError(
             args.plan,
             [
                 Problem(
                     f"postings[{v.posting}]",
-                    v.message.split(": ", 1)[-1]
-                    + f" in {args.scenario}: is the plan for another scenario?",
+                    f"{v.message.split(': ', 1)[-1]} in {args.scenario}; a report needs the "
+                    "plan's own scenario (is this plan for another one?)",
                 )
                 for v in foreign
             ],

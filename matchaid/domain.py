@@ -34,6 +34,10 @@ from typing import Any
 from matchaid.exceptions import Problem, ScenarioError
 
 __all__ = [
+    "MAX_COUNT",
+    "MAX_HOURS",
+    "MAX_PERIODS",
+    "MAX_WEIGHTED_DEMAND",
     "DisciplineGap",
     "DonorHospital",
     "Expert",
@@ -48,6 +52,23 @@ __all__ = [
     "Seniority",
     "scenario_warnings",
 ]
+
+# The largest values a scenario may hold. CP-SAT works in 64-bit integers and matchaid
+# states every weight in thousandths (``matchaid.linear.WEIGHT_SCALE``); these limits keep
+# every count, sum and objective exact with room to spare, and keep per-period arrays to
+# a size a machine holds.
+
+#: Most periods in a horizon (``horizon.months``): 10,000 days is 27 years.
+MAX_PERIODS = 10_000
+#: Largest count of people: ``hosting``, ``demand``, ``release``, ``max_away``,
+#: ``max_postings``.
+MAX_COUNT = 1_000_000
+#: Longest road in hours (a network's ``hours``) and longest ``max_travel_hours``.
+MAX_HOURS = 100_000
+#: Largest weighted demand of a scenario, the sum over gaps of ``weight x demand x window
+#: length``: the best possible objective. Scaled by 1,000 it stays below 2^53, so the
+#: integer objective is exact in CP-SAT's int64 and in any JSON reader's doubles.
+MAX_WEIGHTED_DEMAND = 10**12
 
 
 class Seniority(IntEnum):
@@ -500,14 +521,21 @@ class _Checker:
     def error(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
-    def integer(self, path: str, value: object, minimum: int, what: str = "") -> bool:
+    def integer(
+        self, path: str, value: object, minimum: int, what: str = "", maximum: int = MAX_COUNT
+    ) -> bool:
+        """A whole number in ``[minimum, maximum]``; ``what`` names its unit (" of
+        experts")."""
         if not _is_int(value):
             self.error(path, f"must be a whole number{what}, got {_describe(value)}")
             return False
         assert isinstance(value, int)
-        if value < minimum:
-            bound = "non-negative" if minimum == 0 else f"at least {minimum}"
-            self.error(path, f"must be {bound}{what}, got {value}")
+        if not minimum <= value <= maximum:
+            self.error(
+                path,
+                f"must be a whole number{what} from {minimum} to {maximum:,}, got "
+                f"{_describe(value)}",
+            )
             return False
         return True
 
@@ -541,6 +569,9 @@ class _Checker:
         if lo >= hi:
             self.error(path, f"{what} [{lo}, {hi}) is empty: 'from' must be less than 'to'")
             return False
+        if months is None and (abs(lo) > MAX_PERIODS or abs(hi) > MAX_PERIODS):
+            self.error(path, f"{what} [{lo}, {hi}) lies outside any horizon")
+            return False
         if months is not None and (lo < 0 or hi > months):
             self.error(
                 path,
@@ -555,7 +586,7 @@ class _Checker:
             return
         seen: set[int] = set()
         for i, term in enumerate(value):
-            if not self.integer(f"{path}[{i}]", term, 1, " of months"):
+            if not self.integer(f"{path}[{i}]", term, 1, " of months", MAX_PERIODS):
                 continue
             if months is not None and term > months:
                 self.error(
@@ -566,7 +597,9 @@ class _Checker:
                 self.error(f"{path}[{i}]", f"term {term} is listed twice")
             seen.add(term)
 
-    def finite(self, path: str, value: object, *, positive: bool) -> bool:
+    def finite(
+        self, path: str, value: object, *, positive: bool, maximum: float | None = None
+    ) -> bool:
         if not _is_number(value):
             self.error(path, f"must be a number, got {_describe(value)}")
             return False
@@ -579,6 +612,9 @@ class _Checker:
             return False
         if not positive and value < 0:
             self.error(path, f"must be non-negative, got {value}")
+            return False
+        if maximum is not None and value > maximum:
+            self.error(path, f"must be at most {maximum:,}, got {value:g}")
             return False
         return True
 
@@ -622,9 +658,12 @@ def check_entities(
     c = _Checker()
     months: int | None = None
     if horizon is not None:
-        if c.integer("horizon.months", horizon.months, 1):
+        if c.integer("horizon.months", horizon.months, 1, " of months", MAX_PERIODS):
             months = horizon.months
-        if c.integer("horizon.start_step", horizon.start_step, 1) and months is not None:
+        if (
+            c.integer("horizon.start_step", horizon.start_step, 1, " of months", MAX_PERIODS)
+            and months is not None
+        ):
             if horizon.start_step > months:
                 c.error(
                     "horizon.start_step",
@@ -691,6 +730,7 @@ def check_entities(
                 c.error(f"{p}.{flag}", f"must be true or false, got {_describe(getattr(e, flag))}")
 
     recipient_ids: dict[str, str] = {}
+    weighted: list[tuple[float, str]] = []  # each gap's weight x demand x window length
     for i, r in recipients:
         p = f"recipients[{i}]"
         c.identifier(f"{p}.id", r.id, recipient_ids)
@@ -703,7 +743,9 @@ def check_entities(
             )
         c.integer(f"{p}.hosting", r.hosting, 0, " of experts")
         if r.max_travel_hours is not None:
-            if c.finite(f"{p}.max_travel_hours", r.max_travel_hours, positive=False):
+            if c.finite(
+                f"{p}.max_travel_hours", r.max_travel_hours, positive=False, maximum=MAX_HOURS
+            ):
                 if network is None:
                     c.error(
                         f"{p}.max_travel_hours",
@@ -727,12 +769,24 @@ def check_entities(
                         f"{gap_specialties[g.specialty]}): merge them into one gap",
                     )
                 gap_specialties[g.specialty] = gp
-            c.integer(f"{gp}.demand", g.demand, 1, " of experts")
-            c.interval(f"{gp}.window", g.window, months, "window")
-            c.finite(f"{gp}.weight", g.weight, positive=True)
+            ok = c.integer(f"{gp}.demand", g.demand, 1, " of experts")
+            ok = c.interval(f"{gp}.window", g.window, months, "window") and ok
+            if c.finite(f"{gp}.weight", g.weight, positive=True) and ok:
+                lo, hi = g.window
+                weighted.append((float(g.weight) * g.demand * (hi - lo), gp))
             if g.min_seniority is not None and not isinstance(g.min_seniority, Seniority):
                 c.error(f"{gp}.min_seniority", _bad_seniority(g.min_seniority))
     known_recipients = set(recipient_ids) | set((known_ids or {}).get("recipient", ()))
+    total = sum(w for w, _ in weighted)
+    if total > MAX_WEIGHTED_DEMAND:
+        largest, where = max(weighted)
+        c.error(
+            f"{where}.weight",
+            f"the scenario's weighted demand (weight x demand x window length, summed over "
+            f"all gaps) is {total:.4g}, above the limit of {MAX_WEIGHTED_DEMAND:.0e} that "
+            f"keeps the objective exact in 64-bit integers; this gap's share is "
+            f"{largest:.4g}: scale the weights down",
+        )
 
     pairs: dict[tuple[str, str], str] = {}
     for i, pr in pairings:
@@ -770,13 +824,20 @@ def check_entities(
                 ok_b = c.text(f"{p}.b", road.b)
                 if ok_a and ok_b and road.a == road.b:
                     c.error(p, f"a road must join two different cities, got {road.a!r} twice")
-                c.finite(f"{p}.hours", road.hours, positive=False)
+                c.finite(f"{p}.hours", road.hours, positive=False, maximum=MAX_HOURS)
     return c.problems
 
 
 def _bad_seniority(value: object) -> str:
     names = ", ".join(s.label for s in Seniority)
     return f"unknown seniority {_describe(value)} (one of: {names})"
+
+
+def _did_you_mean(word: str, known: Iterable[str], lead: str = " (did you mean") -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    if not close:
+        return ""
+    return f"{lead} {close[0]!r}?" + (")" if lead.startswith(" (") else "")
 
 
 def scenario_warnings(scenario: Scenario) -> list[Problem]:
@@ -786,9 +847,24 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
     - a gap in a specialty no expert has;
     - a gap demanding more experts at once than its recipient can host;
     - a donor release limit for a specialty no expert or gap has (a likely typo; it is
-      an error when the scenario declares its ``specialties``).
+      an error when the scenario declares its ``specialties``);
+    - a recipient with ``max_travel_hours`` whose city is on no road of the network:
+      only donors in that same city could ever serve it.
     """
     problems: list[Problem] = []
+    if scenario.network is not None:
+        cities = {c for road in scenario.network.edges for c in (road.a, road.b)}
+        for i, r in enumerate(scenario.recipients):
+            if r.max_travel_hours is not None and r.city not in cities:
+                problems.append(
+                    Problem(
+                        f"recipients[{i}].city",
+                        f"city {r.city!r} of {r.id!r} is on no road of the network, so its "
+                        "travel limit leaves it only donors in that same city"
+                        + _did_you_mean(r.city, cities),
+                        "warning",
+                    )
+                )
     step = scenario.horizon.start_step
     for i, e in enumerate(scenario.experts):
         lo, hi = e.available
@@ -807,8 +883,7 @@ def scenario_warnings(scenario: Scenario) -> list[Problem]:
     for i, d in enumerate(scenario.donors):
         for spec in d.release:
             if spec not in mentioned:
-                close = difflib.get_close_matches(spec, sorted(mentioned), n=1)
-                hint = f": did you mean {close[0]!r}?" if close else ""
+                hint = _did_you_mean(spec, mentioned, ": did you mean")
                 problems.append(
                     Problem(
                         f"donors[{i}].release.{spec}",

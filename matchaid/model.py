@@ -130,14 +130,39 @@ def build_model(cands: CandidateSet, weights: ObjectiveWeights) -> BuiltModel:
     return BuiltModel(model=to_cp_sat(lm), linear=lm)
 
 
+#: Raw CP-SAT parameters matchaid refuses, and why. Some would make CP-SAT's answer
+#: claim more than was proven (its bound would be for a restricted model); the others
+#: are matchaid's own settings under another name.
+REFUSED_CP_SAT: Mapping[str, str] = {
+    "fix_variables_to_their_hinted_value": (
+        "it solves only the hinted plan's neighbourhood, so CP-SAT's bound and 'optimal' "
+        "would not hold for the scenario"
+    ),
+    "stop_after_presolve": "the search would never run",
+    "catch_sigint_signal": (
+        "matchaid stops the search on Ctrl-C itself and keeps the best plan; CP-SAT's own "
+        "handler races with it"
+    ),
+    "max_time_in_seconds": "use the time_limit setting (shared among independent parts)",
+    "max_deterministic_time": "use the deterministic_time setting",
+    "num_workers": "use the workers setting",
+    "num_search_workers": "use the workers setting",
+    "random_seed": "use the seed setting",
+}
+
+
 def check_cp_sat_parameters(values: Mapping[str, Any]) -> list[Problem]:
-    """Problems with raw CP-SAT parameters given by name (unknown names, wrong types)."""
+    """Problems with raw CP-SAT parameters given by name (unknown names, wrong types,
+    and the names in :data:`REFUSED_CP_SAT`)."""
     problems = []
     for name, value in values.items():
+        if name in REFUSED_CP_SAT:
+            problems.append(Problem(f"cp_sat.{name}", f"not accepted: {REFUSED_CP_SAT[name]}"))
+            continue
         probe = sat_parameters_pb2.SatParameters()
         try:
             setattr(probe, name, value)
-        except (AttributeError, TypeError, ValueError) as exc:
+        except (AttributeError, TypeError, ValueError, OverflowError) as exc:
             problems.append(
                 Problem(f"cp_sat.{name}", f"not a CP-SAT parameter or wrong type: {exc}")
             )

@@ -33,6 +33,15 @@ DEFAULT_CP_SAT: Mapping[str, Any] = MappingProxyType(
     {"presolve_inclusion_work_limit": 0, "linearization_level": 2}
 )
 
+#: The largest secondary weight accepted (per preferred month, travel hour or posted
+#: month): with travel hours and terms inside their own limits, the scaled tie-break
+#: terms then stay far inside CP-SAT's 64-bit integers.
+MAX_WEIGHT = 1e6
+#: The most workers (CP-SAT takes a 32-bit count; no machine of ours has more cores).
+MAX_WORKERS = 4096
+#: The largest seed (CP-SAT's ``random_seed`` is a 32-bit integer).
+MAX_SEED = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveWeights:
@@ -79,10 +88,13 @@ class ObjectiveWeights:
                 isinstance(value, bool)
                 or not isinstance(value, (int, float))
                 or not math.isfinite(value)
-                or value < 0
+                or not 0 <= value <= MAX_WEIGHT
             ):
                 out.append(
-                    Problem(f"{path}.{name}", f"must be a finite number >= 0, got {value!r}")
+                    Problem(
+                        f"{path}.{name}",
+                        f"must be a number from 0 to {MAX_WEIGHT:g}, got {value!r}",
+                    )
                 )
         if self.mode not in ("tiebreak", "weighted", "off"):
             out.append(
@@ -143,7 +155,7 @@ class SolveParams:
     >>> SolveParams(workers=-1)
     Traceback (most recent call last):
     ...
-    matchaid.exceptions.ParamsError: <params>: workers: must be a whole number >= 0, got -1
+    matchaid.exceptions.ParamsError: <params>: workers: must be a whole number from 0 to 4096, got -1
     """
 
     time_limit: float | None = 60.0
@@ -158,9 +170,18 @@ class SolveParams:
     cp_sat: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.cp_sat, MappingProxyType):
-            object.__setattr__(self, "cp_sat", MappingProxyType(dict(self.cp_sat)))
         problems: list[Problem] = []
+        if not isinstance(self.cp_sat, Mapping):
+            problems.append(
+                Problem(
+                    "cp_sat",
+                    "must be a table of CP-SAT parameters by name, got "
+                    f"{type(self.cp_sat).__name__} {self.cp_sat!r}",
+                )
+            )
+            object.__setattr__(self, "cp_sat", MappingProxyType({}))
+        elif not isinstance(self.cp_sat, MappingProxyType):
+            object.__setattr__(self, "cp_sat", MappingProxyType(dict(self.cp_sat)))
         for name in ("time_limit", "deterministic_time"):
             value = getattr(self, name)
             if value is not None and (
@@ -172,10 +193,12 @@ class SolveParams:
                 problems.append(
                     Problem(name, f"must be a number of seconds > 0 or null, got {value!r}")
                 )
-        for name in ("workers", "seed"):
+        for name, most in (("workers", MAX_WORKERS), ("seed", MAX_SEED)):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.append(Problem(name, f"must be a whole number >= 0, got {value!r}"))
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+                problems.append(
+                    Problem(name, f"must be a whole number from 0 to {most}, got {value!r}")
+                )
         for name in ("decompose", "relaxation", "log_progress"):
             if not isinstance(getattr(self, name), bool):
                 problems.append(
@@ -184,7 +207,13 @@ class SolveParams:
         if self.hint not in ("greedy", "none"):
             problems.append(Problem("hint", f"must be greedy or none, got {self.hint!r}"))
         if not isinstance(self.weights, ObjectiveWeights):
-            problems.append(Problem("weights", "must be an ObjectiveWeights"))
+            problems.append(
+                Problem(
+                    "weights",
+                    "must be a table with preferred, travel, posted_month and mode, got "
+                    f"{self.weights!r}",
+                )
+            )
         else:
             problems.extend(self.weights.problems())
         problems.extend(_check_cp_sat(self.cp_sat))
@@ -203,26 +232,67 @@ class SolveParams:
         if problems:
             raise ParamsError(source, problems)
         values = dict(data)
+        if "weights" in values and not isinstance(values["weights"], Mapping):
+            raise ParamsError(
+                source,
+                [
+                    Problem(
+                        "weights",
+                        "must be a table with preferred, travel, posted_month and mode, "
+                        f"got {values['weights']!r}",
+                    )
+                ],
+            )
         if isinstance(values.get("weights"), Mapping):
             wknown = {f.name for f in fields(ObjectiveWeights)}
             bad = [k for k in values["weights"] if k not in wknown]
             if bad:
                 raise ParamsError(source, [Problem(f"weights.{k}", "unknown setting") for k in bad])
-            values["weights"] = ObjectiveWeights(**values["weights"])
         try:
+            if isinstance(values.get("weights"), Mapping):
+                values["weights"] = ObjectiveWeights(**values["weights"])
             return cls(**values)
         except ParamsError as exc:
             raise ParamsError(source, exc.problems) from None
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> SolveParams:
-        """Read from a ``.toml`` or ``.json`` file."""
-        text = Path(path).read_text(encoding="utf-8")
+        """Read from a ``.toml`` or ``.json`` file (UTF-8, with or without a BOM).
+
+        Raises
+        ------
+        ParamsError
+            Naming the file and what is wrong: unreadable, not UTF-8, not parseable,
+            not a table of settings, or a setting out of range.
+        """
+        source = str(path)
         try:
-            data = tomllib.loads(text) if str(path).endswith(".toml") else json.loads(text)
+            raw = Path(path).read_bytes()
+        except IsADirectoryError:
+            raise ParamsError(source, [Problem("", "is a folder, not a settings file")]) from None
+        except OSError as exc:
+            raise ParamsError(
+                source, [Problem("", f"cannot read file: {exc.strerror or exc}")]
+            ) from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ParamsError(
+                source, [Problem(f"line {line}", "not UTF-8 text: save the file as UTF-8")]
+            ) from None
+        try:
+            data = tomllib.loads(text) if source.lower().endswith(".toml") else json.loads(text)
         except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-            raise ParamsError(str(path), [Problem("", f"cannot parse: {exc}")]) from None
-        return cls.from_mapping(data, str(path))
+            raise ParamsError(source, [Problem("", f"cannot parse: {exc}")]) from None
+        except RecursionError:
+            raise ParamsError(source, [Problem("", "cannot parse: nested too deeply")]) from None
+        if not isinstance(data, dict):
+            raise ParamsError(
+                source,
+                [Problem("", f"must be a table of settings, got a {type(data).__name__}")],
+            )
+        return cls.from_mapping(data, source)
 
     def with_(self, **changes: Any) -> SolveParams:
         """A copy with some settings changed (checked again)."""

@@ -153,7 +153,7 @@ def rotation_timeline(plan: Plan, recipient: str) -> bytes:
         from matplotlib.patches import Patch
 
         ax.legend(
-            handles=[Patch(color=colours[s], label=s) for s in used],
+            handles=[Patch(color=colours.get(s, "grey"), label=s) for s in used],
             fontsize=7,
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),

@@ -84,6 +84,13 @@ class Violation:
         return f"[{self.rule}] {self.message}"
 
 
+def _months(p: Posting, horizon: int) -> range:
+    """The months of the horizon a posting is active in. Months outside the horizon
+    are reported once, as an availability violation; counting them month by month could
+    run out of memory on a hand-made posting of 2**62 months."""
+    return range(max(p.start, 0), min(p.start + p.months, horizon))
+
+
 def _postings(plan: object) -> tuple[Posting, ...]:
     postings = getattr(plan, "postings", plan)
     return tuple(postings)  # type: ignore[arg-type]
@@ -272,7 +279,7 @@ def validate(scenario: Scenario, plan: object) -> list[Violation]:
                     eid,
                 )
             )
-        for month in sorted({t for i in idx for t in range(postings[i].start, postings[i].end)}):
+        for month in sorted({t for i in idx for t in _months(postings[i], horizon)}):
             active = [i for i in idx if postings[i].is_active(month)]
             if len(active) > 1:
                 out.append(
@@ -286,7 +293,7 @@ def validate(scenario: Scenario, plan: object) -> list[Violation]:
                         month,
                     )
                 )
-    out.extend(_capacities(scenario, [p for i, p in enumerate(postings) if valid_ref[i]]))
+    out.extend(_capacities(scenario, [p for i, p in enumerate(postings) if valid_ref[i]], horizon))
     return out
 
 
@@ -299,7 +306,7 @@ def _count_by_month(spans: Iterable[tuple[K, int, int]]) -> dict[K, dict[int, in
     return counts
 
 
-def _capacities(scenario: Scenario, postings: list[Posting]) -> list[Violation]:
+def _capacities(scenario: Scenario, postings: list[Posting], horizon: int) -> list[Violation]:
     out: list[Violation] = []
     experts = {e.id: e for e in scenario.experts}
     donors = {d.id: d for d in scenario.donors}
@@ -307,7 +314,7 @@ def _capacities(scenario: Scenario, postings: list[Posting]) -> list[Violation]:
     # An expert is away once in a month even if (wrongly) posted twice: count people.
     away: dict[str, set[int]] = defaultdict(set)
     for p in postings:
-        away[p.expert].update(range(p.start, p.end))
+        away[p.expert].update(_months(p, horizon))
     dept = _count_by_month(
         ((experts[eid].donor, experts[eid].primary), t, t + 1)
         for eid, away_months in away.items()
@@ -346,7 +353,9 @@ def _capacities(scenario: Scenario, postings: list[Posting]) -> list[Violation]:
                         t,
                     )
                 )
-    hosted = _count_by_month((p.recipient, p.start, p.end) for p in postings)
+    hosted = _count_by_month(
+        (p.recipient, m.start, m.stop) for p in postings for m in [_months(p, horizon)]
+    )
     for rid, months in sorted(hosted.items(), key=lambda kv: str(kv[0])):
         cap = recipients[str(rid)].hosting
         for t, n in sorted(months.items()):
@@ -386,8 +395,9 @@ def objective_value(
     2.5
     """
     active: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    horizon = scenario.horizon.months
     for p in _postings(plan):
-        for t in range(p.start, p.start + p.months):
+        for t in _months(p, horizon):
             active[(p.recipient, p.specialty)][t] += 1
     total = 0.0
     for r in scenario.recipients:
@@ -422,7 +432,7 @@ def secondary_values(scenario: Scenario, plan: object) -> tuple[int, float]:
         e, r = experts.get(p.expert), recipients.get(p.recipient)
         if e is None or r is None:
             continue
-        for t in range(p.start, p.start + p.months):
+        for t in _months(p, scenario.horizon.months):
             all_n[(r.id, p.specialty)][t] += 1
             if (e.donor, r.id) in preferred:
                 pref_n[(r.id, p.specialty)][t] += 1

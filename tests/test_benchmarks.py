@@ -73,7 +73,7 @@ def test_bad_grid_is_a_clear_error(tmp_path: Path) -> None:
         load_grid(bad)
     text = str(info.value)
     assert "unknown tier 'huge'" in text and "unknown peer 'cplex'" in text
-    assert "configs.x.workers: must be a whole number >= 0" in text
+    assert "configs.x.workers: must be a whole number from 0 to 4096" in text
 
 
 def test_tier_settings_override_the_grid_per_tier(tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def test_solve_rejects_bad_params_file(
     params.write_text("workers = -2\n[cp_sat]\nlinearisation_level = 2\n")
     assert main(["solve", str(data_dir / "scenario-v1-small.json"), "--params", str(params)]) == 2
     err = capsys.readouterr().err
-    assert "workers: must be a whole number >= 0, got -2" in err
+    assert "workers: must be a whole number from 0 to 4096, got -2" in err
     assert "cp_sat.linearisation_level: not a CP-SAT parameter" in err
 
 

@@ -149,15 +149,21 @@ def load_postings(path: str | os.PathLike[str]) -> tuple[Posting, ...]:
         If the file is unreadable or a posting is malformed (file, path and reason).
     """
     if str(path).lower().endswith(".csv"):
-        rows = read_postings_csv(path, PlanFileError)
+        rows, lines = read_postings_csv(path, PlanFileError)
         try:
             return postings_from_document({"postings": rows}, str(path))
         except PlanFileError as exc:
-            raise PlanFileError(
-                str(path),
-                [Problem(p.path.replace("postings[", "row["), p.message) for p in exc.problems],
-            ) from None
+            raise PlanFileError(str(path), [_at_line(p, lines) for p in exc.problems]) from None
     return postings_from_document(read_json(path, PlanFileError), str(path))
+
+
+def _at_line(problem: Problem, lines: list[int]) -> Problem:
+    """``postings[3].start`` -> ``line 5, start`` (the CSV line of that posting)."""
+    head, _, field = problem.path.partition(".")
+    if head.startswith("postings[") and head.endswith("]"):
+        line = lines[int(head[len("postings[") : -1])]
+        return Problem(f"line {line}" + (f", {field}" if field else ""), problem.message)
+    return problem
 
 
 def schema_path(kind: Literal["scenario", "plan"] = "scenario") -> Path:

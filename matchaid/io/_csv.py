@@ -39,7 +39,11 @@ from typing import Any
 from matchaid.domain import Scenario
 from matchaid.exceptions import InputError, MatchaidError, Problem, ScenarioError
 from matchaid.io._atomic import write_text_atomic
-from matchaid.io._document import scenario_from_document, scenario_to_document
+from matchaid.io._document import (
+    object_pairs_hook,
+    scenario_from_document,
+    scenario_to_document,
+)
 
 # column -> kind; kinds: str, num, bool, list, numlist, release, opt (str, empty = unset)
 _COLUMNS: dict[str, dict[str, str]] = {
@@ -110,6 +114,7 @@ _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "postings.csv": ("expert", "recipient", "specialty", "start", "months"),
 }
 _OPTIONAL_FILES = frozenset({"pairings.csv", "network.csv"})
+_FIELD_LIMIT = 2**31 - 1  # the csv module's C long on every platform
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
 
@@ -136,11 +141,11 @@ def _cell(kind: str, cell: str) -> Any:
     if kind == "numlist":
         return [_number(item.strip()) for item in cell.split(";")]
     if kind == "release":  # an empty cell means {} (no limits); see _Table
-        out: dict[str, Any] = {}
+        pairs = []
         for item in cell.split(";"):
             name, sep, count = item.partition(":")
-            out[name.strip()] = _number(count.strip()) if sep else count
-        return out
+            pairs.append((name.strip(), _number(count.strip()) if sep else count))
+        return object_pairs_hook(pairs)  # a specialty given twice is reported, as in JSON
     return cell
 
 
@@ -161,6 +166,16 @@ class _Table:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, f"cannot read file: {exc}"))
             return
+        # The csv module refuses fields over 128 KiB by default; a long description
+        # written by convert must read back.
+        old_limit = csv.field_size_limit(_FIELD_LIMIT)
+        try:
+            self._read(text, problems)
+        finally:
+            csv.field_size_limit(old_limit)
+
+    def _read(self, text: str, problems: list[Problem]) -> None:
+        name = self.name
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             header = [h.strip() for h in next(reader)]
@@ -301,6 +316,11 @@ def _relocate(problem: Problem, where: dict[str, str]) -> Problem:
     if head[0] in where:
         field = head[1] if len(head) > 1 else head[0]
         return Problem(f"{where[head[0]]}, {field}", problem.message, problem.severity)
+    base = re.match(r"^([a-z_]+)\[(\d+)\]$", problem.path)  # a list cell: terms[1]
+    if base and base.group(1) in where:
+        item = int(base.group(2)) + 1
+        place = f"{where[base.group(1)]}, {base.group(1)} (item {item})"
+        return Problem(place, problem.message, problem.severity)
     return problem
 
 
@@ -317,11 +337,15 @@ def _format(value: Any) -> str:
 def _safe(value: str, where: str, forbidden: str = ";") -> str:
     for ch in forbidden:
         if ch in value:
-            raise MatchaidError(
+            raise _UnwritableError(
                 f"{where}: {value!r} contains {ch!r}, which separates list items in CSV; "
                 "save this scenario as JSON instead"
             )
     return value
+
+
+class _UnwritableError(MatchaidError):
+    """A value the CSV form cannot hold (the message names where)."""
 
 
 def csv_table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -336,9 +360,34 @@ def csv_table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
 
 
 def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) -> None:
-    """Write ``scenario`` as a folder of CSV files (each file written atomically)."""
-    doc = scenario_to_document(scenario)
+    """Write ``scenario`` as a folder of CSV files (each file written atomically).
+
+    Raises
+    ------
+    MatchaidError
+        If a value cannot be held by a CSV cell (a ``;`` inside a specialty name),
+        naming the folder, the file and the entity; nothing is written then.
+    """
+    try:
+        files = _scenario_files(scenario_to_document(scenario))
+    except _UnwritableError as exc:
+        raise MatchaidError(f"{folder}: {exc}") from None
     root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    stale = root / "network.csv"
+    for name, text in files.items():
+        write_text_atomic(root / name, text)
+    if "network.csv" not in files and stale.exists():
+        stale.unlink()
+
+
+def _release_cell(donor: dict[str, Any]) -> str:
+    where = f"donors.csv, donor {donor['id']!r}, release"
+    return ";".join(f"{_safe(k, where, ';:')}:{v}" for k, v in donor["release"].items())
+
+
+def _scenario_files(doc: dict[str, Any]) -> dict[str, str]:
+    """The text of each CSV file of a scenario document."""
     files: dict[str, str] = {}
     h = doc["horizon"]
     specs = doc.get("specialties")
@@ -350,7 +399,9 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
                 h.get("start"),
                 h["start_step"],
                 ";".join(str(t) for t in doc["terms"]),
-                None if specs is None else ";".join(_safe(s, "specialties") for s in specs),
+                None
+                if specs is None
+                else ";".join(_safe(s, "scenario.csv, specialties") for s in specs),
                 doc.get("name"),
                 doc.get("description"),
                 doc["version"],
@@ -364,7 +415,7 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
                 d["id"],
                 d["name"],
                 d["city"],
-                ";".join(f"{_safe(k, 'release', ';:')}:{v}" for k, v in d["release"].items()),
+                _release_cell(d),
                 d.get("max_away"),
             ]
             for d in doc["donors"]
@@ -376,7 +427,10 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
             [
                 e["id"],
                 e["donor"],
-                ";".join(_safe(s, f"expert {e['id']}") for s in e["specialties"]),
+                ";".join(
+                    _safe(s, f"experts.csv, expert {e['id']!r}, specialties")
+                    for s in e["specialties"]
+                ),
                 e["seniority"],
                 e["academician"],
                 e["can_lead"],
@@ -420,18 +474,14 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
             list(_COLUMNS["network.csv"]),
             [[e["a"], e["b"], e["hours"]] for e in doc["network"]["edges"]],
         )
-    root.mkdir(parents=True, exist_ok=True)
-    stale = root / "network.csv"
-    for name, text in files.items():
-        write_text_atomic(root / name, text)
-    if "network" not in doc and stale.exists():
-        stale.unlink()
+    return files
 
 
 def read_postings_csv(
     path: str | os.PathLike[str], error: type[InputError]
-) -> list[dict[str, Any]]:
-    """Read a ``postings.csv`` file into posting records (plan document form)."""
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Read a ``postings.csv`` file into posting records (plan document form) and the
+    line each came from."""
     target = Path(path)
     problems: list[Problem] = []
     table = _Table(target.parent, target.name, problems) if target.name == "postings.csv" else None
@@ -439,7 +489,7 @@ def read_postings_csv(
         raise error(str(path), [Problem("", "a CSV plan file must be named postings.csv")])
     if problems:
         raise error(str(target.parent), problems)
-    return table.rows
+    return table.rows, table.lines
 
 
 def postings_csv_text(postings: Sequence[Any]) -> str:

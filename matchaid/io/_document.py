@@ -176,15 +176,19 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-_SENIORITIES = ", ".join(s.label for s in Seniority)
-
-
 def _parse_seniority(value: object) -> Seniority:
     if not isinstance(value, str):
         raise ValueError(value)
     if value != value.lower():
         raise ValueError(value)
     return Seniority.parse(value)
+
+
+def _seniority_or_raw(value: object) -> Any:
+    try:
+        return _parse_seniority(value)
+    except (ValueError, KeyError, TypeError):
+        return value
 
 
 def check_version(doc: dict[str, Any], source: str) -> None:
@@ -274,7 +278,9 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
         e = rd.obj(raw, p, "expert")
         if e is None or len(rd.problems) > before:
             continue
-        seniority = rd.enum(e["seniority"], f"{p}.seniority", _parse_seniority, _SENIORITIES)
+        # An unknown seniority stays in the entity for check_entities to report, so the
+        # expert's other problems are reported too.
+        seniority = _seniority_or_raw(e["seniority"])
         available = rd.interval(e["available"], f"{p}.available")
         specs = rd.str_list(e["specialties"], f"{p}.specialties")
         terms_e = rd.int_list(e["terms"], f"{p}.terms") if e.get("terms") is not None else None
@@ -317,9 +323,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             window = rd.interval(g["window"], f"{gp}.window")
             min_sen = None
             if g.get("min_seniority") is not None:
-                min_sen = rd.enum(
-                    g["min_seniority"], f"{gp}.min_seniority", _parse_seniority, _SENIORITIES
-                )
+                min_sen = _seniority_or_raw(g["min_seniority"])
             if len(rd.problems) > gbefore:
                 continue
             gaps.append(

@@ -115,12 +115,24 @@ def test_release_key_typo_without_declared_list_is_a_warning(
 @pytest.mark.parametrize(
     ("where", "value", "message"),
     [
-        (("recipients", 0, "hosting"), -1, "must be non-negative of experts, got -1"),
+        (
+            ("recipients", 0, "hosting"),
+            -1,
+            "must be a whole number of experts from 0 to 1,000,000, got -1",
+        ),
         (("recipients", 0, "hosting"), 1.5, "must be a whole number of experts, got 1.5"),
-        (("donors", 0, "release", "urology"), -2, "must be non-negative of experts, got -2"),
+        (
+            ("donors", 0, "release", "urology"),
+            -2,
+            "must be a whole number of experts from 0 to 1,000,000, got -2",
+        ),
         (("donors", 0, "max_away"), 0.5, "must be a whole number of experts, got 0.5"),
-        (("experts", 2, "max_postings"), -1, "must be non-negative, got -1"),
-        (("recipients", 1, "gaps", 0, "demand"), 0, "must be at least 1 of experts, got 0"),
+        (("experts", 2, "max_postings"), -1, "must be a whole number from 0 to 1,000,000, got -1"),
+        (
+            ("recipients", 1, "gaps", 0, "demand"),
+            0,
+            "must be a whole number of experts from 1 to 1,000,000, got 0",
+        ),
     ],
 )
 def test_bad_capacities(
@@ -170,7 +182,7 @@ def test_terms_longer_than_horizon(write_doc: Any, small_doc: dict[str, Any]) ->
     small_doc["experts"][2]["terms"] = [0]
     err = _paths(_error(write_doc, small_doc))
     assert err["terms[1]"] == "term of 24 months is longer than the horizon of 12 months"
-    assert err["experts[2].terms[0]"] == "must be at least 1 of months, got 0"
+    assert err["experts[2].terms[0]"] == "must be a whole number of months from 1 to 10,000, got 0"
 
 
 def test_unknown_enumerations(write_doc: Any, small_doc: dict[str, Any]) -> None:
@@ -178,7 +190,9 @@ def test_unknown_enumerations(write_doc: Any, small_doc: dict[str, Any]) -> None
     small_doc["recipients"][0]["level"] = "city"
     small_doc["pairings"][0]["mode"] = "maybe"
     err = _paths(_error(write_doc, small_doc))
-    assert err["experts[0].seniority"].startswith("unknown value 'professor' (one of: resident,")
+    assert err["experts[0].seniority"].startswith(
+        "unknown seniority 'professor' (one of: resident,"
+    )
     assert err["recipients[0].level"] == (
         "unknown value 'city' (one of: county, prefecture, regional)"
     )

@@ -45,7 +45,9 @@ def test_rows_accept_exactly_the_plans_the_validator_accepts(
     fits = bool(np.all(lm.activity(values) <= lm.rhs)) and bool(np.all(values <= lm.upper))
     assert fits == (validate(s, plan) == [])
     if fits:
-        assert lm.scaling.value(lm.reported_value(values)) == pytest.approx(objective_value(s, plan))
+        assert lm.scaling.value(lm.reported_value(values)) == pytest.approx(
+            objective_value(s, plan)
+        )
         assert lm.scaling.reported(lm.value(values)) == lm.reported_value(values)
 
 

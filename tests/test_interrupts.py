@@ -1,0 +1,175 @@
+"""Fault injection: real SIGINT/SIGTERM sent to `matchaid solve` at several moments.
+
+Whatever the moment (reading, candidates, LP, CP-SAT, writing), the process must end with
+exit 130 (143 after SIGTERM), no traceback and no abort, and leave either a complete,
+valid plan file marked ``interrupted`` or a clear "no plan yet" message and no file.
+The delays are not tuned to land in a given phase (machines differ): each run accepts
+either honest outcome, and the set of delays spans every phase on this machine.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import matchaid
+from matchaid.generate import TIERS, generate
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def one_part(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tier m with no pairings: one part of ~170k candidates, several seconds of LP."""
+    path = tmp_path_factory.mktemp("m") / "m-one-part.json"
+    matchaid.save_scenario(generate(TIERS["m"].with_(pairing="none"), seed=1), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tier m as generated: required pairings split it into independent parts."""
+    path = tmp_path_factory.mktemp("m") / "m.json"
+    matchaid.save_scenario(generate("m", seed=1), path)
+    return path
+
+
+def _interrupt(
+    scenario: Path, out: Path, delays: list[float], sig: int = signal.SIGINT, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a solve, send ``sig`` after each delay (seconds from start, cumulative)."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "matchaid",
+            "solve",
+            str(scenario),
+            "-o",
+            str(out),
+            "--csv",
+            str(out.parent / "csv"),
+            "--time-limit",
+            "60",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for delay in delays:
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def _check_outcome(
+    run: subprocess.CompletedProcess[str], scenario: Path, out: Path, code: int
+) -> str:
+    assert run.returncode == code, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    assert "terminate called" not in run.stderr
+    leftovers = [p.name for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+    if not out.exists():
+        said = ("no plan yet", "nothing written", "not yet complete are not written")
+        assert any(words in run.stderr for words in said), run.stderr[-2000:]
+        return "none"
+    doc = json.loads(out.read_text())
+    assert doc["solve"]["interrupted"] is True
+    assert doc["solve"]["status"] in ("feasible", "unknown", "optimal")
+    s = matchaid.load_scenario(scenario)
+    assert matchaid.validate(s, matchaid.load_postings(out)) == []
+    assert (out.parent / "csv" / "postings.csv").exists()
+    return "plan"
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.4, 1.2, 3.0, 6.0])
+def test_sigint_on_a_one_part_solve_leaves_a_plan_or_a_clean_message(
+    one_part: Path, tmp_path: Path, delay: float
+) -> None:
+    out = tmp_path / "plan.json"
+    run = _interrupt(one_part, out, [delay])
+    _check_outcome(run, one_part, out, 130)
+
+
+def test_late_sigint_on_a_one_part_solve_writes_the_plan(one_part: Path, tmp_path: Path) -> None:
+    """Seconds into the search the greedy (or better) plan exists: it must be written."""
+    out = tmp_path / "plan.json"
+    run = _interrupt(one_part, out, [8.0])
+    assert _check_outcome(run, one_part, out, 130) == "plan"
+
+
+@pytest.mark.parametrize("delay", [0.6, 1.2])
+def test_sigint_on_a_split_solve_with_one_worker(split: Path, tmp_path: Path, delay: float) -> None:
+    out = tmp_path / "plan.json"
+    run = _interrupt(split, out, [delay], signal.SIGINT, "--workers", "1")
+    if run.returncode == 0:  # proven optimal before the signal came
+        assert json.loads(out.read_text())["solve"]["status"] == "optimal"
+        return
+    _check_outcome(run, split, out, 130)
+
+
+@pytest.mark.parametrize("delay", [0.3, 4.0])
+def test_sigterm_stops_like_sigint_with_exit_143(
+    one_part: Path, tmp_path: Path, delay: float
+) -> None:
+    out = tmp_path / "plan.json"
+    run = _interrupt(one_part, out, [delay], signal.SIGTERM)
+    _check_outcome(run, one_part, out, 143)
+
+
+def test_a_second_interrupt_still_leaves_a_whole_file(one_part: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    run = _interrupt(one_part, out, [5.0, 0.05])
+    assert _check_outcome(run, one_part, out, 130) == "plan"
+
+
+def test_a_third_interrupt_quits_with_a_whole_file_or_none(one_part: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    run = _interrupt(one_part, out, [5.0, 0.02, 0.02])
+    _check_outcome(run, one_part, out, 130)
+
+
+def test_short_budget_one_part_solve_writes_json_and_csv_with_null_bound(
+    one_part: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.json"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "matchaid",
+            "solve",
+            str(one_part),
+            "-o",
+            str(out),
+            "--csv",
+            str(tmp_path / "csv"),
+            "--time-limit",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    text = out.read_text()
+    assert "Infinity" not in text and "NaN" not in text
+    solve = json.loads(text)["solve"]
+    assert solve["status"] in ("feasible", "optimal")
+    if solve["best_bound"] is None:
+        assert solve["gap"] is None
+    else:
+        assert solve["best_bound"] >= solve["objective"]
+    assert (tmp_path / "csv" / "postings.csv").exists()
+    assert (tmp_path / "csv" / "coverage.csv").exists()

@@ -17,10 +17,10 @@ Every error matchaid raises on purpose is a :class:`MatchaidError`.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
     from matchaid.domain import (
         DisciplineGap,
         DonorHospital,
@@ -80,13 +80,20 @@ _HOME = {
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names.split()}
 
-try:
-    __version__ = version("matchaid")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("matchaid")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0+unknown"
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # importlib.metadata alone takes longer than the rest
+        value = globals()["__version__"] = _version()
+        return value
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module 'matchaid' has no attribute {name!r}")

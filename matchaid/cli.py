@@ -8,8 +8,6 @@ Data goes to stdout, progress and diagnostics to stderr. Exit codes: 0 success,
 
 from __future__ import annotations
 
-import argparse
-import math
 import os
 import signal
 import sys
@@ -23,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from matchaid.exceptions import MatchaidError, ParamsError, Problem
 
 if TYPE_CHECKING:
+    import argparse
+
     import matchaid
 
 EXIT_OK = 0
@@ -157,6 +157,8 @@ def _progress_printer(stream: Any) -> Callable[[matchaid.Progress], None]:
 
 def _time_limit(value: float) -> float | None:
     """The --time-limit option: seconds > 0, or 0 for no limit."""
+    import math
+
     if not math.isfinite(value) or value < 0:
         raise ParamsError(
             "--time-limit",
@@ -347,6 +349,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``matchaid`` command."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="matchaid",
         description="Plan hospital-to-hospital medical aid with OR-Tools CP-SAT.",

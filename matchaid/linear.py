@@ -25,6 +25,7 @@ postings active``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -577,6 +578,11 @@ def _secondary(
     return bonus, penalty, float(bonus_err[0]), pen_err, max_penalty
 
 
+def _padded(slack: float) -> float:
+    """A rounding slack made safe against the float sums it is compared with."""
+    return slack * (1 + 1e-9) + 1e-9 if slack > 0 else 0.0
+
+
 def _assemble(
     cands: CandidateSet,
     x_cov: IntArray,
@@ -589,6 +595,7 @@ def _assemble(
     scaling: ObjectiveScaling,
 ) -> tuple[IntArray, IntArray, ObjectiveScaling]:
     """The whole and the reported objective coefficients of every variable."""
+    scaling = dataclasses.replace(scaling, slack=_padded(scaling.slack))
     m = scaling.multiplier
     x_primary = primary[cands.gap] * x_cov
     reported = np.concatenate(

@@ -1,0 +1,195 @@
+"""'Optimal' only with an exact integer proof; bounds that are bounds; no lost interrupts.
+
+Each test here reproduces a way the planner once claimed more than it had proven.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matchaid import (
+    ObjectiveWeights,
+    Pairing,
+    PairingMode,
+    ParamsError,
+    SolveParams,
+    SolveStatus,
+    objective_value,
+    solve,
+    validate,
+)
+from matchaid.candidates import generate_candidates
+from matchaid.generate import TIERS, generate
+from matchaid.linear import linear_model
+from matchaid.relax import solve_relaxation
+from tests.oracles import exhaustive_optimum, flow_optimum, mip_optimum
+from tests.planner.helpers import EXACT, donor, expert, gap, recipient, scenario
+
+
+def test_a_gap_limit_does_not_make_cp_sat_optimal_a_proof() -> None:
+    """CP-SAT says OPTIMAL once within relative_gap_limit; the result must not."""
+    s = generate("s", seed=1)
+    exact = solve(s, SolveParams(time_limit=60))
+    assert exact.status is SolveStatus.OPTIMAL
+    loose = solve(
+        s,
+        SolveParams(
+            time_limit=60, relaxation=False, decompose=False, cp_sat={"relative_gap_limit": 0.5}
+        ),
+    )
+    assert loose.best_bound >= exact.objective - 1e-9
+    if loose.status is SolveStatus.OPTIMAL:
+        assert loose.objective == exact.objective
+    else:
+        assert loose.objective < exact.objective
+
+
+@pytest.mark.parametrize(
+    "name", ["fix_variables_to_their_hinted_value", "stop_after_presolve", "catch_sigint_signal"]
+)
+def test_cp_sat_parameters_that_break_the_proof_are_refused(name: str) -> None:
+    with pytest.raises(ParamsError, match=f"cp_sat.{name}: not accepted"):
+        SolveParams(cp_sat={name: True})
+
+
+def _two_gaps(weight: float) -> object:
+    experts = [expert("E1", available=(0, 6)), expert("E2", specs=("cardiology",))]
+    return scenario(
+        experts,
+        [recipient("R1", gap(weight=weight), gap("cardiology", weight=1.0))],
+        months=6,
+        terms=(3,),
+    )
+
+
+def test_rounded_gap_weights_are_never_called_optimal() -> None:
+    s = _two_gaps(1.00004)  # more than three decimals: rounded to 1.000 for CP-SAT
+    r = solve(s, EXACT)
+    assert r.status is SolveStatus.FEASIBLE
+    assert r.reason is not None and "rounded" in r.reason
+    assert r.objective == pytest.approx(exhaustive_optimum(s))
+    assert r.best_bound >= exhaustive_optimum(s)
+
+
+def test_weighted_mode_bound_allows_for_rounded_penalties() -> None:
+    """Travel of 1/3 hour costs 0.0033.. per posting, not a multiple of 1/1000."""
+    from matchaid.domain import Network, Road
+
+    s = scenario(
+        [expert("E1"), expert("E2", donor="F")],
+        [recipient("R1", gap(demand=1, window=(0, 6)), max_travel_hours=10)],
+        [donor("D", city="A"), donor("F", city="B")],
+        network=Network((Road("A", "Lhasa", 1 / 3), Road("B", "Lhasa", 2 / 3))),
+    )
+    weights = ObjectiveWeights(mode="weighted", travel=0.01, posted_month=0.0)
+    r = solve(s, EXACT.with_(weights=weights))
+    assert validate(s, r.plan) == []
+    assert r.status is SolveStatus.FEASIBLE and "rounded" in (r.reason or "")
+    # The exact weighted optimum: both postings at months [0, 3) and [3, 6), or one.
+    best = max(
+        objective_value(s, p, weights)
+        for p in ([], *[[x] for x in r.plan.postings], list(r.plan.postings))
+    )
+    assert r.best_bound >= best - 1e-12
+
+
+def test_tie_breaks_that_would_overflow_are_dropped_and_said() -> None:
+    """Huge gap and preferred weights: scaled, coverage x multiplier passes 2**62."""
+    s = scenario(
+        [expert("E1", available=(0, 120)), expert("E2", available=(0, 120))],
+        [
+            recipient(
+                "R1",
+                gap(demand=10, window=(0, 120), weight=1e6),
+                gap("cardiology", demand=10, window=(0, 120), weight=999_999),
+            )
+        ],
+        months=120,
+        terms=(12,),
+        pairings=[Pairing("D", "R1", PairingMode.PREFERRED)],
+    )
+    weights = ObjectiveWeights(preferred=1e6)
+    lm = linear_model(generate_candidates(s), weights)
+    assert lm.scaling.dropped
+    r = solve(s, EXACT.with_(weights=weights))
+    assert r.status is SolveStatus.OPTIMAL
+    assert "dropped" in (r.reason or "")
+    assert r.objective == pytest.approx(mip_optimum(s))
+
+
+def test_weighted_objective_too_large_for_int64_is_a_clear_error() -> None:
+    from matchaid.domain import Network, Road
+
+    s = scenario(
+        [expert("E1", available=(0, 6))],
+        [recipient("R1", gap())],
+        [donor("D", city="A")],
+        network=Network(
+            (
+                *(Road(f"C{i}", f"C{i + 1}", 99_999.0) for i in range(2000)),
+                Road("A", "C0", 1.0),
+                Road("C2000", "Lhasa", 1.0),
+            )
+        ),
+    )
+    weights = ObjectiveWeights(mode="weighted", travel=1e6, posted_month=1e6)
+    with pytest.raises(ParamsError, match="too large for CP-SAT's 64-bit integers"):
+        solve(s, EXACT.with_(weights=weights))
+
+
+def test_the_lp_bound_is_an_exact_integer_and_tight_on_flow_problems() -> None:
+    """Without side rules the LP is integral: its integer bound is the optimum itself,
+    so 'a plan meets the LP bound' fires (no float margin in the way)."""
+    s = generate(TIERS["xs"].with_(side_rules=False), seed=2)
+    lm = linear_model(generate_candidates(s), ObjectiveWeights(mode="off"))
+    relax = solve_relaxation(lm)
+    assert isinstance(relax.bound, int) and isinstance(relax.reported_bound, int)
+    assert lm.scaling.value(relax.reported_bound) == pytest.approx(flow_optimum(s))
+
+
+def test_coverage_is_proven_apart_from_the_tie_breaks() -> None:
+    """With preferred pairings the whole objective's LP is not tight, but coverage's is
+    proven on its own: the result is optimal for what it reports."""
+    s = generate(TIERS["xs"].with_(pairing="preferred"), seed=1)
+    r = solve(s, SolveParams(time_limit=30, workers=1))
+    assert r.status is SolveStatus.OPTIMAL
+    assert r.objective == pytest.approx(mip_optimum(s))
+
+
+def test_a_keyboard_interrupt_during_the_search_returns_the_best_plan() -> None:
+    s = generate(TIERS["m"].with_(pairing="none"), seed=1)
+    calls = []
+
+    def interrupt(progress: object) -> None:
+        calls.append(progress)
+        raise KeyboardInterrupt
+
+    r = solve(s, SolveParams(time_limit=60), progress=interrupt, progress_interval=0.3)
+    assert r.interrupted and calls
+    assert r.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
+    assert validate(s, r.plan) == []
+    assert r.solve_seconds < 30
+
+
+def test_a_keyboard_interrupt_before_the_search_returns_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import matchaid.search
+
+    def boom(*args: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(matchaid.search, "independent_parts", boom)
+    s = generate("xs", seed=1)
+    r = solve(s, SolveParams(time_limit=5))
+    assert r.interrupted and r.status is SolveStatus.UNKNOWN
+    assert r.plan.postings == () and r.record()["best_bound"] is None
+
+
+def test_unknown_bounds_are_null_in_the_record() -> None:
+    s = generate("xs", seed=1)
+    r = solve(s, SolveParams(time_limit=5))
+    record = r.record()
+    assert record["status"] == "optimal" and record["best_bound"] == r.objective
+    assert np.isfinite(record["gap"])

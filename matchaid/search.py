@@ -536,18 +536,14 @@ class _Search:
                 self._interrupt()
 
 
-def _merge(
+def _plan_and_status(
     scenario: Scenario,
     cands: CandidateSet,
     parts: list[_Part],
     search: _Search,
     params: SolveParams,
-    build_seconds: float,
-) -> Result:
-    """One result from the parts: the union of their plans, the sum of their bounds."""
-    for part in parts:
-        if part.source == "none":  # stopped before any plan: the greedy one, now
-            part.use_greedy()
+) -> tuple[Plan, SolveStatus, str | None]:
+    """The merged plan, what is proven about it, and why (every caveat in words)."""
     invalid = [p.invalid for p in parts if p.invalid is not None]
     fallbacks = [p.source for p in parts if not p.cp_sat_found and not p.reported_proven]
     rounded = any(p.scaling.rounded for p in parts)
@@ -585,6 +581,22 @@ def _merge(
             "scaled to integers they would overflow CP-SAT's 64-bit arithmetic"
         )
     reason = "; ".join([r for r in (reason, *notes) if r]) or None
+    return plan, status, reason
+
+
+def _merge(
+    scenario: Scenario,
+    cands: CandidateSet,
+    parts: list[_Part],
+    search: _Search,
+    params: SolveParams,
+    build_seconds: float,
+) -> Result:
+    """One result from the parts: the union of their plans, the sum of their bounds."""
+    for part in parts:
+        if part.source == "none":  # stopped before any plan: the greedy one, now
+            part.use_greedy()
+    plan, status, reason = _plan_and_status(scenario, cands, parts, search, params)
     objective = objective_value(scenario, plan, params.weights)
     bounds = [p.bound for p in parts]
     bound_total = (

@@ -8,6 +8,7 @@ installs its own handling. An early interrupt ends with a one-line message and e
 
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 _early: list[int] = []
@@ -18,17 +19,48 @@ def _early_signal(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _note_signal(signum: int, frame: FrameType | None) -> None:
+    _early.append(signum)
+
+
+def _install_early_handlers(handler: Callable[[int, FrameType | None], None]) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, handler)
+
+
+# As soon as the command's module loads (before it only Python's start-up runs), a
+# signal is noted; run() acts on it.
+if __name__ in ("__main__", "matchaid.__main__"):
+    _install_early_handlers(_note_signal)
+
+
 def run() -> None:
-    """Run the command line and exit with its code."""
-    previous = signal.signal(signal.SIGTERM, _early_signal)
+    """Run the command line and exit with its code.
+
+    The early handlers cover SIGINT and SIGTERM until :func:`matchaid.cli.main` installs
+    its own, which it keeps until the process exits: there is no moment at which a
+    signal finds Python's default handling (a traceback, or death by the signal).
+    """
     try:
+        _install_early_handlers(_early_signal)
+        if _early:
+            raise KeyboardInterrupt
         from matchaid.cli import main
+
+        code = main(exiting=True)
     except KeyboardInterrupt:
+        _ignore_signals()
         sys.stderr.write("matchaid: interrupted; nothing written\n")
-        sys.exit(143 if _early and _early[0] == signal.SIGTERM else 130)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    sys.exit(main())
+        code = 143 if _early and _early[0] == signal.SIGTERM else 130
+    # The work is done. At exit Python puts back the default action of every signal that
+    # has a Python handler (death by the signal), but keeps an ignored one ignored.
+    _ignore_signals()
+    sys.exit(code)
+
+
+def _ignore_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

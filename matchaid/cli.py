@@ -46,12 +46,15 @@ class _Interrupts:
         self.signum: int | None = None
         self.count = 0
         self.armed = True
+        self.finished = False  # the command is done: later signals are only counted
 
     @property
     def exit_code(self) -> int:
         return EXIT_TERMINATED if self.signum == signal.SIGTERM else EXIT_INTERRUPTED
 
     def handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.finished:  # the files are whole; the process is on its way out
+            return
         self.count += 1
         if self.signum is None:
             self.signum = signum
@@ -70,8 +73,10 @@ class _Interrupts:
             )
 
     @contextmanager
-    def installed(self) -> Iterator[_Interrupts]:
-        """Install the handlers (main thread only) and restore the old ones after."""
+    def installed(self, *, restore: bool = True) -> Iterator[_Interrupts]:
+        """Install the handlers (main thread only). After: restore the old ones, or
+        with ``restore=False`` (a process that exits next) keep them, counting signals
+        without acting, so that a signal while the process exits cannot kill it."""
         if not _in_main_thread():
             yield self
             return
@@ -79,8 +84,10 @@ class _Interrupts:
         try:
             yield self
         finally:
-            for sig, handler in old.items():
-                signal.signal(sig, handler)
+            self.finished = True
+            if restore:
+                for sig, handler in old.items():
+                    signal.signal(sig, handler)
 
     @contextmanager
     def deferred(self) -> Iterator[None]:
@@ -219,26 +226,33 @@ def _cmd_solve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return _INTERRUPTS.exit_code
-        document = result.plan.to_document({"solve": result.record()})
-        try:
-            if args.output == "-":
-                sys.stdout.write(json_text(document))
-            elif args.output:
-                result.plan.to_json(args.output, {"solve": result.record()})
-                print(f"wrote {args.output}", file=sys.stderr)
-            if args.csv:
-                result.plan.to_csv(args.csv)
-                print(f"wrote {args.csv}/postings.csv and coverage.csv", file=sys.stderr)
-        except OSError as exc:
-            raise MatchaidError(
-                f"cannot write the plan: {exc.strerror or exc}"
-                + (f" ({exc.filename})" if exc.filename else "")
-            ) from None
+        record = {"solve": result.record()}
+        failed = []  # every output is tried: a full disk for one still leaves the others
+        if args.output == "-":
+            sys.stdout.write(json_text(result.plan.to_document(record)))
+        elif args.output:
+            failed += _write_output(args.output, lambda: result.plan.to_json(args.output, record))
+        if args.csv:
+            failed += _write_output(
+                f"{args.csv}/postings.csv and coverage.csv", lambda: result.plan.to_csv(args.csv)
+            )
         summary_stream = sys.stderr if args.output == "-" else sys.stdout
         print(result.summary(), file=summary_stream)
+        if failed:
+            raise MatchaidError("; ".join(failed))
     if result.interrupted or _INTERRUPTS.signum is not None:
         return _INTERRUPTS.exit_code
     return EXIT_OK
+
+
+def _write_output(name: str, write: Callable[[], None]) -> list[str]:
+    """Write one output; return what went wrong (empty when it was written)."""
+    try:
+        write()
+    except OSError as exc:
+        return [f"cannot write {name}: {exc.strerror or exc} (no file was left half-written)"]
+    print(f"wrote {name}", file=sys.stderr)
+    return []
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -455,16 +469,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     """Run the command line; return the exit code.
 
     SIGINT and SIGTERM are handled from the first moment: a solve stops and writes its
     best plan (exit 130, or 143 after SIGTERM); anything else stops with a one-line
-    message and no traceback.
+    message and no traceback. With ``exiting=True`` (the ``matchaid`` command, which
+    exits next) the handlers stay after the command, and signals then are ignored.
     """
     global _INTERRUPTS
     _INTERRUPTS = _Interrupts()
-    with _INTERRUPTS.installed():
+    with _INTERRUPTS.installed(restore=not exiting):
         try:
             parser = build_parser()
             args = parser.parse_args(argv)

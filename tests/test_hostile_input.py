@@ -121,6 +121,29 @@ def test_output_into_a_missing_folder_is_created(
     assert json.loads(plan.read_text())["solve"]["status"] == "optimal"
 
 
+def test_a_full_disk_for_one_output_still_writes_the_others_and_says_which(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ENOSPC on the plan file after the solve: the CSV files are still written, the
+    summary still printed, and the error names the file (exit 2, no traceback)."""
+    import errno
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(matchaid.Plan, "to_json", full)
+    plan, csv = tmp_path / "plan.json", tmp_path / "csv"
+    argv = ["solve", str(data_dir / SMALL), "-o", str(plan), "--csv", str(csv), "--workers", "1"]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "status optimal" in out
+    assert f"cannot write {plan}: No space left on device" in err
+    assert not plan.exists() and (csv / "postings.csv").exists()
+
+
 @pytest.mark.parametrize("kind", ["output_is_folder", "csv_is_file", "parent_is_file"])
 def test_unwritable_outputs_fail_before_the_solve(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str

@@ -173,3 +173,26 @@ def test_short_budget_one_part_solve_writes_json_and_csv_with_null_bound(
         assert solve["best_bound"] >= solve["objective"]
     assert (tmp_path / "csv" / "postings.csv").exists()
     assert (tmp_path / "csv" / "coverage.csv").exists()
+
+
+def test_signals_after_the_files_are_written_cannot_kill_the_command(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """A signal that arrives while the process exits (its files whole) must neither kill
+    it (exit -2 or -15) nor raise: the handlers stay and only count it."""
+    import os
+
+    from matchaid.cli import main
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    out = tmp_path / "plan.json"
+    try:
+        scenario = str(data_dir / "scenario-v1-small.json")
+        assert main(["solve", scenario, "-o", str(out), "--workers", "1"], exiting=True) == 0
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGINT):
+            os.kill(os.getpid(), sig)
+            time.sleep(0.01)  # the handler runs at the next bytecode boundary
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    assert json.loads(out.read_text())["solve"]["status"] == "optimal"

@@ -6,6 +6,7 @@ installs its own handling. An early interrupt ends with a one-line message and e
 (143 after SIGTERM), never a traceback.
 """
 
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -48,6 +49,8 @@ def run() -> None:
         from matchaid.cli import main
 
         code = main(exiting=True)
+    except SystemExit as exc:  # the third interrupt quits at once
+        code = exc.code if isinstance(exc.code, int) else 1
     except KeyboardInterrupt:
         _ignore_signals()
         sys.stderr.write("matchaid: interrupted; nothing written\n")
@@ -55,6 +58,17 @@ def run() -> None:
     # The work is done. At exit Python puts back the default action of every signal that
     # has a Python handler (death by the signal), but keeps an ignored one ignored.
     _ignore_signals()
+    if code in (130, 143):
+        # CPython (3.11) remembers a KeyboardInterrupt that passed through C code running
+        # Python source (pybind11 does, while OR-Tools loads) as "unhandled", although
+        # matchaid caught it, and its normal exit then kills the process with SIGINT
+        # (exit -2). The files are written and closed: leave with the code directly.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
     sys.exit(code)
 
 

@@ -147,11 +147,18 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _progress_printer(stream: Any) -> Callable[[matchaid.Progress], None]:
-    """A progress line on stderr, shown once the search has run two seconds."""
+    """A progress line on stderr about once a second, once the search has run two
+    seconds. It also stops the search if an interrupt came and its KeyboardInterrupt
+    was lost: raised while a compiled library was loading, some swallow it (seen with
+    OR-Tools' import, about one time in forty), and the search would then run on."""
+    shown = [0.0]
 
     def show(p: matchaid.Progress) -> None:
-        if p.seconds < 2.0:
+        if _INTERRUPTS.signum is not None:
+            raise KeyboardInterrupt  # the search stops and keeps its best plan
+        if p.seconds < 2.0 or p.seconds - shown[0] < 0.95:
             return
+        shown[0] = p.seconds
         obj = "-" if p.objective is None else f"{p.objective:g}"
         bound = "-" if p.best_bound is None else f"{p.best_bound:g}"
         gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
@@ -215,7 +222,11 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         f"{len(scenario.recipients)} recipients (Ctrl-C stops and keeps the best plan)",
         file=sys.stderr,
     )
-    result = solve(scenario, params, progress=_progress_printer(sys.stderr))
+    if _INTERRUPTS.signum is not None:  # an interrupt whose KeyboardInterrupt was lost
+        raise KeyboardInterrupt
+    result = solve(
+        scenario, params, progress=_progress_printer(sys.stderr), progress_interval=0.2
+    )
     with _INTERRUPTS.deferred():
         if sys.stderr.isatty():
             sys.stderr.write("\n")

@@ -196,3 +196,32 @@ def test_signals_after_the_files_are_written_cannot_kill_the_command(
         for sig, handler in saved.items():
             signal.signal(sig, handler)
     assert json.loads(out.read_text())["solve"]["status"] == "optimal"
+
+
+def test_an_interrupt_whose_keyboard_interrupt_was_lost_still_stops_the_solve(
+    one_part: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some compiled libraries swallow a KeyboardInterrupt raised while they load (seen
+    with OR-Tools' import). The signal is still noted, and the solve must stop on it and
+    write its best plan instead of running on to its time limit."""
+    import os
+    import threading
+
+    from matchaid import cli
+
+    def swallowed(self: cli._Interrupts, signum: int, frame: object) -> None:
+        self.count += 1
+        self.signum = signum  # noted, but the KeyboardInterrupt is lost
+
+    monkeypatch.setattr(cli._Interrupts, "handle", swallowed)
+    out = tmp_path / "plan.json"
+    timer = threading.Timer(4.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    started = time.perf_counter()
+    try:
+        code = cli.main(["solve", str(one_part), "-o", str(out), "--time-limit", "60"])
+    finally:
+        timer.cancel()
+    assert code == 130
+    assert time.perf_counter() - started < 30
+    assert json.loads(out.read_text())["solve"]["interrupted"] is True

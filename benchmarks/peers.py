@@ -22,8 +22,9 @@ import numpy as np
 from ortools.math_opt.python import mathopt
 
 import matchaid
-from matchaid.candidates import CandidateSet, group_indices
-from matchaid.greedy import greedy_selection
+from matchaid.arrays import group_indices
+from matchaid.candidates import CandidateSet
+from matchaid.greedy import greedy_plan
 from matchaid.plan import Plan, sorted_postings
 
 
@@ -42,8 +43,7 @@ class PeerResult:
 
 def solve_greedy(cands: CandidateSet) -> PeerResult:
     t0 = time.perf_counter()
-    chosen = greedy_selection(cands)
-    plan = Plan(cands.scenario, sorted_postings(cands.postings(chosen)))
+    plan = greedy_plan(cands.scenario, cands)
     return PeerResult("feasible", plan.objective, None, 0.0, time.perf_counter() - t0, plan)
 
 

@@ -48,13 +48,14 @@ if TYPE_CHECKING:
     )
     from matchaid.greedy import greedy_plan
     from matchaid.io import load_postings, load_scenario, save_scenario, schema_path
-    from matchaid.params import ObjectiveWeights, SolveParams
+    from matchaid.params import SolveParams
     from matchaid.plan import GapCoverage, Plan, PlanKPIs
     from matchaid.posting import Posting
     from matchaid.result import Progress, Result, SolveStatus
     from matchaid.search import solve
     from matchaid.summary import summarize
     from matchaid.validation import Violation, objective_value, validate
+    from matchaid.weights import ObjectiveWeights
 
 # The public names and the module each lives in. They are imported on first use (PEP 562),
 # so that ``import matchaid.cli`` is quick: the command line installs its Ctrl-C handling
@@ -70,7 +71,8 @@ _HOME = {
     ),
     "matchaid.greedy": "greedy_plan",
     "matchaid.io": "load_postings load_scenario save_scenario schema_path",
-    "matchaid.params": "ObjectiveWeights SolveParams",
+    "matchaid.params": "SolveParams",
+    "matchaid.weights": "ObjectiveWeights",
     "matchaid.plan": "GapCoverage Plan PlanKPIs",
     "matchaid.posting": "Posting",
     "matchaid.result": "Progress Result SolveStatus",

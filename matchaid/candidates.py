@@ -1,54 +1,47 @@
 """Candidate generation: every posting the rules allow, as NumPy arrays.
 
-Call :func:`generate_candidates`. A posting ``(expert, gap, start, months)`` is eligible
-when the expert holds the gap's specialty at the gap's minimum seniority or above, the
-term is one the expert accepts, ``[start, start+months)`` lies inside the expert's
-availability (and so the horizon), ``start`` is a multiple of the horizon's
-``start_step``, the pairing rules let the expert's donor serve the recipient, and the
-donor is within the recipient's ``max_travel_hours``.
+Call :func:`generate_candidates`. For each expert, the rule that defines posting shapes
+(:mod:`matchaid.rules.terms`) gives every start and length; each gap whose specialty the
+expert holds is then tested by every rule's *pair test* (seniority, pairing, travel,
+...), and each posting of a pair that passes by every rule's *posting test*. Which rules
+exist is read from :data:`matchaid.rules.RULES`: nothing here names one.
 
-Two kinds of eligible postings are left out because no plan is better for them, and
-counted: postings that do not overlap the gap's window (they cover nothing and only use
-capacity) and postings of experts with ``max_postings = 0``. Nothing is built as an
-experts x recipients x months cube: work is per expert and per matching gap.
+Exclusions are counted per gap and reason (expert-gap pairs, under the first reason
+that applies). Some postings are allowed but left out because no plan is better for
+them (a posting that misses its gap's window; one of an expert with ``max_postings =
+0``): they count in :attr:`CandidateSet.num_eligible`. Nothing is built as an experts x
+recipients x months cube: work is per expert and per matching gap.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
-from matchaid.domain import DisciplineGap, PairingMode, Scenario
+from matchaid.arrays import IntArray
+from matchaid.domain import DisciplineGap, Scenario
 from matchaid.posting import Posting
+from matchaid.rules import EXCLUSIONS, RULES, ScenarioTables
+from matchaid.rules.base import PairTest, PostingTest, Shapes
 
 __all__ = [
     "EXCLUSION_REASONS",
     "CandidateSet",
     "generate_candidates",
-    "group_indices",
-    "travel_matrix",
 ]
-
-IntArray = npt.NDArray[np.int32]
 
 #: Why an expert who holds a gap's specialty has no candidate posting for it, in the
 #: order they are tested (each expert-gap pair counts under the first that applies).
-EXCLUSION_REASONS: tuple[str, ...] = (
-    "seniority",  # below the gap's min_seniority
-    "pairing_forbidden",  # the donor is forbidden to serve the recipient
-    "pairing_required",  # the recipient takes only its required donors, not this one
-    "travel",  # the donor is beyond the recipient's max_travel_hours (or unreachable)
-    "no_term_fits",  # no accepted term fits the availability at an allowed start
-    "max_postings_zero",  # the expert may not be posted at all
-    "outside_window",  # every fitting posting misses the gap's window
-)
-_SENIORITY, _FORBIDDEN, _REQUIRED, _TRAVEL, _NO_TERM, _ZERO, _OUTSIDE = range(
-    len(EXCLUSION_REASONS)
-)
+EXCLUSION_REASONS: tuple[str, ...] = tuple(x.reason for x in EXCLUSIONS)
+_CODE = {reason: k for k, reason in enumerate(EXCLUSION_REASONS)}
+_PRUNED = frozenset(x.reason for x in EXCLUSIONS if x.eligible)
+
+Int32Array = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,55 +52,49 @@ class CandidateSet:
     ----------
     scenario
         The scenario they were generated from.
-    gaps
-        The scenario's gaps flattened in file order as ``(recipient index, gap)``; the
-        ``gap`` array indexes this tuple.
+    tables
+        The scenario's index arrays (gaps in file order, donors of experts, travel
+        hours), shared with the rules.
     expert, gap, start, months
         Index of the expert, index of the gap, first month, length in months.
     recipient
         Index of the recipient (``gap_recipient[gap]``).
-    preferred
-        Whether the expert's donor has a ``preferred`` pairing with the recipient.
     travel_hours
         Travel time donor city -> recipient city, ``nan`` where unknown (no network,
         or no route).
     excluded_by_gap
         ``[num_gaps, len(EXCLUSION_REASONS)]`` counts of experts holding the gap's
         specialty excluded for each reason.
-    num_outside_window
-        Eligible postings left out because they miss their gap's window.
-    num_never_postable
-        Eligible postings left out because their expert has ``max_postings = 0``; so
-        ``len(self) + num_outside_window + num_never_postable`` is the number of
-        eligible postings.
+    pruned
+        Eligible postings left out because no plan is better for them, by reason; so
+        ``len(self) + sum(pruned.values())`` is the number of eligible postings.
     """
 
     scenario: Scenario
-    gaps: tuple[tuple[int, DisciplineGap], ...]
-    expert: IntArray
-    gap: IntArray
-    start: IntArray
-    months: IntArray
-    recipient: IntArray
-    preferred: npt.NDArray[np.bool_]
+    tables: ScenarioTables = field(repr=False)
+    expert: Int32Array
+    gap: Int32Array
+    start: Int32Array
+    months: Int32Array
+    recipient: Int32Array
     travel_hours: npt.NDArray[np.float64]
     excluded_by_gap: npt.NDArray[np.int64]
-    gap_recipient: IntArray = field(repr=False)
-    num_outside_window: int = 0
-    num_never_postable: int = 0
+    pruned: Mapping[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.expert.shape[0])
 
     @property
-    def end(self) -> IntArray:
-        """First month after each posting."""
-        return (self.start + self.months).astype(np.int32)
+    def gaps(self) -> tuple[tuple[int, DisciplineGap], ...]:
+        """The scenario's gaps in file order as ``(recipient index, gap)``; the ``gap``
+        array indexes this tuple."""
+        return self.tables.gaps
 
     @property
     def num_eligible(self) -> int:
-        """Eligible postings, including those left out for missing their window."""
-        return len(self) + self.num_outside_window + self.num_never_postable
+        """Eligible postings, including those left out because no plan is better for
+        them (see :attr:`pruned`)."""
+        return len(self) + sum(self.pruned.values())
 
     @property
     def excluded(self) -> dict[str, int]:
@@ -122,16 +109,14 @@ class CandidateSet:
         idx = np.sort(np.asarray(indices, dtype=np.int64))
         return CandidateSet(
             scenario=self.scenario,
-            gaps=self.gaps,
+            tables=self.tables,
             expert=self.expert[idx],
             gap=self.gap[idx],
             start=self.start[idx],
             months=self.months[idx],
             recipient=self.recipient[idx],
-            preferred=self.preferred[idx],
             travel_hours=self.travel_hours[idx],
             excluded_by_gap=np.zeros_like(self.excluded_by_gap),
-            gap_recipient=self.gap_recipient,
         )
 
     def posting(self, i: int) -> Posting:
@@ -150,85 +135,37 @@ class CandidateSet:
         return tuple(self.posting(int(i)) for i in np.sort(np.asarray(indices, dtype=np.int64)))
 
 
-def group_indices(keys: npt.NDArray[np.integer]) -> list[tuple[int, npt.NDArray[np.int64]]]:
-    """``(key, indices)`` for each distinct key in ``keys``: keys ascending, each index
-    array ascending. The one grouping the model, the decomposition and the peers use.
+class _Tests:
+    """Every rule's tests, built once for a scenario."""
 
-    >>> group_indices(np.array([3, 1, 3, 2]))
-    [(1, array([1])), (2, array([3])), (3, array([0, 2]))]
-    """
-    if keys.size == 0:
-        return []
-    order = np.argsort(keys, kind="stable")
-    cuts = np.flatnonzero(np.diff(keys[order])) + 1
-    return [(int(keys[chunk[0]]), chunk.astype(np.int64)) for chunk in np.split(order, cuts)]
+    def __init__(self, tables: ScenarioTables) -> None:
+        self.pair: list[PairTest] = [r.pair_test(tables) for r in RULES if r.pair_test]
+        self.posting: list[PostingTest] = [r.posting_test(tables) for r in RULES if r.posting_test]
+        shapes = [(r.shapes(tables), r.exclusions[0].reason) for r in RULES if r.shapes]
+        if len(shapes) != 1:
+            raise RuntimeError(f"exactly one rule must define posting shapes, not {len(shapes)}")
+        self.shapes: Shapes = shapes[0][0]
+        self.no_shape = _CODE[shapes[0][1]]
 
+    def pairs(self, expert: int, gaps: IntArray) -> IntArray:
+        """Per gap, the first reason it is excluded for (-1: allowed)."""
+        reason = np.full(gaps.shape, -1, dtype=np.int64)
+        for test in self.pair:
+            for code, failed in test(expert, gaps):
+                reason[(reason < 0) & failed] = _CODE[code]
+        return reason
 
-def flat_gaps(scenario: Scenario) -> tuple[tuple[int, DisciplineGap], ...]:
-    """The scenario's gaps in file order as ``(recipient index, gap)``."""
-    return tuple((r, g) for r, rec in enumerate(scenario.recipients) for g in rec.gaps)
-
-
-def travel_matrix(scenario: Scenario) -> npt.NDArray[np.float64]:
-    """Travel hours ``[donor, recipient]`` by shortest path on the scenario's network;
-    0 within one city, ``nan`` where there is no network or no route."""
-    num_d, num_r = len(scenario.donors), len(scenario.recipients)
-    hours = np.full((num_d, num_r), np.nan)
-    donor_city = [d.city for d in scenario.donors]
-    if scenario.network is None:
-        for r, rec in enumerate(scenario.recipients):
-            for d, city in enumerate(donor_city):
-                if city == rec.city:
-                    hours[d, r] = 0.0
-        return hours
-    by_city: dict[str, list[int]] = defaultdict(list)
-    for r, rec in enumerate(scenario.recipients):
-        by_city[rec.city].append(r)
-    for city, recs in by_city.items():
-        reach = scenario.network.travel_hours(city, donor_city)
-        column = np.array([reach.get(c, np.nan) for c in donor_city], dtype=np.float64)
-        hours[:, recs] = column[:, None]
-    return hours
-
-
-def _pairing_masks(
-    scenario: Scenario,
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """``forbidden``, ``not_required`` and ``preferred`` as ``[donor, recipient]``."""
-    d_idx = {d.id: i for i, d in enumerate(scenario.donors)}
-    r_idx = {r.id: i for i, r in enumerate(scenario.recipients)}
-    shape = (len(scenario.donors), len(scenario.recipients))
-    forbidden = np.zeros(shape, dtype=bool)
-    required = np.zeros(shape, dtype=bool)
-    preferred = np.zeros(shape, dtype=bool)
-    for p in scenario.pairings:
-        d, r = d_idx[p.donor], r_idx[p.recipient]
-        if p.mode is PairingMode.FORBIDDEN:
-            forbidden[d, r] = True
-        elif p.mode is PairingMode.REQUIRED:
-            required[d, r] = True
-        else:
-            preferred[d, r] = True
-    has_required: npt.NDArray[np.bool_] = np.asarray(required.any(axis=0))
-    not_required = has_required[None, :] & ~required
-    return forbidden, not_required, preferred
-
-
-def _start_terms(lo: int, hi: int, terms: tuple[int, ...], step: int) -> tuple[IntArray, IntArray]:
-    """All (start, term) with start a multiple of ``step`` and ``[start, start+term)``
-    inside ``[lo, hi)``."""
-    first = -(-lo // step) * step
-    starts: list[int] = []
-    lengths: list[int] = []
-    for term in terms:
-        for s in range(first, hi - term + 1, step):
-            starts.append(s)
-            lengths.append(term)
-    return np.asarray(starts, dtype=np.int32), np.asarray(lengths, dtype=np.int32)
+    def postings(self, expert: int, gap: IntArray, start: IntArray, months: IntArray) -> IntArray:
+        """Per posting, the first reason it is left out for (-1: a candidate)."""
+        reason = np.full(gap.shape, -1, dtype=np.int64)
+        for test in self.posting:
+            for code, failed in test(expert, gap, start, months):
+                reason[(reason < 0) & failed] = _CODE[code]
+        return reason
 
 
 def generate_candidates(scenario: Scenario) -> CandidateSet:
-    """Every eligible posting of ``scenario`` that can add coverage, as arrays.
+    """Every eligible posting of ``scenario`` that can add to a plan, as arrays.
 
     Postings are ordered by expert, then gap, then term, then start (deterministic).
 
@@ -243,110 +180,79 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
     >>> len(c), c.posting(0), c.excluded["outside_window"]
     (1, Posting(expert='E', recipient='R', specialty='urology', start=0, months=3), 0)
     """
-    gaps = flat_gaps(scenario)
-    num_gaps = len(gaps)
-    gap_recipient = np.array([r for r, _ in gaps], dtype=np.int32)
-    gap_lo = np.array([g.window[0] for _, g in gaps], dtype=np.int32)
-    gap_hi = np.array([g.window[1] for _, g in gaps], dtype=np.int32)
-    gap_min_sen = np.array(
-        [-1 if g.min_seniority is None else int(g.min_seniority) for _, g in gaps], dtype=np.int32
-    )
+    tables = ScenarioTables(scenario)
+    tests = _Tests(tables)
+    num_gaps = len(tables.gaps)
     by_specialty: dict[str, list[int]] = defaultdict(list)
-    for k, (_, g) in enumerate(gaps):
+    for k, (_, g) in enumerate(tables.gaps):
         by_specialty[g.specialty].append(k)
-    spec_gaps = {s: np.asarray(ks, dtype=np.int32) for s, ks in by_specialty.items()}
-
-    forbidden, not_required, preferred_pair = _pairing_masks(scenario)
-    travel = travel_matrix(scenario)
-    max_travel = np.array(
-        [
-            math.inf if r.max_travel_hours is None else r.max_travel_hours
-            for r in scenario.recipients
-        ],
-        dtype=np.float64,
-    )
-    donor_index = {d.id: i for i, d in enumerate(scenario.donors)}
-    step = scenario.horizon.start_step
+    spec_gaps = {s: np.asarray(ks, dtype=np.int64) for s, ks in by_specialty.items()}
     excluded = np.zeros((num_gaps, len(EXCLUSION_REASONS)), dtype=np.int64)
+    pruned = np.zeros(len(EXCLUSION_REASONS), dtype=np.int64)
     chunks: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
-    num_outside = 0
-    num_zero = 0
 
     for e_idx, expert in enumerate(scenario.experts):
-        d = donor_index[expert.donor]
-        starts, terms = _start_terms(*expert.available, scenario.terms_of(expert), step)
+        starts, terms = tests.shapes(e_idx)
         for spec in expert.specialties:
             ks = spec_gaps.get(spec)
             if ks is None:
                 continue
-            rs = gap_recipient[ks]
-            hours = travel[d, rs]
-            reason = np.full(ks.shape, -1, dtype=np.int64)
-            tests = (
-                (_SENIORITY, gap_min_sen[ks] > int(expert.seniority)),
-                (_FORBIDDEN, forbidden[d, rs]),
-                (_REQUIRED, not_required[d, rs]),
-                (_TRAVEL, np.isfinite(max_travel[rs]) & ~(hours <= max_travel[rs])),
-                (_NO_TERM, np.full(ks.shape, starts.size == 0)),
-            )
-            for code, failed in tests:
-                reason[(reason < 0) & failed] = code
+            reason = tests.pairs(e_idx, ks)
+            if starts.size == 0:
+                reason[reason < 0] = tests.no_shape
             ok = ks[reason < 0]
             if ok.size:
-                # cross product (gap x start/term), keeping postings that touch the window
+                # cross product (gap x start/term), then every posting test
                 g_rep = np.repeat(ok, starts.size)
                 s_rep = np.tile(starts, ok.size)
                 t_rep = np.tile(terms, ok.size)
-                if expert.max_postings == 0:  # eligible, but the expert may not go
-                    num_zero += int(g_rep.size)
-                    reason[reason < 0] = _ZERO
-                else:
-                    touches = (s_rep < gap_hi[g_rep]) & (s_rep + t_rep > gap_lo[g_rep])
-                    num_outside += int(touches.size - touches.sum())
-                    hit = np.zeros(num_gaps, dtype=bool)
-                    hit[g_rep[touches]] = True
-                    reason[(reason < 0) & ~hit[ks]] = _OUTSIDE
-                    if touches.any():
-                        n = int(touches.sum())
-                        chunks.append(
-                            (
-                                np.full(n, e_idx, dtype=np.int32),
-                                g_rep[touches],
-                                s_rep[touches],
-                                t_rep[touches],
-                            )
-                        )
+                out = tests.postings(e_idx, g_rep, s_rep, t_rep)
+                kept = out < 0
+                pruned += np.bincount(out[~kept], minlength=len(EXCLUSION_REASONS))
+                # a pair with no posting left: the first reason among its postings
+                first = np.full(num_gaps, len(EXCLUSION_REASONS), dtype=np.int64)
+                np.minimum.at(first, g_rep, np.where(kept, -1, out))
+                lost = first[ks] < len(EXCLUSION_REASONS)
+                lost &= (reason < 0) & (first[ks] >= 0)
+                reason[lost] = first[ks][lost]
+                if kept.any():
+                    chunks.append(
+                        (np.full(int(kept.sum()), e_idx), g_rep[kept], s_rep[kept], t_rep[kept])
+                    )
             bad = reason >= 0
             np.add.at(excluded, (ks[bad], reason[bad]), 1)
+    return _candidate_set(scenario, tables, chunks, excluded, pruned)
 
+
+def _candidate_set(
+    scenario: Scenario,
+    tables: ScenarioTables,
+    chunks: list[tuple[IntArray, IntArray, IntArray, IntArray]],
+    excluded: npt.NDArray[np.int64],
+    pruned: IntArray,
+) -> CandidateSet:
+    """The candidates as one set, ordered by expert, gap, term, start."""
     if chunks:
-        expert_a, gap_a, start_a, months_a = (
-            np.concatenate(parts) for parts in zip(*chunks, strict=True)
-        )
+        expert, gap, start, months = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
     else:
-        expert_a = gap_a = start_a = months_a = np.zeros(0, dtype=np.int32)
-    # Order: expert, gap, term, start (the per-expert loop gives expert then specialty).
-    order = np.lexsort((start_a, months_a, gap_a, expert_a))
-    expert_a, gap_a, start_a, months_a = (
-        a[order].astype(np.int32) for a in (expert_a, gap_a, start_a, months_a)
-    )
-    recipient_a = gap_recipient[gap_a] if gap_a.size else np.zeros(0, dtype=np.int32)
-    donor_of_expert = np.array([donor_index[e.donor] for e in scenario.experts], dtype=np.int32)
-    donors_a = donor_of_expert[expert_a] if expert_a.size else np.zeros(0, dtype=np.int32)
+        expert = gap = start = months = np.zeros(0, dtype=np.int64)
+    order = np.lexsort((start, months, gap, expert))
+    expert, gap, start, months = (a[order].astype(np.int32) for a in (expert, gap, start, months))
+    recipient = tables.gap_recipient[gap].astype(np.int32)
+    donor = tables.expert_donor[expert]
+    travel = tables.travel[donor, recipient] if expert.size else np.zeros(0)
+    counts = {
+        reason: int(pruned[k]) for k, reason in enumerate(EXCLUSION_REASONS) if reason in _PRUNED
+    }
     return CandidateSet(
         scenario=scenario,
-        gaps=gaps,
-        expert=expert_a,
-        gap=gap_a,
-        start=start_a,
-        months=months_a,
-        recipient=recipient_a.astype(np.int32),
-        preferred=preferred_pair[donors_a, recipient_a]
-        if expert_a.size
-        else np.zeros(0, dtype=bool),
-        travel_hours=travel[donors_a, recipient_a] if expert_a.size else np.zeros(0),
+        tables=tables,
+        expert=expert,
+        gap=gap,
+        start=start,
+        months=months,
+        recipient=recipient,
+        travel_hours=travel,
         excluded_by_gap=excluded,
-        gap_recipient=gap_recipient,
-        num_outside_window=num_outside,
-        num_never_postable=num_zero,
+        pruned=MappingProxyType(counts),
     )

@@ -224,9 +224,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     )
     if _INTERRUPTS.signum is not None:  # an interrupt whose KeyboardInterrupt was lost
         raise KeyboardInterrupt
-    result = solve(
-        scenario, params, progress=_progress_printer(sys.stderr), progress_interval=0.2
-    )
+    result = solve(scenario, params, progress=_progress_printer(sys.stderr), progress_interval=0.2)
     with _INTERRUPTS.deferred():
         if sys.stderr.isatty():
             sys.stderr.write("\n")

@@ -16,7 +16,8 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from matchaid.candidates import CandidateSet, group_indices
+from matchaid.arrays import group_indices
+from matchaid.candidates import CandidateSet
 
 __all__ = ["independent_parts"]
 

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 # The largest values a scenario may hold. CP-SAT works in 64-bit integers and matchaid
-# states every weight in thousandths (``matchaid.linear.WEIGHT_SCALE``); these limits keep
+# states every weight in thousandths (``matchaid.program.WEIGHT_SCALE``); these limits keep
 # every count, sum and objective exact with room to spare, and keep per-period arrays to
 # a size a machine holds.
 

@@ -1,6 +1,6 @@
 """The linear relaxation of the planner's model: a proven bound and a starting plan.
 
-:func:`solve_relaxation` solves the LP relaxation of a :class:`~matchaid.linear.LinearModel`
+:func:`solve_relaxation` solves the LP relaxation of a :class:`~matchaid.program.IntegerProgram`
 (every Boolean and count allowed fractional values between 0 and its upper bound) with
 GLOP, OR-Tools' simplex solver, and returns a :class:`Relaxation`:
 
@@ -33,8 +33,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from matchaid.greedy import greedy_selection
-from matchaid.linear import IntArray, LinearModel
+from matchaid.arrays import IntArray
+from matchaid.fill import greedy_fill
+from matchaid.program import IntegerProgram
 
 __all__ = ["Relaxation", "rounded_selection", "solve_relaxation"]
 
@@ -49,7 +50,7 @@ class Relaxation:
         A proven upper bound on the integer objective (``None`` if the LP was not
         solved).
     reported_bound
-        A proven upper bound on the reported objective (:attr:`LinearModel.primary`),
+        A proven upper bound on the reported objective (:attr:`IntegerProgram.primary`),
         from the same prices: coverage proven apart from the tie-breaks.
     values
         The LP values of the postings' Booleans (empty if not solved).
@@ -76,7 +77,7 @@ _PRICE_LIMIT = 2.0**60
 
 
 def safe_bound(
-    lm: LinearModel, prices: npt.NDArray[np.float64], objective: IntArray | None = None
+    lm: IntegerProgram, prices: npt.NDArray[np.float64], objective: IntArray | None = None
 ) -> int:
     """The weak-duality bound on ``objective @ v`` (default: ``lm.objective``) over the
     integer points of ``lm``, for row prices ``max(prices, 0)``, computed exactly.
@@ -137,7 +138,7 @@ class Interrupter:
 
 
 def solve_relaxation(
-    lm: LinearModel, time_limit: float | None = None, interrupter: Interrupter | None = None
+    lm: IntegerProgram, time_limit: float | None = None, interrupter: Interrupter | None = None
 ) -> Relaxation:
     """Solve the LP relaxation of ``lm`` with GLOP (at most ``time_limit`` seconds;
     ``interrupter`` can stop it early)."""
@@ -184,16 +185,18 @@ def solve_relaxation(
     # The reported objective is in units of the LP's (tiebreak, off) or is the whole
     # objective with a multiplier of 1 (weighted): the duals price it as they are.
     reported = min(safe_bound(lm, duals, lm.primary), safe_bound(lm, -duals, lm.primary))
+    # A bound on the whole objective also bounds the reported one; keep the tighter.
+    reported = min(reported, lm.scaling.reported(bound))
     values = np.asarray(response.variable_value, dtype=np.float64)[: len(lm.cands)]
     return Relaxation(bound, reported, values, "optimal", time.perf_counter() - t0)
 
 
 def rounded_selection(
-    lm: LinearModel, values: npt.NDArray[np.float64], threshold: float = 1e-6
+    lm: IntegerProgram, values: npt.NDArray[np.float64], threshold: float = 1e-6
 ) -> npt.NDArray[np.int64]:
     """A valid plan from LP values: candidates with value above ``threshold``, highest
     first (ties by index), each taken if it fits and covers something; then the greedy
     search from there. Indices ascending."""
     order = np.argsort(-values, kind="stable")
     first = order[values[order] > threshold]
-    return greedy_selection(lm.cands, first=first)
+    return greedy_fill(lm, first=first)

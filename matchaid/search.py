@@ -34,7 +34,7 @@ from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.decompose import independent_parts
 from matchaid.domain import Scenario
 from matchaid.exceptions import SolverError
-from matchaid.greedy import greedy_selection
+from matchaid.fill import greedy_fill
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import Plan, sorted_postings
 from matchaid.relax import Interrupter, Relaxation
@@ -170,7 +170,7 @@ class _Part:
     the best proven bounds (integers, ``None`` until known)."""
 
     def __init__(self, cands: CandidateSet, idx: np.ndarray, params: SolveParams) -> None:
-        from matchaid.model import build_model
+        from matchaid.cp_sat import build_model
 
         self.idx = idx
         self.cands = cands.subset(idx)
@@ -234,7 +234,7 @@ class _Part:
 
     def use_greedy(self) -> None:
         """Offer the greedy baseline's plan."""
-        self.offer(greedy_selection(self.cands), "greedy")
+        self.offer(greedy_fill(self.linear), "greedy")
 
     def offer_bound(self, whole: int, reported: int | None = None) -> None:
         """Keep proven bounds on the whole and the reported objective if tighter (the
@@ -325,7 +325,7 @@ class _Search:
     def _solver(self, seconds: float | None, det: float | None) -> Any:
         from ortools.sat.python import cp_model
 
-        from matchaid.model import apply_parameters
+        from matchaid.cp_sat import apply_parameters
 
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -357,7 +357,7 @@ class _Search:
         meets the bound."""
         from ortools.sat.python import cp_model
 
-        from matchaid.model import set_hint
+        from matchaid.cp_sat import set_hint
 
         if hint is not None:
             set_hint(model, part.linear, hint)
@@ -414,7 +414,7 @@ class _Search:
     def _first_pass(self, k: int) -> None:
         """The LP relaxation (bound and rounded plan), then RINS: CP-SAT on the part
         with the postings fixed where the LP and the best plan agree."""
-        from matchaid.model import to_cp_sat
+        from matchaid.cp_sat import to_cp_sat
         from matchaid.relax import rounded_selection, solve_relaxation
 
         part = self.parts[k]
@@ -621,8 +621,8 @@ def _merge(
             "num_branches": sum(sv.num_branches for sv in solvers),
             "deterministic_time": sum(sv.deterministic_time for sv in solvers),
             "num_constraints": {
-                key: sum(p.built.num_constraints[key] for p in parts)
-                for key in parts[0].built.num_constraints
+                key: sum(p.built.num_constraints.get(key, 0) for p in parts)
+                for key in sorted({k for p in parts for k in p.built.num_constraints})
             },
             "lp_seconds": sum(lp.seconds for lp in lps),
             "lp_solved": sum(lp.solved for lp in lps),

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from matchaid.domain import PairingMode, Scenario
-from matchaid.params import ObjectiveWeights
 from matchaid.posting import Posting
+from matchaid.weights import ObjectiveWeights
 
 K = TypeVar("K")
 

@@ -21,7 +21,7 @@ from matchaid import (
 )
 from matchaid.candidates import generate_candidates
 from matchaid.generate import TIERS, generate
-from matchaid.linear import linear_model
+from matchaid.program import build_program
 from matchaid.relax import solve_relaxation
 from tests.oracles import exhaustive_optimum, flow_optimum, mip_optimum
 from tests.planner.helpers import EXACT, donor, expert, gap, recipient, scenario
@@ -110,7 +110,7 @@ def test_tie_breaks_that_would_overflow_are_dropped_and_said() -> None:
         pairings=[Pairing("D", "R1", PairingMode.PREFERRED)],
     )
     weights = ObjectiveWeights(preferred=1e6)
-    lm = linear_model(generate_candidates(s), weights)
+    lm = build_program(generate_candidates(s), weights)
     assert lm.scaling.dropped
     r = solve(s, EXACT.with_(weights=weights))
     assert r.status is SolveStatus.OPTIMAL
@@ -142,7 +142,7 @@ def test_the_lp_bound_is_an_exact_integer_and_tight_on_flow_problems() -> None:
     """Without side rules the LP is integral: its integer bound is the optimum itself,
     so 'a plan meets the LP bound' fires (no float margin in the way)."""
     s = generate(TIERS["xs"].with_(side_rules=False), seed=2)
-    lm = linear_model(generate_candidates(s), ObjectiveWeights(mode="off"))
+    lm = build_program(generate_candidates(s), ObjectiveWeights(mode="off"))
     relax = solve_relaxation(lm)
     assert isinstance(relax.bound, int) and isinstance(relax.reported_bound, int)
     assert lm.scaling.value(relax.reported_bound) == pytest.approx(flow_optimum(s))

@@ -1,6 +1,6 @@
-"""The CP-SAT model of the planner (the only module that imports ``ortools.sat``).
+"""The CP-SAT writer (the only module that imports ``ortools.sat``).
 
-:func:`build_model` hands the integer program of :mod:`matchaid.linear` (variables,
+:func:`build_model` hands the integer program of :mod:`matchaid.program` (variables,
 rows, objective, all NumPy arrays) to CP-SAT, writing its model proto directly: one
 variable per array entry, ``at_most_one`` for rows that allow one posting at a time, a
 linear constraint for every other row, and the objective. :mod:`matchaid.search` runs it.
@@ -19,14 +19,13 @@ from ortools.sat.python import cp_model
 
 from matchaid.candidates import CandidateSet
 from matchaid.exceptions import Problem
-from matchaid.linear import (
-    RULES,
+from matchaid.program import (
     WEIGHT_SCALE,
-    LinearModel,
+    IntegerProgram,
     ObjectiveScaling,
-    linear_model,
+    build_program,
 )
-from matchaid.params import ObjectiveWeights
+from matchaid.weights import ObjectiveWeights
 
 IntArray = npt.NDArray[np.int64]
 
@@ -38,20 +37,6 @@ __all__ = [
     "check_cp_sat_parameters",
 ]
 
-_CAPACITY_RULES = np.array(
-    [
-        RULES.index(name)
-        for name in (
-            "expert_no_overlap",
-            "max_postings",
-            "department_release",
-            "donor_max_away",
-            "hosting",
-        )
-    ],
-    dtype=np.int64,
-)
-
 
 @dataclass(frozen=True, slots=True)
 class BuiltModel:
@@ -62,7 +47,7 @@ class BuiltModel:
     """
 
     model: cp_model.CpModel
-    linear: LinearModel
+    linear: IntegerProgram
 
     @property
     def scaling(self) -> ObjectiveScaling:
@@ -80,7 +65,7 @@ class BuiltModel:
         return np.flatnonzero(values[: len(self.linear.cands)])
 
 
-def set_hint(model: cp_model.CpModel, lm: LinearModel, chosen: npt.NDArray[np.bool_]) -> None:
+def set_hint(model: cp_model.CpModel, lm: IntegerProgram, chosen: npt.NDArray[np.bool_]) -> None:
     """Hint ``model`` (a model of ``lm``) with the plan taking the candidates marked in
     ``chosen``: every variable, so CP-SAT can take it as its first solution."""
     hint = model.proto.solution_hint
@@ -91,7 +76,7 @@ def set_hint(model: cp_model.CpModel, lm: LinearModel, chosen: npt.NDArray[np.bo
 
 
 def to_cp_sat(
-    lm: LinearModel, lower: IntArray | None = None, upper: IntArray | None = None
+    lm: IntegerProgram, lower: IntArray | None = None, upper: IntArray | None = None
 ) -> cp_model.CpModel:
     """A CP-SAT model of ``lm`` (maximising its objective); ``lower``/``upper``, when
     given, replace the variables' bounds (to fix some of them)."""
@@ -106,7 +91,7 @@ def to_cp_sat(
     indptr = lm.indptr.tolist()
     cols = lm.cols.tolist()
     coefs = lm.coefs.tolist()
-    one_at_a_time = (np.isin(lm.row_rule, _CAPACITY_RULES) & (lm.rhs == 1)).tolist()
+    one_at_a_time = _one_at_a_time(lm).tolist()
     for r, (rhs, amo) in enumerate(zip(lm.rhs.tolist(), one_at_a_time, strict=True)):
         a, b = indptr[r], indptr[r + 1]
         if amo:
@@ -124,9 +109,16 @@ def to_cp_sat(
     return model
 
 
+def _one_at_a_time(lm: IntegerProgram) -> npt.NDArray[np.bool_]:
+    """Rows that allow at most one of some Booleans: ``sum(x) <= 1``."""
+    other = (lm.coefs != 1) | (lm.upper[lm.cols] != 1)
+    mixed = np.bincount(lm.row_of_term, weights=other, minlength=lm.num_rows) > 0
+    return np.asarray((lm.rhs == 1) & ~mixed)
+
+
 def build_model(cands: CandidateSet, weights: ObjectiveWeights) -> BuiltModel:
     """The CP-SAT model for ``cands``: variables, every rule, the objective."""
-    lm = linear_model(cands, weights)
+    lm = build_program(cands, weights)
     return BuiltModel(model=to_cp_sat(lm), linear=lm)
 
 

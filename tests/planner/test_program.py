@@ -1,4 +1,4 @@
-"""The model stated as arrays (matchaid.linear) and its LP relaxation (matchaid.relax),
+"""The model stated as arrays (matchaid.program) and its LP relaxation (matchaid.relax),
 checked against the independent validator and oracles."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from matchaid import ObjectiveWeights, Plan, Scenario, SolveStatus, objective_value, solve, validate
 from matchaid.candidates import generate_candidates
-from matchaid.linear import linear_model
+from matchaid.program import build_program
 from matchaid.relax import rounded_selection, safe_bound, solve_relaxation
 from tests.oracles import mip_optimum
 from tests.planner.helpers import EXACT
@@ -23,7 +23,7 @@ WEIGHTED = ObjectiveWeights(mode="weighted")
 def full_objective(s: Scenario, plan: Plan, weights: ObjectiveWeights) -> int:
     """The integer objective (coverage and tie-break terms) of ``plan``."""
     cands = generate_candidates(s)
-    lm = linear_model(cands, weights)
+    lm = build_program(cands, weights)
     where = {cands.posting(i): i for i in range(len(cands))}
     chosen = np.zeros(len(cands), dtype=bool)
     chosen[[where[p] for p in plan.postings]] = True
@@ -36,7 +36,7 @@ def test_rows_accept_exactly_the_plans_the_validator_accepts(
     s: Scenario, data: st.DataObject
 ) -> None:
     cands = generate_candidates(s)
-    lm = linear_model(cands, ObjectiveWeights())
+    lm = build_program(cands, ObjectiveWeights())
     mask = np.array(
         data.draw(st.lists(st.booleans(), min_size=len(cands), max_size=len(cands))), dtype=bool
     )
@@ -55,7 +55,7 @@ def test_rows_accept_exactly_the_plans_the_validator_accepts(
 @given(scenarios())
 def test_relaxation_bounds_the_optimum_and_its_rounding_is_valid(s: Scenario) -> None:
     cands = generate_candidates(s)
-    lm = linear_model(cands, ObjectiveWeights())
+    lm = build_program(cands, ObjectiveWeights())
     relax = solve_relaxation(lm)
     assert relax.solved
     assert relax.bound is not None and relax.reported_bound is not None
@@ -85,7 +85,7 @@ def test_safe_bound_holds_for_any_prices() -> None:
     """Weak duality: every price vector gives a bound at least the optimum."""
     s = _medium()
     cands = generate_candidates(s)
-    lm = linear_model(cands, ObjectiveWeights(mode="off"))
+    lm = build_program(cands, ObjectiveWeights(mode="off"))
     optimum = solve(s, EXACT.with_(weights=ObjectiveWeights(mode="off"))).objective
     rng = np.random.default_rng(0)
     for _ in range(20):
@@ -103,3 +103,38 @@ def _medium() -> Scenario:
     from matchaid.generate import generate
 
     return generate("xs", seed=3)
+
+
+def test_the_reported_lp_bound_is_no_looser_than_the_whole_ones() -> None:
+    """Found by hypothesis: with no hosting capacity the whole objective's LP bound is 0,
+    while the duals priced for coverage alone gave 1. A bound on the whole objective also
+    bounds coverage, so the reported bound must be the tighter of the two."""
+    from matchaid.domain import (
+        DisciplineGap,
+        DonorHospital,
+        Expert,
+        Horizon,
+        Level,
+        RecipientHospital,
+        Seniority,
+    )
+
+    s = Scenario(
+        Horizon(2),
+        (1,),
+        (DonorHospital("D0", "Lhasa", "Lhasa"),),
+        (Expert("E0", "D0", ("cardiology",), Seniority.CHIEF, (0, 2), max_postings=1),),
+        (
+            RecipientHospital(
+                "R0",
+                "Lhasa",
+                "Lhasa",
+                Level.COUNTY,
+                0,
+                (DisciplineGap("cardiology", 1, (0, 2), 1),),
+            ),
+        ),
+    )
+    lm = build_program(generate_candidates(s), ObjectiveWeights())
+    relax = solve_relaxation(lm)
+    assert relax.bound == 0 and relax.reported_bound == 0

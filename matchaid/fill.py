@@ -1,0 +1,189 @@
+"""Plans read off the integer program alone: the greedy fill.
+
+:func:`greedy_fill` builds a valid plan for any :class:`~matchaid.program.IntegerProgram`
+without knowing its rules. It repeatedly takes the candidate posting that adds the most
+to the reported (primary) objective, counting the defined variables it raises (a gap's
+coverage, say), and takes a candidate only if every row keeps its slack: ``A v <= b``
+holds after it, with every defined variable as large as its rows allow. Ties go to the
+lower candidate index, so the result depends only on the program.
+
+The empty plan satisfies every row (the program's rows hold at ``v = 0``), so the fill
+always has a valid starting point. Gains of coverage-like terms only fall as postings
+are taken, which the search uses ("lazy greedy") to re-score only the top of a heap.
+Where a row gives a posting a positive coefficient and another posting a negative one
+(a posting allowed only beside another), a posting that does not fit may fit later: the
+fill then goes over the ones it passed by again until nothing more fits.
+
+It serves as the starting plan of searches, the repair of an LP-rounded plan and the
+greedy baseline; it never undoes a choice.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+import numpy.typing as npt
+
+from matchaid.arrays import IntArray
+from matchaid.program import IntegerProgram
+
+__all__ = ["greedy_fill"]
+
+
+class _Fill:
+    """The plan being filled: variable values and row slacks (``b - A v``), kept
+    consistent for postings and the variables defined directly by their rows (level 1).
+    Levels above are left at 0, which keeps every row they appear in satisfied (they
+    are bounded above by their rows); the plan's value is computed from the postings."""
+
+    def __init__(self, prog: IntegerProgram) -> None:
+        self.prog = prog
+        n = len(prog.cands)
+        self.value = np.zeros(prog.num_vars, dtype=np.int64)
+        self.slack = prog.rhs.astype(np.int64).copy()
+        self.headroom = prog.upper.astype(np.int64).copy()  # upper - value
+        self.score = prog.primary.astype(np.int64)
+        rows, cols, coefs = prog.row_of_term, prog.cols, prog.coefs
+        # The level-1 variable each row defines (its positive coefficient), or -1.
+        defines = (prog.level[cols] == 1) & (coefs > 0)
+        self.row_defines = np.full(prog.num_rows, -1, dtype=np.int64)
+        self.row_defines[rows[defines]] = cols[defines]
+        self.define_coef = np.ones(prog.num_rows, dtype=np.int64)
+        self.define_coef[rows[defines]] = coefs[defines]
+        counts = np.bincount(cols[defines], minlength=prog.num_vars)
+        self.num_defining = counts
+        #: Every level-1 variable has one defining row: the fast path.
+        self.simple = bool((counts <= 1).all())
+        # Each level-1 variable's defining rows, padded to a rectangle (-1: none).
+        var, row = cols[defines], rows[defines]
+        by_var = np.argsort(var, kind="stable")
+        var, row = var[by_var], row[by_var]
+        rank = np.arange(var.size) - (np.cumsum(counts) - counts)[var]
+        self.defining = np.full((prog.num_vars, max(int(counts.max(initial=0)), 1)), -1)
+        self.defining[var, rank] = row
+        # Columns, and for postings two views of them: the rows that tighten (positive
+        # coefficients) and the defining rows that a posting loosens.
+        self.col = _Columns(cols, rows, coefs, prog.num_vars)
+        posting = cols < n
+        up = posting & (coefs > 0)
+        self.up = _Columns(cols[up], rows[up], coefs[up], n)
+        loosens = posting & (coefs < 0) & (self.row_defines[rows] >= 0)
+        self.down = _Columns(cols[loosens], rows[loosens], coefs[loosens], n)
+        # Rows mixing signs over postings: a posting refused now may fit later.
+        signs = np.zeros((prog.num_rows, 2), dtype=bool)
+        signs[rows[up], 0] = True
+        signs[rows[posting & (coefs < 0)], 1] = True
+        self.may_loosen = bool((signs[:, 0] & signs[:, 1]).any())
+
+    def fits(self, i: int) -> bool:
+        """Whether taking posting ``i`` keeps every row's slack."""
+        rows, coefs = self.up.of(i)
+        return bool((self.slack[rows] >= coefs).all())
+
+    def raised(self, i: int) -> tuple[IntArray, IntArray]:
+        """The level-1 variables defined by rows that posting ``i`` loosens, and how much
+        each can rise once it is taken."""
+        rows, coefs = self.down.of(i)
+        var = self.row_defines[rows]
+        if self.simple:  # one defining row each: its new slack decides
+            room = (self.slack[rows] - coefs) // self.define_coef[rows]
+            return var, np.clip(np.minimum(self.headroom[var], room), 0, None)
+        var = np.unique(var)
+        mine, mine_coefs = self.col.of(i)
+        self.slack[mine] -= mine_coefs
+        rows_d = self.defining[var]
+        valid = rows_d >= 0
+        safe = np.where(valid, rows_d, 0)
+        room = np.where(valid, self.slack[safe] // self.define_coef[safe], np.iinfo(np.int64).max)
+        self.slack[mine] += mine_coefs
+        return var, np.clip(np.minimum(self.headroom[var], room.min(axis=1)), 0, None)
+
+    def gain(self, i: int) -> int:
+        """What taking posting ``i`` adds to the primary objective."""
+        var, rise = self.raised(i)
+        return int(self.score[i]) + int(np.dot(self.score[var], rise))
+
+    def initial_gains(self) -> IntArray:
+        """:meth:`gain` of every posting on the empty plan."""
+        n = len(self.prog.cands)
+        if not self.simple:
+            return np.array([self.gain(i) for i in range(n)], dtype=np.int64)
+        d = self.down
+        var = self.row_defines[d.rows]
+        room = (self.slack[d.rows] - d.coefs) // self.define_coef[d.rows]
+        rise = np.clip(np.minimum(self.headroom[var], room), 0, None)
+        gains = self.score[:n].copy()
+        np.add.at(gains, d.owner, self.score[var] * rise)
+        return gains
+
+    def take(self, i: int) -> None:
+        var, rise = self.raised(i)
+        for v, d in ((i, 1), *zip(var.tolist(), rise.tolist(), strict=True)):
+            if d:
+                rows, coefs = self.col.of(v)
+                self.value[v] += d
+                self.headroom[v] -= d
+                self.slack[rows] -= coefs * d
+
+
+class _Columns:
+    """Entries of a matrix grouped by column: ``of(j)`` gives column ``j``'s rows and
+    coefficients."""
+
+    def __init__(self, cols: IntArray, rows: IntArray, coefs: IntArray, num_cols: int) -> None:
+        order = np.argsort(cols, kind="stable")
+        self.owner = cols[order]
+        self.rows = rows[order]
+        self.coefs = coefs[order]
+        self.ptr = np.searchsorted(self.owner, np.arange(num_cols + 1)).tolist()
+
+    def of(self, j: int) -> tuple[IntArray, IntArray]:
+        a, b = self.ptr[j], self.ptr[j + 1]
+        return self.rows[a:b], self.coefs[a:b]
+
+
+def greedy_fill(
+    prog: IntegerProgram, first: npt.NDArray[np.int64] | None = None
+) -> npt.NDArray[np.int64]:
+    """Indices of the candidates the greedy fill takes, ascending (see the module
+    docstring).
+
+    With ``first``, those candidates are tried before anything else, in the order given:
+    each is taken if it fits and adds something. The greedy search then goes on from
+    there. (This is how a rounded LP solution becomes a valid plan.)
+    """
+    n = len(prog.cands)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    fill = _Fill(prog)
+    taken = np.zeros(n, dtype=bool)
+    for i in [] if first is None else first.tolist():
+        if not taken[i] and fill.fits(i) and fill.gain(i) > 0:
+            fill.take(i)
+            taken[i] = True
+    # Gains on the empty plan: upper bounds where gains only fall (the lazy search
+    # re-scores what it pops), and exact otherwise for what is popped first.
+    gains = fill.initial_gains()
+    heap = [(-g, i) for i, g in enumerate(gains.tolist()) if g > 0 and not taken[i]]
+    heapq.heapify(heap)
+    while heap:
+        passed: list[tuple[int, int]] = []
+        while heap:
+            neg, i = heapq.heappop(heap)
+            if not fill.fits(i):
+                passed.append((neg, i))
+                continue
+            now = fill.gain(i)
+            if now <= 0:
+                continue
+            if now < -neg:  # stale score: re-queue with the true gain
+                heapq.heappush(heap, (-now, i))
+                continue
+            fill.take(i)
+            taken[i] = True
+        if not fill.may_loosen:
+            break  # rows only tighten: what did not fit never will
+        heap = [(neg, i) for neg, i in passed if fill.fits(i)]
+        heapq.heapify(heap)
+    return np.flatnonzero(taken).astype(np.int64)

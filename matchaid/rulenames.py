@@ -1,0 +1,50 @@
+"""The planner's rules by name: the one vocabulary of the engine and the validator.
+
+Each member names one rule of the planning contract. The engine states it in one module
+of :mod:`matchaid.rules` (its eligibility, its rows in the integer program, its
+objective terms); the independent validator re-checks it in one module of
+:mod:`matchaid.validation`. The two share this enum and the domain model, never a line
+of rule logic: a test asserts that both name exactly these rules.
+
+>>> RuleName.OVERLAP.value, RuleName("hosting") is RuleName.HOSTING
+('overlap', True)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["RuleName"]
+
+
+class RuleName(StrEnum):
+    """A rule of the planning contract (see README, "The planner's contract")."""
+
+    SENIORITY = "seniority"
+    """An expert serves a gap only at its ``min_seniority`` or above."""
+    PAIRING = "pairing"
+    """``forbidden`` pairings never serve; a recipient with ``required`` pairings takes
+    only those donors."""
+    TRAVEL = "travel"
+    """A donor serves a recipient only within its ``max_travel_hours``."""
+    TERMS = "terms"
+    """A posting's length is one of the expert's terms, it lies inside the expert's
+    availability and the horizon, and it starts on a multiple of ``start_step``."""
+    OVERLAP = "overlap"
+    """An expert's postings never overlap."""
+    MAX_POSTINGS = "max_postings"
+    """An expert has at most ``max_postings`` postings."""
+    RELEASE = "release"
+    """In every month, a donor department's experts away number at most its
+    ``release``."""
+    MAX_AWAY = "max_away"
+    """In every month, a donor's experts away number at most its ``max_away``."""
+    HOSTING = "hosting"
+    """In every month, a recipient hosts at most ``hosting`` visiting experts."""
+    COVERAGE = "coverage"
+    """The primary objective: ``weight x min(demand, postings active)`` summed over
+    every gap and month of its window."""
+    PREFERRED = "preferred"
+    """Tie-break (or weighted) bonus: covered months served by a ``preferred`` donor."""
+    COSTS = "costs"
+    """Tie-break (or weighted) costs: travel hours and posted expert-months."""

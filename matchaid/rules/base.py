@@ -1,0 +1,147 @@
+"""What a rule module states, and the scenario tables its tests read.
+
+A rule module defines one :class:`Rule` named ``RULE``. It may state, each optional:
+
+- **eligibility**: a *pair test* (which experts may serve which gaps at all) and a
+  *posting test* (which postings of an allowed pair are left out), each giving
+  ``(reason, mask)`` pairs with ``True`` where excluded. A reason is declared as an
+  :class:`Exclusion`; an exclusion marked ``eligible`` leaves out postings that are
+  allowed but that no plan is better for (they are still counted as eligible);
+- **the posting shapes** (only the rule that defines which start and length a posting
+  may have): ``(starts, lengths)`` for an expert;
+- **its part of the integer program**: variables, rows ``A v <= b`` and objective
+  terms, added through a :class:`~matchaid.program.ProgramBuilder`.
+
+Candidate generation (:mod:`matchaid.candidates`) and the engine (:mod:`matchaid.program`
+and everything that reads the program: CP-SAT, the LP relaxation, decomposition, the
+rounded and greedy plans, the benchmark peers) run every rule of
+:data:`matchaid.rules.RULES` and never name one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from matchaid.arrays import BoolArray, IntArray
+from matchaid.domain import DisciplineGap, Scenario
+from matchaid.rulenames import RuleName
+
+if TYPE_CHECKING:
+    from matchaid.program import ProgramBuilder
+
+__all__ = [
+    "Exclusion",
+    "PairTest",
+    "PostingTest",
+    "Rule",
+    "ScenarioTables",
+    "Shapes",
+    "travel_matrix",
+]
+
+#: ``test(expert, gaps) -> [(reason, excluded), ...]``: ``gaps`` are gap indices whose
+#: specialty the expert holds; ``excluded`` is a mask over them.
+PairTest = Callable[[int, IntArray], Sequence[tuple[str, BoolArray]]]
+#: ``test(expert, gap, start, months) -> [(reason, excluded), ...]`` over the postings of
+#: one expert (parallel arrays).
+PostingTest = Callable[[int, IntArray, IntArray, IntArray], Sequence[tuple[str, BoolArray]]]
+#: ``shapes(expert) -> (starts, lengths)``: every start and length a posting may have.
+Shapes = Callable[[int], tuple[IntArray, IntArray]]
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A reason a rule leaves candidates out (a key of ``Result.excluded``).
+
+    Attributes
+    ----------
+    reason
+        The name counted in ``Result.excluded`` (expert-gap pairs).
+    eligible
+        ``True`` when the postings it leaves out are allowed but dominated (no plan is
+        better for them); they still count in ``num_eligible``.
+    """
+
+    reason: str
+    eligible: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule of the planning contract, as the engine states it.
+
+    Attributes
+    ----------
+    name
+        The rule's name, shared with the validator.
+    exclusions
+        The reasons its tests may give, in the order they are tested.
+    pair_test, posting_test, shapes
+        Built once per scenario from its :class:`ScenarioTables` (see the module
+        docstring); ``None`` where the rule has none.
+    build
+        Adds the rule's variables, rows and objective terms to the integer program.
+    """
+
+    name: RuleName
+    exclusions: tuple[Exclusion, ...] = ()
+    pair_test: Callable[[ScenarioTables], PairTest] | None = None
+    posting_test: Callable[[ScenarioTables], PostingTest] | None = None
+    shapes: Callable[[ScenarioTables], Shapes] | None = None
+    build: Callable[[ProgramBuilder], None] | None = None
+
+
+class ScenarioTables:
+    """Index arrays of a scenario, computed once and read by every rule.
+
+    Gaps are numbered in file order (recipients in order, then their gaps), as in
+    :attr:`Scenario.gaps`.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.donor_index = {d.id: i for i, d in enumerate(scenario.donors)}
+        self.recipient_index = {r.id: i for i, r in enumerate(scenario.recipients)}
+        #: ``(recipient index, gap)`` per gap.
+        self.gaps: tuple[tuple[int, DisciplineGap], ...] = tuple(
+            (r, g) for r, rec in enumerate(scenario.recipients) for g in rec.gaps
+        )
+        self.gap_recipient = np.array([r for r, _ in self.gaps], dtype=np.int64)
+        self.gap_lo = np.array([g.window[0] for _, g in self.gaps], dtype=np.int64)
+        self.gap_hi = np.array([g.window[1] for _, g in self.gaps], dtype=np.int64)
+        self.expert_donor = np.array(
+            [self.donor_index[e.donor] for e in scenario.experts], dtype=np.int64
+        )
+
+    @cached_property
+    def travel(self) -> npt.NDArray[np.float64]:
+        """Travel hours ``[donor, recipient]`` (see :func:`travel_matrix`)."""
+        return travel_matrix(self.scenario)
+
+
+def travel_matrix(scenario: Scenario) -> npt.NDArray[np.float64]:
+    """Travel hours ``[donor, recipient]`` by shortest path on the scenario's network;
+    0 within one city, ``nan`` where there is no network or no route."""
+    num_d, num_r = len(scenario.donors), len(scenario.recipients)
+    hours = np.full((num_d, num_r), np.nan)
+    donor_city = [d.city for d in scenario.donors]
+    if scenario.network is None:
+        for r, rec in enumerate(scenario.recipients):
+            for d, city in enumerate(donor_city):
+                if city == rec.city:
+                    hours[d, r] = 0.0
+        return hours
+    by_city: dict[str, list[int]] = {}
+    for r, rec in enumerate(scenario.recipients):
+        by_city.setdefault(rec.city, []).append(r)
+    for city, recs in by_city.items():
+        reach = scenario.network.travel_hours(city, donor_city)
+        column = np.array([reach.get(c, np.nan) for c in donor_city], dtype=np.float64)
+        hours[:, recs] = column[:, None]
+    return hours

@@ -8,7 +8,8 @@ linear constraint for every other row, and the objective. :mod:`matchaid.search`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,9 @@ IntArray = npt.NDArray[np.int64]
 __all__ = [
     "WEIGHT_SCALE",
     "BuiltModel",
+    "CpSatSearch",
     "ObjectiveScaling",
+    "SearchOutcome",
     "build_model",
     "check_cp_sat_parameters",
 ]
@@ -58,11 +61,6 @@ class BuiltModel:
     def num_constraints(self) -> Mapping[str, int]:
         """Rows stated per rule."""
         return self.linear.rows_by_rule()
-
-    def chosen(self, solver: cp_model.CpSolver) -> npt.NDArray[np.int64]:
-        """Indices of the candidates in ``solver``'s best solution."""
-        values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-        return np.flatnonzero(values[: len(self.linear.cands)])
 
 
 def set_hint(model: cp_model.CpModel, lm: IntegerProgram, chosen: npt.NDArray[np.bool_]) -> None:
@@ -165,3 +163,130 @@ def apply_parameters(solver: cp_model.CpSolver, values: Mapping[str, Any]) -> No
     """Set CP-SAT parameters by name on ``solver``."""
     for name, value in values.items():
         setattr(solver.parameters, name, value)
+
+
+#: Floats carry integers exactly below this; CP-SAT's float reports above it are ignored
+#: (its integer response is read instead).
+_EXACT_FLOAT = 2**53
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOutcome:
+    """What one CP-SAT search established.
+
+    Attributes
+    ----------
+    chosen
+        The candidates of its best plan, or ``None`` if it found none.
+    bound
+        CP-SAT's integer bound on the model's objective (its inner bound, never its
+        status word), or ``None``.
+    invalid
+        CP-SAT's message if it rejected the model.
+    """
+
+    chosen: npt.NDArray[np.int64] | None
+    bound: int | None
+    invalid: str | None = None
+
+
+class CpSatSearch:
+    """One CP-SAT search, stoppable from any thread.
+
+    Parameters
+    ----------
+    seconds, deterministic_time
+        Its budgets (``None``: none).
+    workers, seed, log
+        CP-SAT's worker count, random seed, and whether to log its progress (to the
+        ``matchaid`` logger).
+    cp_sat
+        Raw CP-SAT parameters by name (checked with :func:`check_cp_sat_parameters`).
+    """
+
+    def __init__(
+        self,
+        seconds: float | None,
+        deterministic_time: float | None,
+        workers: int,
+        seed: int,
+        log: bool,
+        cp_sat: Mapping[str, Any],
+    ) -> None:
+        import logging
+
+        self.solver = solver = cp_model.CpSolver()
+        p = solver.parameters
+        if seconds is not None:
+            p.max_time_in_seconds = max(0.01, seconds)
+        if deterministic_time is not None:
+            p.max_deterministic_time = deterministic_time
+        p.num_workers = workers
+        p.random_seed = seed
+        p.log_search_progress = log
+        if log:
+            logger = logging.getLogger("matchaid")
+            solver.log_callback = lambda line: logger.info("%s", line)
+        apply_parameters(solver, cp_sat)
+        # Python owns SIGINT: CP-SAT's own handler races with it and can abort the
+        # process (std::bad_function_call); matchaid stops the search itself.
+        p.catch_sigint_signal = False
+
+    def stop(self) -> None:
+        """Stop the search (from any thread); it returns its best plan so far."""
+        self.solver.stop_search()
+
+    @property
+    def deterministic_time(self) -> float:
+        """CP-SAT's deterministic time spent."""
+        return float(self.solver.deterministic_time)
+
+    @property
+    def num_conflicts(self) -> int:
+        """Conflicts met."""
+        return int(self.solver.num_conflicts)
+
+    @property
+    def num_branches(self) -> int:
+        """Branches taken."""
+        return int(self.solver.num_branches)
+
+    def solution_info(self) -> str:
+        """CP-SAT's word on its last solution."""
+        return str(self.solver.solution_info())
+
+    def run(
+        self,
+        model: cp_model.CpModel,
+        num_candidates: int,
+        on_solution: Callable[[int], bool],
+        on_bound: Callable[[int], None] | None,
+    ) -> SearchOutcome:
+        """Search ``model``. ``on_solution(objective)`` is called for each better plan
+        (integer objective) and stops the search when it returns ``True``;
+        ``on_bound(bound)`` is called when CP-SAT proves a better integer bound."""
+
+        class _Watcher(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                value = self.objective_value
+                if abs(value) < _EXACT_FLOAT and on_solution(round(value)):
+                    self.stop_search()
+
+        if on_bound is not None:
+            report = on_bound
+
+            def bound_callback(bound: float) -> None:
+                if abs(bound) < _EXACT_FLOAT:
+                    report(math.floor(bound))
+
+            self.solver.best_bound_callback = bound_callback
+        code = self.solver.solve(model, _Watcher())
+        if code == cp_model.MODEL_INVALID:
+            return SearchOutcome(None, None, self.solver.solution_info() or "model invalid")
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return SearchOutcome(None, None)
+        values = np.asarray(self.solver.response_proto.solution, dtype=np.int64)
+        bound = -int(self.solver.response_proto.inner_objective_lower_bound)
+        return SearchOutcome(
+            np.flatnonzero(values[:num_candidates]), bound if abs(bound) < 2**62 else None
+        )

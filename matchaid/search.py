@@ -45,10 +45,6 @@ __all__ = ["Progress", "Result", "SolveStatus", "solve"]
 
 logger = logging.getLogger("matchaid")
 
-#: Floats carry integers exactly below this; CP-SAT's float reports above it are ignored
-#: (its integer response is read instead).
-_EXACT_FLOAT = 2**53
-
 
 def _empty_result(
     scenario: Scenario,
@@ -253,7 +249,7 @@ class _Part:
         """Stop the part's LP and CP-SAT search, running or about to start."""
         self.lp_stop.stop()
         if self.solver is not None:
-            self.solver.stop_search()
+            self.solver.stop()
 
 
 class _Search:
@@ -322,28 +318,6 @@ class _Search:
             det = float(self.params.deterministic_time) * len(part.cands) / max(self.total, 1)
         return seconds, det
 
-    def _solver(self, seconds: float | None, det: float | None) -> Any:
-        from ortools.sat.python import cp_model
-
-        from matchaid.cp_sat import apply_parameters
-
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        if seconds is not None:
-            p.max_time_in_seconds = max(0.01, seconds)
-        if det is not None:
-            p.max_deterministic_time = det
-        p.num_workers = self.workers_each
-        p.random_seed = self.params.seed
-        p.log_search_progress = self.params.log_progress
-        if self.params.log_progress:
-            solver.log_callback = lambda line: logger.info("%s", line)
-        apply_parameters(solver, {**DEFAULT_CP_SAT, **self.params.cp_sat})
-        # Python owns SIGINT: CP-SAT's own handler races with it and can abort the
-        # process (std::bad_function_call); matchaid stops the search itself.
-        p.catch_sigint_signal = False
-        return solver
-
     def _cp_sat(
         self,
         part: _Part,
@@ -355,52 +329,49 @@ class _Search:
         """Run CP-SAT on ``model`` (the part's model, or it with variables fixed), keeping
         any better plan and, for the whole model, CP-SAT's proven bound; stop once a plan
         meets the bound."""
-        from ortools.sat.python import cp_model
-
-        from matchaid.cp_sat import set_hint
+        from matchaid.cp_sat import CpSatSearch, set_hint
 
         if hint is not None:
             set_hint(model, part.linear, hint)
         with self.lock:
             if self.stopped:
                 return
-            part.solver = solver = self._solver(seconds, det)
+            part.solver = solver = CpSatSearch(
+                seconds,
+                det,
+                self.workers_each,
+                self.params.seed,
+                self.params.log_progress,
+                {**DEFAULT_CP_SAT, **self.params.cp_sat},
+            )
             part.solvers.append(solver)
-        search = self
         whole = model is part.built.model
 
-        class _Watcher(cp_model.CpSolverSolutionCallback):
-            def on_solution_callback(self) -> None:
-                value = self.objective_value
-                if abs(value) >= _EXACT_FLOAT:
-                    return
-                with search.lock:
-                    part.cp_sat_found = True
-                    if round(value) > part.seen_int:
-                        part.seen_int = round(value)
-                        search._record()
-                    if part.bound_int is not None and part.seen_int >= part.bound_int:
-                        self.stop_search()  # a plan meets the proven bound: optimal
+        def on_solution(value: int) -> bool:
+            with self.lock:
+                part.cp_sat_found = True
+                if value > part.seen_int:
+                    part.seen_int = value
+                    self._record()
+                # a plan meets the proven bound: optimal
+                return part.bound_int is not None and part.seen_int >= part.bound_int
 
-        def on_bound(bound: float) -> None:
-            if whole and abs(bound) < _EXACT_FLOAT:
-                with search.lock:
-                    part.offer_bound(math.floor(bound))
-                    search._record()
+        def on_bound(bound: int) -> None:
+            with self.lock:
+                part.offer_bound(bound)
+                self._record()
 
-        solver.best_bound_callback = on_bound
-        code = solver.solve(model, _Watcher())
+        outcome = solver.run(model, len(part.cands), on_solution, on_bound if whole else None)
         with self.lock:
             part.solver = None
-            if code == cp_model.MODEL_INVALID:
-                part.invalid = solver.solution_info() or "model invalid"
+            if outcome.invalid is not None:
+                part.invalid = outcome.invalid
                 return
-            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if outcome.chosen is not None:
                 part.cp_sat_found = True
-                part.offer(part.built.chosen(solver), "cp-sat")
-                bound = -int(solver.response_proto.inner_objective_lower_bound)
-                if whole and abs(bound) < 2**62:  # CP-SAT's integer bound, not its status word
-                    part.offer_bound(bound)
+                part.offer(outcome.chosen, "cp-sat")
+                if whole and outcome.bound is not None:
+                    part.offer_bound(outcome.bound)
             self._record()
 
     def _start(self, k: int) -> tuple[float | None, float | None] | None:

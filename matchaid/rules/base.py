@@ -10,7 +10,8 @@ A rule module defines one :class:`Rule` named ``RULE``. It may state, each optio
 - **the posting shapes** (only the rule that defines which start and length a posting
   may have): ``(starts, lengths)`` for an expert;
 - **its part of the integer program**: variables, rows ``A v <= b`` and objective
-  terms, added through a :class:`~matchaid.program.ProgramBuilder`.
+  terms, added through a :class:`Builder` (the engine's
+  :class:`~matchaid.program.ProgramBuilder` is one).
 
 Candidate generation (:mod:`matchaid.candidates`) and the engine (:mod:`matchaid.program`
 and everything that reads the program: CP-SAT, the LP relaxation, decomposition, the
@@ -23,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -33,9 +34,11 @@ from matchaid.domain import DisciplineGap, Scenario
 from matchaid.rulenames import RuleName
 
 if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+    from matchaid.candidates import CandidateSet
+    from matchaid.weights import ObjectiveWeights
 
 __all__ = [
+    "Builder",
     "Exclusion",
     "PairTest",
     "PostingTest",
@@ -53,6 +56,59 @@ PairTest = Callable[[int, IntArray], Sequence[tuple[str, BoolArray]]]
 PostingTest = Callable[[int, IntArray, IntArray, IntArray], Sequence[tuple[str, BoolArray]]]
 #: ``shapes(expert) -> (starts, lengths)``: every start and length a posting may have.
 Shapes = Callable[[int], tuple[IntArray, IntArray]]
+
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Builder(Protocol):
+    """What a rule adds its part of the integer program to (implemented by
+    :class:`matchaid.program.ProgramBuilder`, which documents each method).
+
+    Variables ``0..n-1`` are the candidates' Booleans; per-candidate arrays ``start``,
+    ``end``, ``expert``, ``donor`` and ``recipient`` are int64; ``span`` exceeds every
+    month (for combined keys); ``facts`` holds what earlier rules published.
+    """
+
+    cands: CandidateSet
+    scenario: Scenario
+    tables: ScenarioTables
+    weights: ObjectiveWeights
+    n: int
+    span: int
+    start: IntArray
+    end: IntArray
+    expert: IntArray
+    donor: IntArray
+    recipient: IntArray
+    facts: dict[RuleName, Any]
+
+    def add_variables(self, upper: IntArray, level: int) -> IntArray: ...
+
+    def add_capacity(self, rule: RuleName, key: IntArray, cap: IntArray) -> None: ...
+
+    def add_count_limit(self, rule: RuleName, key: IntArray, cap: IntArray) -> None: ...
+
+    def add_defined(
+        self, rule: RuleName, var: IntArray, point: IntArray, member: IntArray
+    ) -> None: ...
+
+    def add_at_most(self, rule: RuleName, left: IntArray, right: IntArray) -> None: ...
+
+    def add_primary(
+        self,
+        weights: FloatArray,
+        max_units: IntArray,
+        var: IntArray,
+        weight_of: IntArray,
+        units: IntArray,
+    ) -> None: ...
+
+    def add_bonus(self, amount: float, var: IntArray, units: IntArray, max_units: int) -> None: ...
+
+    def add_penalty(
+        self, var: IntArray, amounts: FloatArray, most: Callable[[IntArray], int]
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +150,7 @@ class Rule:
     pair_test: Callable[[ScenarioTables], PairTest] | None = None
     posting_test: Callable[[ScenarioTables], PostingTest] | None = None
     shapes: Callable[[ScenarioTables], Shapes] | None = None
-    build: Callable[[ProgramBuilder], None] | None = None
+    build: Callable[[Builder], None] | None = None
 
 
 class ScenarioTables:

@@ -5,19 +5,15 @@ of travel from its donor's city to its recipient's (0 where unknown) plus
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matchaid.arrays import IntArray
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Rule
-
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+from matchaid.rules.base import Builder, Rule
 
 
-def _most_paid(b: ProgramBuilder) -> Callable[[IntArray], int]:
+def _most_paid(b: Builder) -> Callable[[IntArray], int]:
     """The largest total cost any plan can pay: each expert takes at most
     ``available months // shortest candidate term`` postings (and at most
     ``max_postings``), each costing at most their dearest candidate."""
@@ -38,7 +34,7 @@ def _most_paid(b: ProgramBuilder) -> Callable[[IntArray], int]:
     return most
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     w = b.weights
     if w.mode == "off" or b.n == 0:
         return

@@ -11,16 +11,12 @@ and only uses capacity: it is left out (and counted), since no plan is better fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matchaid.arrays import BoolArray, IntArray, expand, offsets
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Exclusion, PostingTest, Rule, ScenarioTables
-
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+from matchaid.rules.base import Builder, Exclusion, PostingTest, Rule, ScenarioTables
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +54,7 @@ def renumber(point: IntArray, item: IntArray, keep: BoolArray) -> tuple[IntArray
     return new[point[sel]], item[sel]
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     t, span = b.tables, b.span
     gaps = t.gaps
     demand = np.array([g.demand for _, g in gaps], dtype=np.int64)

@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Rule
-
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+from matchaid.rules.base import Builder, Rule
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     cap = np.array([r.hosting for r in b.scenario.recipients], dtype=np.int64)
     b.add_capacity(RuleName.HOSTING, b.recipient, cap)
 

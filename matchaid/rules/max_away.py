@@ -3,18 +3,13 @@ its ``max_away``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Rule
-
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+from matchaid.rules.base import Builder, Rule
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     cap = np.array(
         [-1 if d.max_away is None else d.max_away for d in b.scenario.donors], dtype=np.int64
     )

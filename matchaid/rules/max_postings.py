@@ -4,16 +4,11 @@ counted)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from matchaid.arrays import BoolArray, IntArray
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Exclusion, PostingTest, Rule, ScenarioTables
-
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+from matchaid.rules.base import Builder, Exclusion, PostingTest, Rule, ScenarioTables
 
 
 def _posting_test(t: ScenarioTables) -> PostingTest:
@@ -27,7 +22,7 @@ def _posting_test(t: ScenarioTables) -> PostingTest:
     return test
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     cap = np.array(
         [-1 if e.max_postings is None else e.max_postings for e in b.scenario.experts],
         dtype=np.int64,

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Rule
-
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+from matchaid.rules.base import Builder, Rule
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     b.add_capacity(RuleName.OVERLAP, b.expert, np.ones(len(b.scenario.experts), dtype=np.int64))
 
 

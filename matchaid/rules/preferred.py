@@ -8,21 +8,16 @@ Booleans carry the bonus directly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from matchaid.arrays import BoolArray
 from matchaid.domain import PairingMode
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Rule
+from matchaid.rules.base import Builder, Rule
 from matchaid.rules.coverage import CoveragePoints, renumber
 
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
 
-
-def preferred_postings(b: ProgramBuilder) -> BoolArray:
+def preferred_postings(b: Builder) -> BoolArray:
     """Whether each candidate's donor has a ``preferred`` pairing with its recipient."""
     t = b.tables
     pairs = np.zeros((len(t.scenario.donors), len(t.scenario.recipients)), dtype=bool)
@@ -32,7 +27,7 @@ def preferred_postings(b: ProgramBuilder) -> BoolArray:
     return pairs[b.donor, b.recipient]
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     if b.weights.mode == "off" or b.weights.preferred <= 0:
         return
     preferred = preferred_postings(b)

@@ -3,18 +3,13 @@ at most its ``release``. An expert's department is their donor and primary speci
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from matchaid.rulenames import RuleName
-from matchaid.rules.base import Rule
-
-if TYPE_CHECKING:
-    from matchaid.program import ProgramBuilder
+from matchaid.rules.base import Builder, Rule
 
 
-def _build(b: ProgramBuilder) -> None:
+def _build(b: Builder) -> None:
     s = b.scenario
     department: dict[tuple[int, str], int] = {}
     caps: list[int] = []

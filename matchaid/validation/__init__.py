@@ -1,0 +1,165 @@
+"""The independent validator: the written specification of a valid plan.
+
+:func:`validate` re-checks every rule of the planner's contract from the scenario alone,
+with plain Python loops over months, one module per rule (:data:`CHECKS`). It shares
+with the engine only the domain model and the rule names
+(:class:`~matchaid.rulenames.RuleName`), never a line of rule logic, and never imports
+NumPy or OR-Tools, so a bug in the engine cannot hide itself. :func:`objective_value`
+recomputes the objective the same way.
+
+The contract, for a posting ``(expert, recipient, specialty, start, months)``:
+
+- eligibility: the expert and recipient exist; the recipient has a gap in the specialty;
+  the expert holds the specialty at the gap's ``min_seniority`` or above; ``months`` is
+  one of the expert's terms; ``[start, start+months)`` lies inside the expert's
+  availability and the horizon; ``start`` is a multiple of ``start_step``; no
+  ``forbidden`` pairing; if the recipient has ``required`` pairings, the donor is one of
+  them; the donor city is within the recipient's ``max_travel_hours``;
+- an expert's postings never overlap and number at most ``max_postings``;
+- in every month: a donor department's experts away <= its ``release``; a donor's
+  experts away <= ``max_away``; a recipient's visiting experts <= ``hosting``;
+- coverage of a gap in a month of its window is ``min(demand, postings active)``; the
+  objective is the sum over gaps and months of ``weight x coverage``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from matchaid.domain import Scenario
+from matchaid.posting import Posting
+from matchaid.rulenames import RuleName
+from matchaid.validation import (
+    costs,
+    coverage,
+    hosting,
+    max_away,
+    max_postings,
+    overlap,
+    pairing,
+    preferred,
+    references,
+    release,
+    seniority,
+    terms,
+    travel,
+)
+from matchaid.validation.base import Check, PlanView, Violation
+from matchaid.weights import ObjectiveWeights
+
+__all__ = [
+    "CHECKS",
+    "CODES",
+    "Posting",
+    "Violation",
+    "objective_value",
+    "secondary_values",
+    "validate",
+]
+
+#: One check per rule, in the order their violations are listed.
+CHECKS: Mapping[RuleName, Check] = MappingProxyType(
+    {
+        RuleName.SENIORITY: seniority.check,
+        RuleName.TERMS: terms.check,
+        RuleName.PAIRING: pairing.check,
+        RuleName.TRAVEL: travel.check,
+        RuleName.MAX_POSTINGS: max_postings.check,
+        RuleName.OVERLAP: overlap.check,
+        RuleName.RELEASE: release.check,
+        RuleName.MAX_AWAY: max_away.check,
+        RuleName.HOSTING: hosting.check,
+        RuleName.COVERAGE: coverage.check,
+        RuleName.PREFERRED: preferred.check,
+        RuleName.COSTS: costs.check,
+    }
+)
+
+#: Every code a :class:`Violation` may carry.
+CODES: tuple[str, ...] = (
+    *references.CODES,
+    *seniority.CODES,
+    *terms.CODES,
+    *pairing.CODES,
+    *travel.CODES,
+    *overlap.CODES,
+    *max_postings.CODES,
+    *release.CODES,
+    *max_away.CODES,
+    *hosting.CODES,
+)
+
+
+def _view(scenario: Scenario, plan: object) -> PlanView:
+    postings = getattr(plan, "postings", plan)
+    return PlanView(scenario, tuple(postings))  # type: ignore[arg-type]
+
+
+def validate(scenario: Scenario, plan: object) -> list[Violation]:
+    """Every rule the plan breaks (an empty list for a valid plan).
+
+    Parameters
+    ----------
+    scenario
+        The scenario the plan is for.
+    plan
+        A :class:`~matchaid.Plan`, or any iterable of :class:`~matchaid.Posting`.
+
+    Examples
+    --------
+    >>> from matchaid.domain import *
+    >>> s = Scenario(Horizon(6), (3,), (DonorHospital("D", "D", "X"),),
+    ...     (Expert("E", "D", ("urology",), Seniority.CHIEF, (0, 6)),),
+    ...     (RecipientHospital("R", "R", "Y", Level.COUNTY, 1,
+    ...          (DisciplineGap("urology", 1, (0, 6), 1.0),)),))
+    >>> for v in validate(s, [Posting("E", "R", "urology", 2, 3),
+    ...                       Posting("E", "R", "urology", 4, 3)]):
+    ...     print(v)
+    [availability] posting 1: expert 'E' at 'R' in months [4, 7) is outside their availability [0, 6) or the horizon [0, 6)
+    [overlap] expert 'E' has 2 postings in month 4 (postings 0, 1)
+    [hosting] recipient 'R' hosts 2 visiting experts in month 4, more than its hosting capacity of 1
+    """
+    view = _view(scenario, plan)
+    out = references.check(view)
+    for check in CHECKS.values():
+        out.extend(check(view))
+    return out
+
+
+def objective_value(
+    scenario: Scenario, plan: object, weights: ObjectiveWeights | None = None
+) -> float:
+    """The primary objective of ``plan``: the sum over gaps and months of their window of
+    ``weight x min(demand, postings active)``. Postings with unknown references count
+    nothing.
+
+    With ``weights`` in ``weighted`` mode, the combined objective that mode maximises:
+    that plus ``preferred x preferred-months - travel x hours - posted_month x
+    posted-months`` (see :func:`secondary_values`).
+
+    >>> from matchaid.domain import *
+    >>> s = Scenario(Horizon(6), (3,), (DonorHospital("D", "D", "X"),),
+    ...     (Expert("E", "D", ("urology",), Seniority.CHIEF, (0, 6)),),
+    ...     (RecipientHospital("R", "R", "Y", Level.COUNTY, 1,
+    ...          (DisciplineGap("urology", 1, (2, 6), 2.5),)),))
+    >>> objective_value(s, [Posting("E", "R", "urology", 0, 3)])
+    2.5
+    """
+    view = _view(scenario, plan)
+    total = coverage.value(view)
+    if weights is not None and weights.mode == "weighted":
+        total += (
+            weights.preferred * preferred.value(view)
+            - weights.travel * costs.travel_hours(view)
+            - weights.posted_month * costs.posted_months(view)
+        )
+    return total
+
+
+def secondary_values(scenario: Scenario, plan: object) -> tuple[int, float]:
+    """The secondary terms of ``plan``: covered expert-months served by donors with a
+    ``preferred`` pairing (per gap and month at most the covered amount), and the total
+    travel hours of all postings (donor city to recipient city, unknown routes as 0)."""
+    view = _view(scenario, plan)
+    return preferred.value(view), costs.travel_hours(view)

@@ -1,0 +1,36 @@
+"""Coverage, the primary objective: the sum over gaps and months of their window of
+``weight x min(demand, postings active)``. Every plan is valid for it; :func:`value`
+recomputes it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from matchaid.validation.base import PlanView, Violation
+
+CODES: tuple[str, ...] = ()
+
+
+def check(view: PlanView) -> list[Violation]:
+    return []
+
+
+def active_counts(view: PlanView) -> dict[tuple[str, str], dict[int, int]]:
+    """Postings active per (recipient, specialty) and month, counting the postings whose
+    expert and recipient exist."""
+    active: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for _, p, _, _ in view.known():
+        for t in view.months(p):
+            active[(p.recipient, p.specialty)][t] += 1
+    return active
+
+
+def value(view: PlanView) -> float:
+    active = active_counts(view)
+    total = 0.0
+    for r in view.scenario.recipients:
+        for g in r.gaps:
+            counts = active.get((r.id, g.specialty), {})
+            covered = sum(min(g.demand, counts.get(t, 0)) for t in range(*g.window))
+            total += g.weight * covered
+    return total

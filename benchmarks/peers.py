@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
@@ -145,12 +144,10 @@ def solve_flow(cands: CandidateSet) -> PeerResult:
         e, k = int(cands.expert[i]), int(cands.gap[i])
         g.add_edge("s", ("e", e), capacity=1, weight=0)
         g.add_edge(("e", e), ("g", k), capacity=1, weight=0)
-    by_gap: dict[int, int] = defaultdict(int)
     for k in np.unique(cands.gap).tolist():
         _, gap = cands.gaps[k]
         value = round(gap.weight * (gap.window[1] - gap.window[0]) * scale)
         g.add_edge(("g", k), "t", capacity=gap.demand, weight=-value)
-        by_gap[k] = gap.demand
     experts = len({int(e) for e in cands.expert})
     g.add_edge("s", "t", capacity=max(experts, 1), weight=0)
     build = time.perf_counter() - t0

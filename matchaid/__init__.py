@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from matchaid.params import SolveParams
     from matchaid.plan import GapCoverage, Plan, PlanKPIs
     from matchaid.posting import Posting
-    from matchaid.result import Progress, Result, SolveStatus
+    from matchaid.result import Progress, Result, SolveStatus, Statistics
     from matchaid.search import solve
     from matchaid.summary import summarize
     from matchaid.validation import Violation, objective_value, validate
@@ -75,7 +75,7 @@ _HOME = {
     "matchaid.weights": "ObjectiveWeights",
     "matchaid.plan": "GapCoverage Plan PlanKPIs",
     "matchaid.posting": "Posting",
-    "matchaid.result": "Progress Result SolveStatus",
+    "matchaid.result": "Progress Result SolveStatus Statistics",
     "matchaid.search": "solve",
     "matchaid.summary": "summarize",
     "matchaid.validation": "Violation objective_value validate",
@@ -138,6 +138,7 @@ __all__ = [
     "SolveParams",
     "SolveStatus",
     "SolverError",
+    "Statistics",
     "Violation",
     "__version__",
     "greedy_plan",

@@ -11,7 +11,7 @@ from typing import Any
 
 from matchaid.plan import GapCoverage, Plan
 
-__all__ = ["Progress", "Result", "SolveStatus", "relative_gap"]
+__all__ = ["Progress", "Result", "SolveStatus", "Statistics", "relative_gap"]
 
 
 class SolveStatus(StrEnum):
@@ -57,6 +57,39 @@ def relative_gap(objective: float, bound: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class Statistics:
+    """What the search did, summed over independent parts.
+
+    Attributes
+    ----------
+    num_parts, parts_solved_in_parallel
+        Independent parts solved, and how many ran side by side.
+    num_conflicts, num_branches, deterministic_time
+        CP-SAT's counts and deterministic time over every search it ran.
+    num_constraints
+        Rows of the integer program per rule name (rules with rows only).
+    lp_seconds, lp_solved
+        Time in the LP relaxations, and how many of them were solved.
+    plan_sources
+        How many parts' plans came from each source: ``none``, ``greedy``, ``lp``,
+        ``cp-sat``.
+    solution_info
+        CP-SAT's word on its solution, when exactly one search ran.
+    """
+
+    num_parts: int = 0
+    parts_solved_in_parallel: int = 0
+    num_conflicts: int = 0
+    num_branches: int = 0
+    deterministic_time: float = 0.0
+    num_constraints: Mapping[str, int] = field(default_factory=dict)
+    lp_seconds: float = 0.0
+    lp_solved: int = 0
+    plan_sources: Mapping[str, int] = field(default_factory=dict)
+    solution_info: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """The outcome of :func:`solve`.
 
@@ -89,7 +122,7 @@ class Result:
         Whether the search was stopped by an interrupt (Ctrl-C, or SIGTERM in the
         command line).
     stats
-        Solver statistics (conflicts, branches, deterministic time, ...).
+        What the search did (:class:`Statistics`).
     trace
         ``(seconds, objective, best bound)`` each time the search found a better plan or
         a better bound, seconds counted from the start of the search, values in the units
@@ -111,7 +144,7 @@ class Result:
     excluded: Mapping[str, int]
     reason: str | None = None
     interrupted: bool = False
-    stats: Mapping[str, Any] = field(default_factory=dict)
+    stats: Statistics = field(default_factory=Statistics)
     trace: tuple[tuple[float, float | None, float | None], ...] = ()
 
     @property

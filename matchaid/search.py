@@ -38,7 +38,7 @@ from matchaid.fill import greedy_fill
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import Plan, sorted_postings
 from matchaid.relax import Interrupter, Relaxation
-from matchaid.result import Progress, Result, SolveStatus, relative_gap
+from matchaid.result import Progress, Result, SolveStatus, Statistics, relative_gap
 from matchaid.validation import Violation, objective_value, validate
 
 __all__ = ["Progress", "Result", "SolveStatus", "solve"]
@@ -584,25 +584,24 @@ def _merge(
         raise SolverError(_violation_report(violations))
     solvers = [sv for p in parts for sv in p.solvers]
     lps = [p.lp for p in parts if p.lp is not None]
-    stats = MappingProxyType(
-        {
-            "num_parts": len(parts),
-            "parts_solved_in_parallel": search.concurrency,
-            "num_conflicts": sum(sv.num_conflicts for sv in solvers),
-            "num_branches": sum(sv.num_branches for sv in solvers),
-            "deterministic_time": sum(sv.deterministic_time for sv in solvers),
-            "num_constraints": {
+    stats = Statistics(
+        num_parts=len(parts),
+        parts_solved_in_parallel=search.concurrency,
+        num_conflicts=sum(sv.num_conflicts for sv in solvers),
+        num_branches=sum(sv.num_branches for sv in solvers),
+        deterministic_time=sum(sv.deterministic_time for sv in solvers),
+        num_constraints=MappingProxyType(
+            {
                 key: sum(p.built.num_constraints.get(key, 0) for p in parts)
                 for key in sorted({k for p in parts for k in p.built.num_constraints})
-            },
-            "lp_seconds": sum(lp.seconds for lp in lps),
-            "lp_solved": sum(lp.solved for lp in lps),
-            "plan_sources": {
-                src: sum(p.source == src for p in parts)
-                for src in ("none", "greedy", "lp", "cp-sat")
-            },
-            "solution_info": solvers[-1].solution_info() if len(solvers) == 1 else "",
-        }
+            }
+        ),
+        lp_seconds=sum(lp.seconds for lp in lps),
+        lp_solved=sum(lp.solved for lp in lps),
+        plan_sources=MappingProxyType(
+            {src: sum(p.source == src for p in parts) for src in ("none", "greedy", "lp", "cp-sat")}
+        ),
+        solution_info=solvers[-1].solution_info() if len(solvers) == 1 else "",
     )
     trace = tuple((round(t, 4), obj, bound) for t, obj, bound in search.trace)
     return Result(

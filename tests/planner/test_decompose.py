@@ -60,6 +60,6 @@ def test_generated_provinces_are_parts_and_the_optimum_matches_highs(seed: int) 
     parts = independent_parts(cands)
     assert len(parts) == TIERS["s"].num_provinces
     result = solve(s, replace(EXACT, cp_sat={"linearization_level": 2}))
-    assert result.status is SolveStatus.OPTIMAL and result.stats["num_parts"] == len(parts)
+    assert result.status is SolveStatus.OPTIMAL and result.stats.num_parts == len(parts)
     assert result.objective == pytest.approx(objective_value(s, result.plan))
     assert result.objective == pytest.approx(mip_optimum(s), abs=1e-6)

@@ -37,6 +37,7 @@ from matchaid.exceptions import SolverError
 from matchaid.fill import greedy_fill
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import Plan, sorted_postings
+from matchaid.program import IntegerProgram, build_program
 from matchaid.relax import Interrupter, Relaxation
 from matchaid.result import Progress, Result, SolveStatus, Statistics, relative_gap
 from matchaid.validation import Violation, objective_value, validate
@@ -136,12 +137,12 @@ def solve(
             return _empty_result(
                 scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
             )
-        groups = (
-            independent_parts(cands)
-            if params.decompose
-            else [np.arange(len(cands), dtype=np.int64)]
-        )
-        parts = [_Part(cands, idx, params) for idx in groups]
+        whole = build_program(cands, params.weights)
+        groups = independent_parts(whole) if params.decompose else []
+        if len(groups) <= 1:  # one part: the whole model serves as it is
+            parts = [_Part(cands, np.arange(len(cands), dtype=np.int64), params, whole)]
+        else:
+            parts = [_Part(cands, idx, params) for idx in groups]
     except KeyboardInterrupt:
         return _empty_result(
             scenario,
@@ -165,12 +166,20 @@ class _Part:
     """One independent part: its candidates and model, the best plan known for it, and
     the best proven bounds (integers, ``None`` until known)."""
 
-    def __init__(self, cands: CandidateSet, idx: np.ndarray, params: SolveParams) -> None:
-        from matchaid.cp_sat import build_model
+    def __init__(
+        self,
+        cands: CandidateSet,
+        idx: np.ndarray,
+        params: SolveParams,
+        program: IntegerProgram | None = None,
+    ) -> None:
+        from matchaid.cp_sat import BuiltModel, to_cp_sat
 
         self.idx = idx
-        self.cands = cands.subset(idx)
-        self.built = build_model(self.cands, params.weights)
+        self.cands = cands if program is not None else cands.subset(idx)
+        if program is None:
+            program = build_program(self.cands, params.weights)
+        self.built = BuiltModel(model=to_cp_sat(program), linear=program)
         self.linear = self.built.linear
         self.scaling = self.linear.scaling
         self.best = np.zeros(len(idx), dtype=bool)  # the best plan known: a flag each

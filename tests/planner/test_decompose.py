@@ -4,43 +4,61 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 
 from matchaid import Scenario, SolveStatus, objective_value, solve, validate
 from matchaid.candidates import generate_candidates
-from matchaid.decompose import independent_parts
+from matchaid.decompose import PACKED_PART, SMALL_PART, independent_parts, variable_components
 from matchaid.generate import TIERS, generate
+from matchaid.program import IntegerProgram, build_program
+from matchaid.weights import ObjectiveWeights
 from tests.oracles import mip_optimum
 from tests.planner.helpers import EXACT
 from tests.strategies import scenarios
 
 
-def _linked(s: Scenario, cands, i: int, j: int) -> bool:  # type: ignore[no-untyped-def]
-    """Whether two candidates share a rule directly."""
-    ei, ej = s.experts[int(cands.expert[i])], s.experts[int(cands.expert[j])]
-    if ei.id == ej.id or int(cands.recipient[i]) == int(cands.recipient[j]):
-        return True
-    if ei.donor != ej.donor:
-        return False
-    donor = s.donor(ei.donor)
-    return donor.max_away is not None or (
-        ei.primary == ej.primary and donor.release.get(ei.primary) is not None
-    )
+def _parts(s: Scenario) -> tuple[IntegerProgram, list[np.ndarray]]:
+    prog = build_program(generate_candidates(s), ObjectiveWeights())
+    return prog, independent_parts(prog)
 
 
 @settings(deadline=None)
 @given(scenarios(max_experts=8, max_recipients=4))
-def test_parts_partition_the_candidates_and_no_rule_crosses_them(s: Scenario) -> None:
-    cands = generate_candidates(s)
-    parts = independent_parts(cands)
+def test_parts_partition_the_candidates_and_no_row_crosses_them(s: Scenario) -> None:
+    prog, parts = _parts(s)
+    n = len(prog.cands)
     flat = sorted(i for p in parts for i in p.tolist())
-    assert flat == list(range(len(cands)))
-    label = {i: k for k, p in enumerate(parts) for i in p.tolist()}
-    for i in range(len(cands)):
-        for j in range(i + 1, len(cands)):
-            if _linked(s, cands, i, j):
-                assert label[i] == label[j]
+    assert flat == list(range(n))
+    part = np.full(prog.num_vars, -1)
+    for k, p in enumerate(parts):
+        part[p] = k
+    # A defined variable belongs to the part of the postings its rows hold.
+    for r in range(prog.num_rows):
+        members = prog.cols[prog.indptr[r] : prog.indptr[r + 1]]
+        known = {int(part[v]) for v in members if part[v] >= 0}
+        assert len(known) <= 1, f"row {r} crosses parts {known}"
+        if known:
+            part[members] = known.pop()
+    for r in range(prog.num_rows):  # again, now that every variable has a part
+        members = prog.cols[prog.indptr[r] : prog.indptr[r + 1]]
+        assert len({int(part[v]) for v in members}) == 1
+
+
+@settings(deadline=None)
+@given(scenarios(max_experts=8, max_recipients=4))
+def test_components_stay_whole_large_ones_alone_small_ones_packed(s: Scenario) -> None:
+    prog, parts = _parts(s)
+    labels = variable_components(prog)[: len(prog.cands)]
+    sizes = {int(k): int(c) for k, c in zip(*np.unique(labels, return_counts=True), strict=True)}
+    for p in parts:
+        inside = {int(k) for k in labels[p]}
+        assert sum(sizes[k] for k in inside) == len(p)  # whole components only
+        if any(sizes[k] >= SMALL_PART for k in inside):
+            assert len(inside) == 1  # a large component is a part of its own
+        else:
+            assert len(p) <= PACKED_PART
 
 
 @settings(deadline=None)
@@ -56,8 +74,7 @@ def test_solving_parts_apart_gives_the_same_optimum(s: Scenario) -> None:
 @pytest.mark.parametrize("seed", [1, 2])
 def test_generated_provinces_are_parts_and_the_optimum_matches_highs(seed: int) -> None:
     s = generate(TIERS["s"], seed=seed)
-    cands = generate_candidates(s)
-    parts = independent_parts(cands)
+    _, parts = _parts(s)
     assert len(parts) == TIERS["s"].num_provinces
     result = solve(s, replace(EXACT, cp_sat={"linearization_level": 2}))
     assert result.status is SolveStatus.OPTIMAL and result.stats.num_parts == len(parts)

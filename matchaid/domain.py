@@ -31,7 +31,7 @@ from enum import IntEnum, StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from matchaid.exceptions import Problem, ScenarioError
+from matchaid.exceptions import Problem, Problems, ScenarioError
 
 __all__ = [
     "MAX_COUNT",
@@ -512,14 +512,8 @@ def _describe(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-class _Checker:
+class _Checker(Problems):
     """Collects problems; each method checks one kind of value at one path."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
 
     def integer(
         self, path: str, value: object, minimum: int, what: str = "", maximum: int = MAX_COUNT
@@ -791,11 +785,13 @@ def check_entities(
     pairs: dict[tuple[str, str], str] = {}
     for i, pr in pairings:
         p = f"pairings[{i}]"
-        ok = True
-        if c.text(f"{p}.donor", pr.donor) and pr.donor not in known_donors:
+        ok = c.text(f"{p}.donor", pr.donor)
+        if ok and pr.donor not in known_donors:
             c.error(f"{p}.donor", f"unknown donor {pr.donor!r}{_known_list(known_donors)}")
             ok = False
-        if c.text(f"{p}.recipient", pr.recipient) and pr.recipient not in known_recipients:
+        if not c.text(f"{p}.recipient", pr.recipient):
+            ok = False
+        elif pr.recipient not in known_recipients:
             c.error(
                 f"{p}.recipient",
                 f"unknown recipient {pr.recipient!r}{_known_list(known_recipients)}",
@@ -806,8 +802,10 @@ def check_entities(
                 f"{p}.mode",
                 f"unknown mode {_describe(pr.mode)} (one of: required, preferred, forbidden)",
             )
+        if not ok:  # an id that is not text cannot be looked up (nor hashed)
+            continue
         key = (pr.donor, pr.recipient)
-        if ok and key in pairs:
+        if key in pairs:
             c.error(
                 p,
                 f"donor {pr.donor!r} and recipient {pr.recipient!r} are already paired at {pairs[key]}",

@@ -34,6 +34,7 @@ __all__ = [
     "ParamsError",
     "PlanFileError",
     "Problem",
+    "Problems",
     "ScenarioError",
     "SolverError",
 ]
@@ -64,6 +65,33 @@ class Problem:
     def format(self, source: str = "") -> str:
         """Render as ``source: path: message``, leaving out empty parts."""
         return ": ".join(part for part in (source, self.path, self.message) if part)
+
+
+class Problems:
+    """Collects the problems of one input instead of stopping at the first; the one
+    collector of the document readers and the scenario checks.
+
+    >>> found = Problems()
+    >>> mark = found.mark()
+    >>> found.error("horizon.months", "must be a whole number")
+    >>> found.clean_since(mark), [p.format() for p in found.problems]
+    (False, ['horizon.months: must be a whole number'])
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, path: str, message: str) -> None:
+        """Note a problem at ``path``."""
+        self.problems.append(Problem(path, message))
+
+    def mark(self) -> int:
+        """A point to ask :meth:`clean_since` about."""
+        return len(self.problems)
+
+    def clean_since(self, mark: int) -> bool:
+        """Whether no problem was noted since ``mark``."""
+        return len(self.problems) == mark
 
 
 class MatchaidError(Exception):

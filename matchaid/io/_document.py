@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from matchaid.domain import (
     DisciplineGap,
@@ -28,7 +28,7 @@ from matchaid.domain import (
     Seniority,
     check_entities,
 )
-from matchaid.exceptions import FormatVersionError, Problem, ScenarioError
+from matchaid.exceptions import FormatVersionError, Problem, Problems, ScenarioError
 
 FORMAT_VERSION = 1
 """The scenario and plan file format version this matchaid reads and writes."""
@@ -104,14 +104,8 @@ def _kind_name(value: object) -> str:
     return type(value).__name__
 
 
-class DocumentReader:
+class DocumentReader(Problems):
     """Reads one document, collecting problems rather than stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def error(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
 
     def obj(
         self, value: object, path: str, kind: str, *, open_: bool = False
@@ -208,6 +202,162 @@ def check_version(doc: dict[str, Any], source: str) -> None:
             )
 
 
+T = TypeVar("T")
+
+
+def _entities(
+    rd: DocumentReader,
+    top: dict[str, Any],
+    key: str,
+    read: Callable[[DocumentReader, Any, str], T | None],
+    path: str | None = None,
+) -> list[tuple[int, T]]:
+    """``(index, entity)`` for each entry of the list ``top[key]`` (at ``path``, default
+    ``key``) that ``read`` turned into an entity without noting a problem."""
+    if key not in top:
+        return []
+    path = key if path is None else path
+    out = []
+    for i, raw in enumerate(rd.array(top[key], path) or []):
+        mark = rd.mark()
+        entity = read(rd, raw, f"{path}[{i}]")
+        if entity is not None and rd.clean_since(mark):
+            out.append((i, entity))
+    return out
+
+
+def _donor(rd: DocumentReader, raw: Any, p: str) -> DonorHospital | None:
+    mark = rd.mark()
+    d = rd.obj(raw, p, "donor")
+    if d is None:
+        return None
+    release = d.get("release", {})
+    if not isinstance(release, dict):
+        rd.error(
+            f"{p}.release", f"must be an object of specialty: count, got {_kind_name(release)}"
+        )
+        release = {}
+    for key in getattr(release, "duplicates", ()):
+        rd.error(f"{p}.release.{key}", "specialty given more than once")
+    if not rd.clean_since(mark):
+        return None
+    return DonorHospital(
+        id=d["id"],
+        name=d["name"],
+        city=d["city"],
+        release={k: rd.number(v) for k, v in release.items()},  # type: ignore[misc]
+        max_away=rd.number(d.get("max_away")),  # type: ignore[arg-type]
+    )
+
+
+def _expert(rd: DocumentReader, raw: Any, p: str) -> Expert | None:
+    mark = rd.mark()
+    e = rd.obj(raw, p, "expert")
+    if e is None or not rd.clean_since(mark):
+        return None
+    available = rd.interval(e["available"], f"{p}.available")
+    specialties = rd.str_list(e["specialties"], f"{p}.specialties")
+    terms = rd.int_list(e["terms"], f"{p}.terms") if e.get("terms") is not None else None
+    if not rd.clean_since(mark):
+        return None
+    # An unknown seniority stays in the entity for check_entities to report, so the
+    # expert's other problems are reported too.
+    return Expert(
+        id=e["id"],
+        donor=e["donor"],
+        specialties=specialties,  # type: ignore[arg-type]
+        seniority=_seniority_or_raw(e["seniority"]),
+        available=available,  # type: ignore[arg-type]
+        academician=e.get("academician", False),
+        can_lead=e.get("can_lead", False),
+        terms=terms,  # type: ignore[arg-type]
+        max_postings=rd.number(e.get("max_postings")),  # type: ignore[arg-type]
+    )
+
+
+def _gap(rd: DocumentReader, raw: Any, p: str) -> DisciplineGap | None:
+    mark = rd.mark()
+    g = rd.obj(raw, p, "gap")
+    if g is None or not rd.clean_since(mark):
+        return None
+    window = rd.interval(g["window"], f"{p}.window")
+    if not rd.clean_since(mark):
+        return None
+    min_sen = g.get("min_seniority")
+    return DisciplineGap(
+        specialty=g["specialty"],
+        demand=rd.number(g["demand"]),  # type: ignore[arg-type]
+        window=window,  # type: ignore[arg-type]
+        weight=g["weight"],
+        min_seniority=None if min_sen is None else _seniority_or_raw(min_sen),
+    )
+
+
+def _recipient(rd: DocumentReader, raw: Any, p: str) -> RecipientHospital | None:
+    mark = rd.mark()
+    r = rd.obj(raw, p, "recipient")
+    if r is None or not rd.clean_since(mark):
+        return None
+    level = rd.enum(r["level"], f"{p}.level", Level, "county, prefecture, regional")
+    gaps = _entities(rd, r, "gaps", _gap, f"{p}.gaps")
+    if not rd.clean_since(mark):
+        return None
+    return RecipientHospital(
+        id=r["id"],
+        name=r["name"],
+        city=r["city"],
+        level=level,
+        hosting=rd.number(r["hosting"]),  # type: ignore[arg-type]
+        gaps=tuple(g for _, g in gaps),
+        max_travel_hours=r.get("max_travel_hours"),
+    )
+
+
+def _pairing(rd: DocumentReader, raw: Any, p: str) -> Pairing | None:
+    mark = rd.mark()
+    pr = rd.obj(raw, p, "pairing")
+    if pr is None or not rd.clean_since(mark):
+        return None
+    mode = rd.enum(pr["mode"], f"{p}.mode", PairingMode, "required, preferred, forbidden")
+    return Pairing(pr["donor"], pr["recipient"], mode) if rd.clean_since(mark) else None
+
+
+def _road(rd: DocumentReader, raw: Any, p: str) -> Road | None:
+    mark = rd.mark()
+    ed = rd.obj(raw, p, "road")
+    return Road(ed["a"], ed["b"], ed["hours"]) if ed is not None and rd.clean_since(mark) else None
+
+
+def _network(rd: DocumentReader, top: dict[str, Any]) -> Network | None:
+    if "network" not in top:
+        return None
+    nw = rd.obj(top["network"], "network", "network")
+    if nw is None or "edges" not in nw:
+        return None
+    roads = _entities(rd, nw, "edges", _road, "network.edges")
+    return Network(tuple(road for _, road in roads))
+
+
+def _horizon(rd: DocumentReader, top: dict[str, Any]) -> Horizon | None:
+    h = rd.obj(top.get("horizon"), "horizon", "horizon") if "horizon" in top else None
+    if h is None or "months" not in h:
+        return None
+    return Horizon(
+        months=rd.number(h["months"]),  # type: ignore[arg-type]
+        start_step=rd.number(h.get("start_step", 1)),  # type: ignore[arg-type]
+        start=h.get("start"),
+    )
+
+
+def _ids(top: dict[str, Any], key: str) -> set[str]:
+    """The ids of a list's entries, also of entries with other problems (so references
+    to them are not reported as unknown)."""
+    items = top.get(key)
+    if not isinstance(items, list):
+        return set()
+    return {e["id"] for e in items if isinstance(e, dict) and isinstance(e.get("id"), str)}
+
+
 def scenario_from_document(doc: object, source: str) -> Scenario:
     """Build a :class:`Scenario` from a parsed document, or raise
     :class:`ScenarioError` listing every problem, each with its field path."""
@@ -216,169 +366,21 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
     if top is None:
         raise ScenarioError(source, rd.problems)
     check_version(top, source)
-
-    horizon: Horizon | None = None
-    h = rd.obj(top.get("horizon"), "horizon", "horizon") if "horizon" in top else None
-    if h is not None and "months" in h:
-        horizon = Horizon(
-            months=rd.number(h["months"]),  # type: ignore[arg-type]
-            start_step=rd.number(h.get("start_step", 1)),  # type: ignore[arg-type]
-            start=h.get("start"),
-        )
+    horizon = _horizon(rd, top)
     terms = rd.int_list(top["terms"], "terms") if "terms" in top else None
     specialties = rd.str_list(top["specialties"], "specialties") if "specialties" in top else None
     for key in ("name", "description"):
         if key in top and not isinstance(top[key], str):
             rd.error(key, f"must be a string, got {_kind_name(top[key])}")
-
-    seen_ids: dict[str, set[str]] = {"donor": set(), "recipient": set()}
-
-    def entries(key: str) -> list[tuple[int, Any]]:
-        if key not in top:
-            return []
-        items = rd.array(top[key], key)
-        return list(enumerate(items)) if items is not None else []
-
-    donors: list[tuple[int, DonorHospital]] = []
-    for i, raw in entries("donors"):
-        p = f"donors[{i}]"
-        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            seen_ids["donor"].add(raw["id"])
-        before = len(rd.problems)
-        d = rd.obj(raw, p, "donor")
-        if d is None:
-            continue
-        release = d.get("release", {})
-        if not isinstance(release, dict):
-            rd.error(
-                f"{p}.release", f"must be an object of specialty: count, got {_kind_name(release)}"
-            )
-            release = {}
-        for key in getattr(release, "duplicates", ()):
-            rd.error(f"{p}.release.{key}", "specialty given more than once")
-        if len(rd.problems) > before:
-            continue
-        donors.append(
-            (
-                i,
-                DonorHospital(
-                    id=d["id"],
-                    name=d["name"],
-                    city=d["city"],
-                    release={k: rd.number(v) for k, v in release.items()},  # type: ignore[misc]
-                    max_away=rd.number(d.get("max_away")),  # type: ignore[arg-type]
-                ),
-            )
-        )
-
-    experts: list[tuple[int, Expert]] = []
-    for i, raw in entries("experts"):
-        p = f"experts[{i}]"
-        before = len(rd.problems)
-        e = rd.obj(raw, p, "expert")
-        if e is None or len(rd.problems) > before:
-            continue
-        # An unknown seniority stays in the entity for check_entities to report, so the
-        # expert's other problems are reported too.
-        seniority = _seniority_or_raw(e["seniority"])
-        available = rd.interval(e["available"], f"{p}.available")
-        specs = rd.str_list(e["specialties"], f"{p}.specialties")
-        terms_e = rd.int_list(e["terms"], f"{p}.terms") if e.get("terms") is not None else None
-        if len(rd.problems) > before:
-            continue
-        experts.append(
-            (
-                i,
-                Expert(
-                    id=e["id"],
-                    donor=e["donor"],
-                    specialties=specs,  # type: ignore[arg-type]
-                    seniority=seniority,
-                    available=available,  # type: ignore[arg-type]
-                    academician=e.get("academician", False),
-                    can_lead=e.get("can_lead", False),
-                    terms=terms_e,  # type: ignore[arg-type]
-                    max_postings=rd.number(e.get("max_postings")),  # type: ignore[arg-type]
-                ),
-            )
-        )
-
-    recipients: list[tuple[int, RecipientHospital]] = []
-    for i, raw in entries("recipients"):
-        p = f"recipients[{i}]"
-        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            seen_ids["recipient"].add(raw["id"])
-        before = len(rd.problems)
-        r = rd.obj(raw, p, "recipient")
-        if r is None or len(rd.problems) > before:
-            continue
-        level = rd.enum(r["level"], f"{p}.level", Level, "county, prefecture, regional")
-        gaps: list[DisciplineGap] = []
-        for k, graw in enumerate(rd.array(r["gaps"], f"{p}.gaps") or []):
-            gp = f"{p}.gaps[{k}]"
-            gbefore = len(rd.problems)
-            g = rd.obj(graw, gp, "gap")
-            if g is None or len(rd.problems) > gbefore:
-                continue
-            window = rd.interval(g["window"], f"{gp}.window")
-            min_sen = None
-            if g.get("min_seniority") is not None:
-                min_sen = _seniority_or_raw(g["min_seniority"])
-            if len(rd.problems) > gbefore:
-                continue
-            gaps.append(
-                DisciplineGap(
-                    specialty=g["specialty"],
-                    demand=rd.number(g["demand"]),  # type: ignore[arg-type]
-                    window=window,  # type: ignore[arg-type]
-                    weight=g["weight"],
-                    min_seniority=min_sen,
-                )
-            )
-        if len(rd.problems) > before:
-            continue
-        recipients.append(
-            (
-                i,
-                RecipientHospital(
-                    id=r["id"],
-                    name=r["name"],
-                    city=r["city"],
-                    level=level,
-                    hosting=rd.number(r["hosting"]),  # type: ignore[arg-type]
-                    gaps=tuple(gaps),
-                    max_travel_hours=r.get("max_travel_hours"),
-                ),
-            )
-        )
-
-    pairings: list[tuple[int, Pairing]] = []
-    for i, raw in entries("pairings"):
-        p = f"pairings[{i}]"
-        before = len(rd.problems)
-        pr = rd.obj(raw, p, "pairing")
-        if pr is None or len(rd.problems) > before:
-            continue
-        mode = rd.enum(pr["mode"], f"{p}.mode", PairingMode, "required, preferred, forbidden")
-        if len(rd.problems) > before:
-            continue
-        pairings.append((i, Pairing(pr["donor"], pr["recipient"], mode)))
-
-    network: Network | None = None
-    if "network" in top:
-        nw = rd.obj(top["network"], "network", "network")
-        if nw is not None and "edges" in nw:
-            roads: list[Road] = []
-            for i, raw in enumerate(rd.array(nw["edges"], "network.edges") or []):
-                before = len(rd.problems)
-                ed = rd.obj(raw, f"network.edges[{i}]", "road")
-                if ed is not None and len(rd.problems) == before:
-                    roads.append(Road(ed["a"], ed["b"], ed["hours"]))
-            network = Network(tuple(roads))
-
+    donors = _entities(rd, top, "donors", _donor)
+    experts = _entities(rd, top, "experts", _expert)
+    recipients = _entities(rd, top, "recipients", _recipient)
+    pairings = _entities(rd, top, "pairings", _pairing)
+    network = _network(rd, top)
     if rd.problems:
         # Shape problems: report them with the range/reference problems of whatever
         # could still be read, so the user sees everything in one go.
+        known = {"donor": _ids(top, "donors"), "recipient": _ids(top, "recipients")}
         more = check_entities(
             horizon,
             terms,
@@ -388,7 +390,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             pairings,
             network,
             specialties,
-            known_ids=seen_ids,
+            known_ids=known,
         )
         if terms is None:  # already reported as missing or malformed
             more = [m for m in more if not m.path.startswith("terms")]

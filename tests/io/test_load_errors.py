@@ -77,6 +77,19 @@ def test_wrong_types(write_doc: Any, small_doc: dict[str, Any]) -> None:
     assert "must be an object of specialty: count" in err["donors[0].release"]
 
 
+def test_a_pairing_id_that_is_not_text_is_an_error_not_a_crash(
+    write_doc: Any, small_doc: dict[str, Any]
+) -> None:
+    """Found by a mutation run: a list as a pairing's donor raised TypeError (unhashable)."""
+    small_doc["pairings"] = [
+        {"donor": [1, 2], "recipient": "R1", "mode": "required"},
+        {"donor": "D1", "recipient": {"a": 1}, "mode": "preferred"},
+    ]
+    err = _paths(_error(write_doc, small_doc))
+    assert err["pairings[0].donor"] == "must be a string, got [1, 2]"
+    assert err["pairings[1].recipient"] == "must be a string, got {'a': 1}"
+
+
 def test_duplicate_ids_and_duplicate_keys(write_doc: Any, small_doc: dict[str, Any]) -> None:
     small_doc["experts"][4]["id"] = "E1"
     text = json.dumps(small_doc).replace('"id": "D1",', '"id": "D1", "id": "D1",', 1)

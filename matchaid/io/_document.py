@@ -125,6 +125,12 @@ class DocumentReader(Problems):
                 self.error(_join(path, key), f"unknown field (allowed: {allowed})")
         return value
 
+    def clean_obj(self, value: object, path: str, kind: str) -> dict[str, Any] | None:
+        """:meth:`obj`, but ``None`` also when it noted any problem."""
+        mark = self.mark()
+        found = self.obj(value, path, kind)
+        return found if self.clean_since(mark) else None
+
     def array(self, value: object, path: str) -> list[Any] | None:
         if not isinstance(value, list):
             self.error(path, f"must be a list, got {_kind_name(value)}")
@@ -252,8 +258,8 @@ def _donor(rd: DocumentReader, raw: Any, p: str) -> DonorHospital | None:
 
 def _expert(rd: DocumentReader, raw: Any, p: str) -> Expert | None:
     mark = rd.mark()
-    e = rd.obj(raw, p, "expert")
-    if e is None or not rd.clean_since(mark):
+    e = rd.clean_obj(raw, p, "expert")
+    if e is None:
         return None
     available = rd.interval(e["available"], f"{p}.available")
     specialties = rd.str_list(e["specialties"], f"{p}.specialties")
@@ -277,8 +283,8 @@ def _expert(rd: DocumentReader, raw: Any, p: str) -> Expert | None:
 
 def _gap(rd: DocumentReader, raw: Any, p: str) -> DisciplineGap | None:
     mark = rd.mark()
-    g = rd.obj(raw, p, "gap")
-    if g is None or not rd.clean_since(mark):
+    g = rd.clean_obj(raw, p, "gap")
+    if g is None:
         return None
     window = rd.interval(g["window"], f"{p}.window")
     if not rd.clean_since(mark):
@@ -295,8 +301,8 @@ def _gap(rd: DocumentReader, raw: Any, p: str) -> DisciplineGap | None:
 
 def _recipient(rd: DocumentReader, raw: Any, p: str) -> RecipientHospital | None:
     mark = rd.mark()
-    r = rd.obj(raw, p, "recipient")
-    if r is None or not rd.clean_since(mark):
+    r = rd.clean_obj(raw, p, "recipient")
+    if r is None:
         return None
     level = rd.enum(r["level"], f"{p}.level", Level, "county, prefecture, regional")
     gaps = _entities(rd, r, "gaps", _gap, f"{p}.gaps")
@@ -315,17 +321,16 @@ def _recipient(rd: DocumentReader, raw: Any, p: str) -> RecipientHospital | None
 
 def _pairing(rd: DocumentReader, raw: Any, p: str) -> Pairing | None:
     mark = rd.mark()
-    pr = rd.obj(raw, p, "pairing")
-    if pr is None or not rd.clean_since(mark):
+    pr = rd.clean_obj(raw, p, "pairing")
+    if pr is None:
         return None
     mode = rd.enum(pr["mode"], f"{p}.mode", PairingMode, "required, preferred, forbidden")
     return Pairing(pr["donor"], pr["recipient"], mode) if rd.clean_since(mark) else None
 
 
 def _road(rd: DocumentReader, raw: Any, p: str) -> Road | None:
-    mark = rd.mark()
-    ed = rd.obj(raw, p, "road")
-    return Road(ed["a"], ed["b"], ed["hours"]) if ed is not None and rd.clean_since(mark) else None
+    ed = rd.clean_obj(raw, p, "road")
+    return None if ed is None else Road(ed["a"], ed["b"], ed["hours"])
 
 
 def _network(rd: DocumentReader, top: dict[str, Any]) -> Network | None:

@@ -649,181 +649,216 @@ def check_entities(
     passes the ids it saw in ``known_ids`` (keys ``donor``, ``recipient``) so that
     references to unreadable entries are not reported twice.
     """
-    c = _Checker()
-    months: int | None = None
-    if horizon is not None:
-        if c.integer("horizon.months", horizon.months, 1, " of months", MAX_PERIODS):
-            months = horizon.months
-        if (
-            c.integer("horizon.start_step", horizon.start_step, 1, " of months", MAX_PERIODS)
-            and months is not None
-        ):
-            if horizon.start_step > months:
-                c.error(
-                    "horizon.start_step",
-                    f"start step {horizon.start_step} is longer than the horizon of "
-                    f"{months} months",
-                )
-        if horizon.start is not None:
-            c.text("horizon.start", horizon.start)
-    c.terms("terms", terms, months)
-
-    declared: set[str] | None = None
-    if specialties is not None:
-        if not isinstance(specialties, tuple):
-            c.error("specialties", f"must be a list of names, got {_describe(specialties)}")
-        else:
-            declared = set()
-            for i, s in enumerate(specialties):
-                if c.text(f"specialties[{i}]", s):
-                    assert isinstance(s, str)
-                    if s in declared:
-                        c.error(f"specialties[{i}]", f"specialty {s!r} is listed twice")
-                    declared.add(s)
-
+    c = _ScenarioChecker(network)
+    c.check_horizon(horizon)
+    c.terms("terms", terms, c.months)
+    c.check_specialties(specialties)
     donor_ids: dict[str, str] = {}
     for i, d in donors:
-        p = f"donors[{i}]"
-        c.identifier(f"{p}.id", d.id, donor_ids)
-        c.text(f"{p}.name", d.name)
-        c.text(f"{p}.city", d.city)
-        for spec, cap in d.release.items():
-            c.specialty(f"{p}.release.{spec}", spec, declared)
-            c.integer(f"{p}.release.{spec}", cap, 0, " of experts")
-        if d.max_away is not None:
-            c.integer(f"{p}.max_away", d.max_away, 0, " of experts")
-    known_donors = set(donor_ids) | set((known_ids or {}).get("donor", ()))
-
+        c.check_donor(f"donors[{i}]", d, donor_ids)
+    c.known_donors = set(donor_ids) | set((known_ids or {}).get("donor", ()))
     expert_ids: dict[str, str] = {}
     for i, e in experts:
-        p = f"experts[{i}]"
-        c.identifier(f"{p}.id", e.id, expert_ids)
-        if c.text(f"{p}.donor", e.donor) and e.donor not in known_donors:
-            c.error(f"{p}.donor", f"unknown donor {e.donor!r}{_known_list(known_donors)}")
+        c.check_expert(f"experts[{i}]", e, expert_ids)
+    recipient_ids: dict[str, str] = {}
+    for i, r in recipients:
+        c.check_recipient(f"recipients[{i}]", r, recipient_ids)
+    c.check_weighted_demand()
+    c.known_recipients = set(recipient_ids) | set((known_ids or {}).get("recipient", ()))
+    pairs: dict[tuple[str, str], str] = {}
+    for i, pr in pairings:
+        c.check_pairing(f"pairings[{i}]", pr, pairs)
+    c.check_network(network)
+    return c.problems
+
+
+class _ScenarioChecker(_Checker):
+    """The checks of :func:`check_entities`, one method per kind of entity, with what
+    they share: the horizon's length, the declared specialties and the known ids."""
+
+    def __init__(self, network: Network | None) -> None:
+        super().__init__()
+        self.network = network
+        self.months: int | None = None
+        self.declared: set[str] | None = None
+        self.known_donors: set[str] = set()
+        self.known_recipients: set[str] = set()
+        self.weighted: list[tuple[float, str]] = []  # each gap's weight x demand x window
+
+    def check_horizon(self, horizon: Horizon | None) -> None:
+        if horizon is None:
+            return
+        if self.integer("horizon.months", horizon.months, 1, " of months", MAX_PERIODS):
+            self.months = horizon.months
+        if (
+            self.integer("horizon.start_step", horizon.start_step, 1, " of months", MAX_PERIODS)
+            and self.months is not None
+            and horizon.start_step > self.months
+        ):
+            self.error(
+                "horizon.start_step",
+                f"start step {horizon.start_step} is longer than the horizon of "
+                f"{self.months} months",
+            )
+        if horizon.start is not None:
+            self.text("horizon.start", horizon.start)
+
+    def check_specialties(self, specialties: object) -> None:
+        if specialties is None:
+            return
+        if not isinstance(specialties, tuple):
+            self.error("specialties", f"must be a list of names, got {_describe(specialties)}")
+            return
+        self.declared = set()
+        for i, s in enumerate(specialties):
+            if self.text(f"specialties[{i}]", s):
+                assert isinstance(s, str)
+                if s in self.declared:
+                    self.error(f"specialties[{i}]", f"specialty {s!r} is listed twice")
+                self.declared.add(s)
+
+    def check_donor(self, p: str, d: DonorHospital, ids: dict[str, str]) -> None:
+        self.identifier(f"{p}.id", d.id, ids)
+        self.text(f"{p}.name", d.name)
+        self.text(f"{p}.city", d.city)
+        for spec, cap in d.release.items():
+            self.specialty(f"{p}.release.{spec}", spec, self.declared)
+            self.integer(f"{p}.release.{spec}", cap, 0, " of experts")
+        if d.max_away is not None:
+            self.integer(f"{p}.max_away", d.max_away, 0, " of experts")
+
+    def check_expert(self, p: str, e: Expert, ids: dict[str, str]) -> None:
+        self.identifier(f"{p}.id", e.id, ids)
+        if self.text(f"{p}.donor", e.donor) and e.donor not in self.known_donors:
+            self.error(f"{p}.donor", f"unknown donor {e.donor!r}{_known_list(self.known_donors)}")
         if not isinstance(e.specialties, tuple) or not e.specialties:
-            c.error(
+            self.error(
                 f"{p}.specialties",
                 f"must list at least one specialty, got {_describe(e.specialties)}",
             )
         else:
             mine: set[str] = set()
             for k, s in enumerate(e.specialties):
-                if c.specialty(f"{p}.specialties[{k}]", s, declared):
+                if self.specialty(f"{p}.specialties[{k}]", s, self.declared):
                     if s in mine:
-                        c.error(f"{p}.specialties[{k}]", f"specialty {s!r} is listed twice")
+                        self.error(f"{p}.specialties[{k}]", f"specialty {s!r} is listed twice")
                     mine.add(str(s))
         if not isinstance(e.seniority, Seniority):
-            c.error(f"{p}.seniority", _bad_seniority(e.seniority))
-        c.interval(f"{p}.available", e.available, months, "availability")
+            self.error(f"{p}.seniority", _bad_seniority(e.seniority))
+        self.interval(f"{p}.available", e.available, self.months, "availability")
         if e.terms is not None:
-            c.terms(f"{p}.terms", e.terms, months)
+            self.terms(f"{p}.terms", e.terms, self.months)
         if e.max_postings is not None:
-            c.integer(f"{p}.max_postings", e.max_postings, 0)
+            self.integer(f"{p}.max_postings", e.max_postings, 0)
         for flag in ("academician", "can_lead"):
             if not isinstance(getattr(e, flag), bool):
-                c.error(f"{p}.{flag}", f"must be true or false, got {_describe(getattr(e, flag))}")
+                self.error(
+                    f"{p}.{flag}", f"must be true or false, got {_describe(getattr(e, flag))}"
+                )
 
-    recipient_ids: dict[str, str] = {}
-    weighted: list[tuple[float, str]] = []  # each gap's weight x demand x window length
-    for i, r in recipients:
-        p = f"recipients[{i}]"
-        c.identifier(f"{p}.id", r.id, recipient_ids)
-        c.text(f"{p}.name", r.name)
-        c.text(f"{p}.city", r.city)
+    def check_recipient(self, p: str, r: RecipientHospital, ids: dict[str, str]) -> None:
+        self.identifier(f"{p}.id", r.id, ids)
+        self.text(f"{p}.name", r.name)
+        self.text(f"{p}.city", r.city)
         if not isinstance(r.level, Level):
-            c.error(
+            self.error(
                 f"{p}.level",
                 f"unknown level {_describe(r.level)} (one of: county, prefecture, regional)",
             )
-        c.integer(f"{p}.hosting", r.hosting, 0, " of experts")
+        self.integer(f"{p}.hosting", r.hosting, 0, " of experts")
         if r.max_travel_hours is not None:
-            if c.finite(
-                f"{p}.max_travel_hours", r.max_travel_hours, positive=False, maximum=MAX_HOURS
+            if (
+                self.finite(
+                    f"{p}.max_travel_hours", r.max_travel_hours, positive=False, maximum=MAX_HOURS
+                )
+                and self.network is None
             ):
-                if network is None:
-                    c.error(
-                        f"{p}.max_travel_hours",
-                        "a travel limit needs the scenario's 'network' to measure "
-                        "travel times, and there is none",
-                    )
+                self.error(
+                    f"{p}.max_travel_hours",
+                    "a travel limit needs the scenario's 'network' to measure "
+                    "travel times, and there is none",
+                )
         if not isinstance(r.gaps, tuple):
-            c.error(f"{p}.gaps", f"must be a list of gaps, got {_describe(r.gaps)}")
-            continue
-        gap_specialties: dict[str, str] = {}
+            self.error(f"{p}.gaps", f"must be a list of gaps, got {_describe(r.gaps)}")
+            return
+        specialties: dict[str, str] = {}
         for k, g in enumerate(r.gaps):
-            gp = f"{p}.gaps[{k}]"
-            if not isinstance(g, DisciplineGap):
-                c.error(gp, f"must be a DisciplineGap, got {_describe(g)}")
-                continue
-            if c.specialty(f"{gp}.specialty", g.specialty, declared):
-                if g.specialty in gap_specialties:
-                    c.error(
-                        f"{gp}.specialty",
-                        f"second gap in {g.specialty!r} for this recipient (first at "
-                        f"{gap_specialties[g.specialty]}): merge them into one gap",
-                    )
-                gap_specialties[g.specialty] = gp
-            ok = c.integer(f"{gp}.demand", g.demand, 1, " of experts")
-            ok = c.interval(f"{gp}.window", g.window, months, "window") and ok
-            if c.finite(f"{gp}.weight", g.weight, positive=True) and ok:
-                lo, hi = g.window
-                weighted.append((float(g.weight) * g.demand * (hi - lo), gp))
-            if g.min_seniority is not None and not isinstance(g.min_seniority, Seniority):
-                c.error(f"{gp}.min_seniority", _bad_seniority(g.min_seniority))
-    known_recipients = set(recipient_ids) | set((known_ids or {}).get("recipient", ()))
-    total = sum(w for w, _ in weighted)
-    if total > MAX_WEIGHTED_DEMAND:
-        largest, where = max(weighted)
-        c.error(
-            f"{where}.weight",
-            f"the scenario's weighted demand (weight x demand x window length, summed over "
-            f"all gaps) is {total:.4g}, above the limit of {MAX_WEIGHTED_DEMAND:.0e} that "
-            f"keeps the objective exact in 64-bit integers; this gap's share is "
-            f"{largest:.4g}: scale the weights down",
-        )
+            self.check_gap(f"{p}.gaps[{k}]", g, specialties)
 
-    pairs: dict[tuple[str, str], str] = {}
-    for i, pr in pairings:
-        p = f"pairings[{i}]"
-        ok = c.text(f"{p}.donor", pr.donor)
-        if ok and pr.donor not in known_donors:
-            c.error(f"{p}.donor", f"unknown donor {pr.donor!r}{_known_list(known_donors)}")
+    def check_gap(self, gp: str, g: object, specialties: dict[str, str]) -> None:
+        if not isinstance(g, DisciplineGap):
+            self.error(gp, f"must be a DisciplineGap, got {_describe(g)}")
+            return
+        if self.specialty(f"{gp}.specialty", g.specialty, self.declared):
+            if g.specialty in specialties:
+                self.error(
+                    f"{gp}.specialty",
+                    f"second gap in {g.specialty!r} for this recipient (first at "
+                    f"{specialties[g.specialty]}): merge them into one gap",
+                )
+            specialties[g.specialty] = gp
+        ok = self.integer(f"{gp}.demand", g.demand, 1, " of experts")
+        ok = self.interval(f"{gp}.window", g.window, self.months, "window") and ok
+        if self.finite(f"{gp}.weight", g.weight, positive=True) and ok:
+            lo, hi = g.window
+            self.weighted.append((float(g.weight) * g.demand * (hi - lo), gp))
+        if g.min_seniority is not None and not isinstance(g.min_seniority, Seniority):
+            self.error(f"{gp}.min_seniority", _bad_seniority(g.min_seniority))
+
+    def check_weighted_demand(self) -> None:
+        total = sum(w for w, _ in self.weighted)
+        if total > MAX_WEIGHTED_DEMAND:
+            largest, where = max(self.weighted)
+            self.error(
+                f"{where}.weight",
+                f"the scenario's weighted demand (weight x demand x window length, summed "
+                f"over all gaps) is {total:.4g}, above the limit of {MAX_WEIGHTED_DEMAND:.0e} "
+                f"that keeps the objective exact in 64-bit integers; this gap's share is "
+                f"{largest:.4g}: scale the weights down",
+            )
+
+    def check_pairing(self, p: str, pr: Pairing, pairs: dict[tuple[str, str], str]) -> None:
+        ok = self.text(f"{p}.donor", pr.donor)
+        if ok and pr.donor not in self.known_donors:
+            self.error(f"{p}.donor", f"unknown donor {pr.donor!r}{_known_list(self.known_donors)}")
             ok = False
-        if not c.text(f"{p}.recipient", pr.recipient):
+        if not self.text(f"{p}.recipient", pr.recipient):
             ok = False
-        elif pr.recipient not in known_recipients:
-            c.error(
+        elif pr.recipient not in self.known_recipients:
+            self.error(
                 f"{p}.recipient",
-                f"unknown recipient {pr.recipient!r}{_known_list(known_recipients)}",
+                f"unknown recipient {pr.recipient!r}{_known_list(self.known_recipients)}",
             )
             ok = False
         if not isinstance(pr.mode, PairingMode):
-            c.error(
+            self.error(
                 f"{p}.mode",
                 f"unknown mode {_describe(pr.mode)} (one of: required, preferred, forbidden)",
             )
         if not ok:  # an id that is not text cannot be looked up (nor hashed)
-            continue
+            return
         key = (pr.donor, pr.recipient)
         if key in pairs:
-            c.error(
+            self.error(
                 p,
-                f"donor {pr.donor!r} and recipient {pr.recipient!r} are already paired at {pairs[key]}",
+                f"donor {pr.donor!r} and recipient {pr.recipient!r} are already paired at "
+                f"{pairs[key]}",
             )
         pairs.setdefault(key, p)
 
-    if network is not None:
+    def check_network(self, network: Network | None) -> None:
+        if network is None:
+            return
         if not isinstance(network.edges, tuple):
-            c.error("network.edges", f"must be a list of roads, got {_describe(network.edges)}")
-        else:
-            for i, road in enumerate(network.edges):
-                p = f"network.edges[{i}]"
-                ok_a = c.text(f"{p}.a", road.a)
-                ok_b = c.text(f"{p}.b", road.b)
-                if ok_a and ok_b and road.a == road.b:
-                    c.error(p, f"a road must join two different cities, got {road.a!r} twice")
-                c.finite(f"{p}.hours", road.hours, positive=False, maximum=MAX_HOURS)
-    return c.problems
+            self.error("network.edges", f"must be a list of roads, got {_describe(network.edges)}")
+            return
+        for i, road in enumerate(network.edges):
+            p = f"network.edges[{i}]"
+            ok_a = self.text(f"{p}.a", road.a)
+            ok_b = self.text(f"{p}.b", road.b)
+            if ok_a and ok_b and road.a == road.b:
+                self.error(p, f"a road must join two different cities, got {road.a!r} twice")
+            self.finite(f"{p}.hours", road.hours, positive=False, maximum=MAX_HOURS)
 
 
 def _bad_seniority(value: object) -> str:

@@ -7,8 +7,10 @@ terms. :data:`RULES` lists them in the order they are applied; candidate generat
 the engine read this list and never name a rule.
 
 Adding a rule: its fields in :mod:`matchaid.domain` and the readers (:mod:`matchaid.io`,
-the JSON Schema), a member of :class:`~matchaid.rulenames.RuleName`, one module here
-added to :data:`RULES`, one check in :mod:`matchaid.validation`, and their tests.
+the JSON Schema), a member of :class:`~matchaid.rulenames.RuleName` (its place in the
+enum is its place in the order), one module here defining ``RULE``, one module in
+:mod:`matchaid.validation` defining ``check``, and their tests. Both packages find
+their modules themselves.
 
 >>> [rule.name.value for rule in RULES][:4]
 ['seniority', 'pairing', 'travel', 'terms']
@@ -16,39 +18,31 @@ added to :data:`RULES`, one check in :mod:`matchaid.validation`, and their tests
 
 from __future__ import annotations
 
-from matchaid.rules import (
-    costs,
-    coverage,
-    hosting,
-    max_away,
-    max_postings,
-    overlap,
-    pairing,
-    preferred,
-    release,
-    seniority,
-    terms,
-    travel,
-)
+import importlib
+import pkgutil
+
+from matchaid.rulenames import RuleName
 from matchaid.rules.base import Exclusion, Rule, ScenarioTables
 
 __all__ = ["EXCLUSIONS", "RULES", "Exclusion", "Rule", "ScenarioTables"]
 
+
+def _discover() -> tuple[Rule, ...]:
+    """The ``RULE`` of every module of this package, in the order of :class:`RuleName`
+    (the order their tests run and their rows are stated)."""
+    found: dict[RuleName, Rule] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name == "base" or info.name.startswith("_"):
+            continue
+        rule = importlib.import_module(f"{__name__}.{info.name}").RULE
+        if not isinstance(rule, Rule) or rule.name in found:
+            raise RuntimeError(f"matchaid.rules.{info.name}: RULE is not a new Rule")
+        found[rule.name] = rule
+    return tuple(found[name] for name in RuleName if name in found)
+
+
 #: Every rule, in the order its tests run and its rows are stated.
-RULES: tuple[Rule, ...] = (
-    seniority.RULE,
-    pairing.RULE,
-    travel.RULE,
-    terms.RULE,
-    overlap.RULE,
-    max_postings.RULE,
-    release.RULE,
-    max_away.RULE,
-    hosting.RULE,
-    coverage.RULE,
-    preferred.RULE,
-    costs.RULE,
-)
+RULES: tuple[Rule, ...] = _discover()
 
 #: Every exclusion reason, in the order they are tested (``Result.excluded`` keys).
 EXCLUSIONS: tuple[Exclusion, ...] = tuple(x for rule in RULES for x in rule.exclusions)

@@ -24,27 +24,14 @@ The contract, for a posting ``(expert, recipient, specialty, start, months)``:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from matchaid.domain import Scenario
 from matchaid.posting import Posting
 from matchaid.rulenames import RuleName
-from matchaid.validation import (
-    costs,
-    coverage,
-    hosting,
-    max_away,
-    max_postings,
-    overlap,
-    pairing,
-    preferred,
-    references,
-    release,
-    seniority,
-    terms,
-    travel,
-)
+from matchaid.validation import costs, coverage, preferred, references
 from matchaid.validation.base import Check, PlanView, Violation
 from matchaid.weights import ObjectiveWeights
 
@@ -58,36 +45,16 @@ __all__ = [
     "validate",
 ]
 
-#: One check per rule, in the order their violations are listed.
+#: Each rule's check: the function ``check`` of the module named after the rule, in the
+#: order of :class:`RuleName` (the order violations are listed in).
+_MODULES = {name: importlib.import_module(f"{__name__}.{name.value}") for name in RuleName}
 CHECKS: Mapping[RuleName, Check] = MappingProxyType(
-    {
-        RuleName.SENIORITY: seniority.check,
-        RuleName.TERMS: terms.check,
-        RuleName.PAIRING: pairing.check,
-        RuleName.TRAVEL: travel.check,
-        RuleName.MAX_POSTINGS: max_postings.check,
-        RuleName.OVERLAP: overlap.check,
-        RuleName.RELEASE: release.check,
-        RuleName.MAX_AWAY: max_away.check,
-        RuleName.HOSTING: hosting.check,
-        RuleName.COVERAGE: coverage.check,
-        RuleName.PREFERRED: preferred.check,
-        RuleName.COSTS: costs.check,
-    }
+    {name: module.check for name, module in _MODULES.items()}
 )
 
 #: Every code a :class:`Violation` may carry.
-CODES: tuple[str, ...] = (
-    *references.CODES,
-    *seniority.CODES,
-    *terms.CODES,
-    *pairing.CODES,
-    *travel.CODES,
-    *overlap.CODES,
-    *max_postings.CODES,
-    *release.CODES,
-    *max_away.CODES,
-    *hosting.CODES,
+CODES: tuple[str, ...] = references.CODES + tuple(
+    code for module in _MODULES.values() for code in module.CODES
 )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from matchaid.domain import (
     DisciplineGap,
@@ -206,7 +207,10 @@ def _split(n: int, parts: int) -> list[int]:
 
 def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
     """A seeded scenario for a size tier (``"xs"``, ``"s"``, ``"m"``, ``"l"``, ``"xl"``) or
-    explicit :class:`GeneratorParams`."""
+    explicit :class:`GeneratorParams`.
+
+    The steps draw from one ``numpy.random.default_rng(seed)`` in a fixed order:
+    recipients, experts' availability, gaps, experts' specialties and ranks, donors."""
     if isinstance(tier, str):
         if tier not in TIERS:
             raise ParamsError(
@@ -221,10 +225,27 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
     popularity = 1.0 / np.arange(1, len(specialties) + 1) ** 0.8
     popularity /= popularity.sum()
     provinces = _split(p.num_donors, p.num_provinces)
-    regions = _split(p.num_recipients, p.num_provinces)
-    months = p.months
+    recipients_spec = _recipient_specs(p, rng, _split(p.num_recipients, p.num_provinces))
+    experts_spec, supply = _expert_specs(p, rng, provinces)
+    _add_gaps(p, rng, recipients_spec, specialties, popularity, p.demand_supply_ratio * supply)
+    experts = _experts(p, rng, experts_spec, recipients_spec, specialties, popularity)
+    donors = _donors(p, rng, experts, provinces)
+    terms = p.terms if p.side_rules else (p.months,)
+    return Scenario(
+        horizon=Horizon(p.months, start_step=p.start_step if p.side_rules else 1),
+        terms=tuple(sorted(set(terms))),
+        donors=tuple(donors),
+        experts=tuple(experts),
+        recipients=_recipients(recipients_spec),
+        pairings=_pairings(p, recipients_spec, provinces),
+        name=f"generated ({p.num_experts} experts, {p.num_recipients} recipients, seed {seed})",
+    )
 
-    # Recipients: the first of each region is its regional hospital.
+
+def _recipient_specs(
+    p: GeneratorParams, rng: np.random.Generator, regions: list[int]
+) -> list[dict[str, Any]]:
+    """Recipients: the first of each region is its regional hospital."""
     recipients_spec: list[dict[str, Any]] = []
     first_of_region: set[int] = set()
     for i, region in enumerate(regions):
@@ -245,13 +266,16 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
                 "gaps": [],
             }
         )
+    return recipients_spec
 
-    # Experts: availability, then specialties drawn from what their region asks for.
+
+def _expert_specs(
+    p: GeneratorParams, rng: np.random.Generator, provinces: list[int]
+) -> tuple[list[dict[str, Any]], int]:
+    """Experts' donors and availability (and their donor's province), and the supply of
+    expert-months they make."""
+    months = p.months
     experts_spec: list[dict[str, Any]] = []
-    expert_region = []
-    donor_of_province = {
-        k: [d for d, pk in enumerate(provinces) if pk == k] for k in range(p.num_provinces)
-    }
     supply = 0
     for i in range(p.num_experts):
         donor = int(rng.integers(0, p.num_donors))
@@ -266,11 +290,27 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
             lo = int(rng.integers(0, months - length + 1))
             hi = lo + length
         supply += hi - lo
-        experts_spec.append({"id": f"E{i:05d}", "donor": donor, "available": (lo, hi)})
-        expert_region.append(provinces[donor])
+        experts_spec.append(
+            {
+                "id": f"E{i:05d}",
+                "donor": donor,
+                "available": (lo, hi),
+                "region": provinces[donor],
+            }
+        )
+    return experts_spec, supply
 
-    # Gaps: added round-robin over recipients until demand reaches ratio x supply.
-    target = p.demand_supply_ratio * supply
+
+def _add_gaps(
+    p: GeneratorParams,
+    rng: np.random.Generator,
+    recipients_spec: list[dict[str, Any]],
+    specialties: tuple[str, ...],
+    popularity: npt.NDArray[np.floating[Any]],
+    target: float,
+) -> None:
+    """Gaps, added round-robin over recipients until demand reaches ``target``."""
+    months = p.months
     demand = 0
     order = rng.permutation(p.num_recipients)
     cursor = 0
@@ -312,13 +352,23 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
         )
         demand += dem * (hi - lo)
 
-    # Specialties of experts: 75% from their paired region's gaps (popularity-weighted).
+
+def _experts(
+    p: GeneratorParams,
+    rng: np.random.Generator,
+    experts_spec: list[dict[str, Any]],
+    recipients_spec: list[dict[str, Any]],
+    specialties: tuple[str, ...],
+    popularity: npt.NDArray[np.floating[Any]],
+) -> list[Expert]:
+    """Experts' specialties (75% from their paired region's gaps, popularity-weighted),
+    ranks, terms and posting limits."""
     wanted_by_region: dict[int, list[str]] = {k: [] for k in range(p.num_provinces)}
     for r in recipients_spec:
         wanted_by_region[r["region"]].extend(g["specialty"] for g in r["gaps"])
     experts = []
-    for spec_e, region in zip(experts_spec, expert_region, strict=True):
-        wanted = wanted_by_region[region]
+    for spec_e in experts_spec:
+        wanted = wanted_by_region[spec_e["region"]]
         if wanted and rng.random() < 0.75:
             primary = str(wanted[int(rng.integers(0, len(wanted)))])
         else:
@@ -355,7 +405,13 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
                 max_postings=max_postings,
             )
         )
+    return experts
 
+
+def _donors(
+    p: GeneratorParams, rng: np.random.Generator, experts: list[Expert], provinces: list[int]
+) -> list[DonorHospital]:
+    """Donors, with release caps on some departments and a limit on experts away."""
     donors = []
     for d in range(p.num_donors):
         own = [e for e in experts if e.donor == f"D{d:04d}"]
@@ -378,8 +434,11 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
                 max_away=max_away,
             )
         )
+    return donors
 
-    recipients = tuple(
+
+def _recipients(recipients_spec: list[dict[str, Any]]) -> tuple[RecipientHospital, ...]:
+    return tuple(
         RecipientHospital(
             id=r["id"],
             name=f"{r['level'].value.title()} hospital {r['id'][1:]}",
@@ -395,19 +454,18 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
         )
         for r in recipients_spec
     )
-    pairings: list[Pairing] = []
-    if p.side_rules and p.pairing != "none":
-        mode = PairingMode(p.pairing)
-        for r in recipients_spec:
-            for d in donor_of_province[r["region"]]:
-                pairings.append(Pairing(f"D{d:04d}", r["id"], mode))
-    terms = p.terms if p.side_rules else (months,)
-    return Scenario(
-        horizon=Horizon(months, start_step=p.start_step if p.side_rules else 1),
-        terms=tuple(sorted(set(terms))),
-        donors=tuple(donors),
-        experts=tuple(experts),
-        recipients=recipients,
-        pairings=tuple(pairings),
-        name=f"generated ({p.num_experts} experts, {p.num_recipients} recipients, seed {seed})",
+
+
+def _pairings(
+    p: GeneratorParams, recipients_spec: list[dict[str, Any]], provinces: list[int]
+) -> tuple[Pairing, ...]:
+    """Each recipient paired (in the tier's mode) with every donor of its province."""
+    if not p.side_rules or p.pairing == "none":
+        return ()
+    mode = PairingMode(p.pairing)
+    return tuple(
+        Pairing(f"D{d:04d}", r["id"], mode)
+        for r in recipients_spec
+        for d, province in enumerate(provinces)
+        if province == r["region"]
     )

@@ -32,15 +32,14 @@ __all__ = ["greedy_fill"]
 
 
 class _Fill:
-    """The plan being filled: variable values and row slacks (``b - A v``), kept
-    consistent for postings and the variables defined directly by their rows (level 1).
-    Levels above are left at 0, which keeps every row they appear in satisfied (they
+    """The plan being filled: each variable's headroom (``upper - value``) and each row's
+    slack (``b - A v``), kept consistent for postings and the variables defined directly
+    by their rows (level 1). Levels above are left at 0, which keeps every row they appear in satisfied (they
     are bounded above by their rows); the plan's value is computed from the postings."""
 
     def __init__(self, prog: IntegerProgram) -> None:
         self.prog = prog
         n = len(prog.cands)
-        self.value = np.zeros(prog.num_vars, dtype=np.int64)
         self.slack = prog.rhs.astype(np.int64).copy()
         self.headroom = prog.upper.astype(np.int64).copy()  # upper - value
         self.score = prog.primary.astype(np.int64)
@@ -52,16 +51,15 @@ class _Fill:
         self.define_coef = np.ones(prog.num_rows, dtype=np.int64)
         self.define_coef[rows[defines]] = coefs[defines]
         counts = np.bincount(cols[defines], minlength=prog.num_vars)
-        self.num_defining = counts
         #: Every level-1 variable has one defining row: the fast path.
         self.simple = bool((counts <= 1).all())
-        # Each level-1 variable's defining rows, padded to a rectangle (-1: none).
-        var, row = cols[defines], rows[defines]
-        by_var = np.argsort(var, kind="stable")
-        var, row = var[by_var], row[by_var]
-        rank = np.arange(var.size) - (np.cumsum(counts) - counts)[var]
-        self.defining = np.full((prog.num_vars, max(int(counts.max(initial=0)), 1)), -1)
-        self.defining[var, rank] = row
+        if not self.simple:  # each one's defining rows, padded to a rectangle (-1: none)
+            var, row = cols[defines], rows[defines]
+            by_var = np.argsort(var, kind="stable")
+            var, row = var[by_var], row[by_var]
+            rank = np.arange(var.size) - (np.cumsum(counts) - counts)[var]
+            self.defining = np.full((prog.num_vars, int(counts.max())), -1)
+            self.defining[var, rank] = row
         # Columns, and for postings two views of them: the rows that tighten (positive
         # coefficients) and the defining rows that a posting loosens.
         self.col = _Columns(cols, rows, coefs, prog.num_vars)
@@ -122,7 +120,6 @@ class _Fill:
         for v, d in ((i, 1), *zip(var.tolist(), rise.tolist(), strict=True)):
             if d:
                 rows, coefs = self.col.of(v)
-                self.value[v] += d
                 self.headroom[v] -= d
                 self.slack[rows] -= coefs * d
 

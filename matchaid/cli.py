@@ -406,40 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", choices=("json", "csv"), help="output format")
     p.set_defaults(func=_cmd_convert)
 
-    p = sub.add_parser(
-        "solve",
-        help="plan a scenario with CP-SAT",
-        description="Choose postings that maximise weighted gap coverage under every rule. "
-        "Prints the status (optimal/feasible/unknown), objective, best bound, gap, timings "
-        "and a summary; a progress line goes to stderr for searches longer than two "
-        "seconds. Ctrl-C stops the search and still writes the best plan found (exit 130).",
-    )
-    p.add_argument("scenario", help="scenario JSON file or CSV folder")
-    p.add_argument("-o", "--output", help="write the plan as JSON here ('-' for stdout)")
-    p.add_argument("--csv", metavar="DIR", help="also write postings.csv and coverage.csv here")
-    p.add_argument(
-        "--time-limit", type=float, metavar="S", help="seconds of search (0: no limit; default 60)"
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="cores to use (default: all; independent parts are solved side by side)",
-    )
-    p.add_argument("--seed", type=int, metavar="K", help="random seed (default 0)")
-    p.add_argument(
-        "--deterministic-time",
-        type=float,
-        metavar="D",
-        help="deterministic work budget; with --workers 1 the plan is the same on every run",
-    )
-    p.add_argument(
-        "--no-hint",
-        action="store_true",
-        help="no starting plan: neither the LP-rounded nor the greedy plan, and no RINS",
-    )
-    p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
-    p.set_defaults(func=_cmd_solve)
+    _add_solve_parser(sub)
 
     p = sub.add_parser(
         "check",
@@ -476,6 +443,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KNOB=VALUE", help="change a generator knob")
     p.set_defaults(func=_cmd_generate)
     return parser
+
+
+def _add_solve_parser(sub: Any) -> None:
+    """The ``solve`` command and its many options."""
+    p = sub.add_parser(
+        "solve",
+        help="plan a scenario with CP-SAT",
+        description="Choose postings that maximise weighted gap coverage under every rule. "
+        "Prints the status (optimal/feasible/unknown), objective, best bound, gap, timings "
+        "and a summary; a progress line goes to stderr for searches longer than two "
+        "seconds. Ctrl-C stops the search and still writes the best plan found (exit 130).",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument("-o", "--output", help="write the plan as JSON here ('-' for stdout)")
+    p.add_argument("--csv", metavar="DIR", help="also write postings.csv and coverage.csv here")
+    p.add_argument(
+        "--time-limit", type=float, metavar="S", help="seconds of search (0: no limit; default 60)"
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="cores to use (default: all; independent parts are solved side by side)",
+    )
+    p.add_argument("--seed", type=int, metavar="K", help="random seed (default 0)")
+    p.add_argument(
+        "--deterministic-time",
+        type=float,
+        metavar="D",
+        help="deterministic work budget; with --workers 1 the plan is the same on every run",
+    )
+    p.add_argument(
+        "--no-hint",
+        action="store_true",
+        help="no starting plan: neither the LP-rounded nor the greedy plan, and no RINS",
+    )
+    p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
+    p.set_defaults(func=_cmd_solve)
 
 
 def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from matchaid.domain import Scenario
 from matchaid.io import write_text_atomic
 from matchaid.params import SolveParams
-from matchaid.plan import Plan
+from matchaid.plan import Plan, PlanKPIs
 from matchaid.result import Result
 
 __all__ = ["SECTIONS", "Figure", "Report", "Section", "build_report", "solve_and_report"]
@@ -151,52 +152,12 @@ def build_report(
         postings first); the rest are listed.
     """
     k = plan.kpis()
-    summary_rows: list[tuple[str, str]] = [("figure", "value")]
-    if result is not None:
-        summary_rows += [
-            ("solver status", result.status.value),
-            ("objective", f"{result.objective:g}"),
-            ("best bound", f"{result.best_bound:g}"),
-            ("gap", f"{100 * result.gap:.2f}%"),
-            ("build / search seconds", f"{result.build_seconds:.2f} / {result.solve_seconds:.2f}"),
-        ]
-        if result.reason:
-            summary_rows.append(("note", result.reason))
-    summary_rows += [
-        (
-            "weighted covered expert-months",
-            f"{k.objective:g} of {k.max_objective:g} ({100 * k.weighted_coverage:.1f}%)",
-        ),
-        ("expert-months covered / wanted", f"{k.covered_months} / {k.demand_months}"),
-        ("postings", str(k.num_postings)),
-        ("experts posted", f"{k.num_experts_posted} of {len(scenario.experts)}"),
-        ("expert utilisation", f"{100 * k.expert_utilisation:.1f}% of available expert-months"),
-        ("recipients with nothing", ", ".join(k.recipients_with_nothing) or "none"),
-    ]
+    summary_rows = _summary_rows(scenario, k, result)
     text = scenario.description or ""
     sections = [Section("Summary", text=text, table=tuple(summary_rows))]
 
-    cov_rows = [("recipient", "specialty", "weight", "covered", "wanted", "share")]
-    for c in sorted(
-        plan.coverage(), key=lambda c: (c.covered_months / max(c.demand_months, 1), -c.weight)
-    ):
-        share = c.covered_months / c.demand_months if c.demand_months else 1.0
-        cov_rows.append(
-            (
-                c.recipient,
-                c.specialty,
-                f"{c.weight:g}",
-                str(c.covered_months),
-                str(c.demand_months),
-                f"{100 * share:.0f}%",
-            )
-        )
-    unmet_rows = [("specialty", "unmet expert-months", "gaps")]
-    gaps_of: dict[str, int] = defaultdict(int)
-    for _, g in scenario.gaps:
-        gaps_of[g.specialty] += 1
-    for spec, n in sorted(k.unmet_by_specialty.items(), key=lambda kv: (-kv[1], kv[0])):
-        unmet_rows.append((spec, str(n), str(gaps_of[spec])))
+    cov_rows = _coverage_rows(plan)
+    unmet_rows = _unmet_rows(scenario, k)
 
     by_recipient: dict[str, int] = defaultdict(int)
     for p in plan.postings:
@@ -207,13 +168,7 @@ def build_report(
     if listed:
         timeline_text += f" Timelines are drawn for the {len(drawn)} with most postings; not drawn: {', '.join(listed)}."
 
-    flows: dict[tuple[str, str], int] = defaultdict(int)
-    donor_of = {e.id: e.donor for e in scenario.experts}
-    for p in plan.postings:
-        flows[(donor_of[p.expert], p.recipient)] += p.months
-    flow_rows = [("donor", "recipient", "expert-months")]
-    for (d, r), months in sorted(flows.items(), key=lambda kv: (-kv[1], kv[0]))[:30]:
-        flow_rows.append((scenario.donor(d).name, scenario.recipient(r).name, str(months)))
+    flow_rows = _flow_rows(scenario, plan)
 
     figs: dict[str, tuple[Figure, ...]] = defaultdict(tuple)
     if pictures:
@@ -242,6 +197,81 @@ def build_report(
         ),
     ]
     return Report(title=title or scenario.name or "matchaid plan", sections=tuple(sections))
+
+
+def _summary_rows(scenario: Scenario, k: PlanKPIs, result: Result | None) -> list[tuple[str, ...]]:
+    """The summary table: the solver's figures (an unknown bound or gap is said so),
+    then the plan's KPIs."""
+    rows: list[tuple[str, ...]] = [("figure", "value")]
+    if result is not None:
+        bound = f"{result.best_bound:g}" if math.isfinite(result.best_bound) else "unknown"
+        gap = f"{100 * result.gap:.2f}%" if math.isfinite(result.gap) else "unknown"
+        rows += [
+            ("solver status", result.status.value),
+            ("objective", f"{result.objective:g}"),
+            ("best bound", bound),
+            ("gap", gap),
+            ("build / search seconds", f"{result.build_seconds:.2f} / {result.solve_seconds:.2f}"),
+        ]
+        if result.reason:
+            rows.append(("note", result.reason))
+    rows += [
+        (
+            "weighted covered expert-months",
+            f"{k.objective:g} of {k.max_objective:g} ({100 * k.weighted_coverage:.1f}%)",
+        ),
+        ("expert-months covered / wanted", f"{k.covered_months} / {k.demand_months}"),
+        ("postings", str(k.num_postings)),
+        ("experts posted", f"{k.num_experts_posted} of {len(scenario.experts)}"),
+        ("expert utilisation", f"{100 * k.expert_utilisation:.1f}% of available expert-months"),
+        ("recipients with nothing", ", ".join(k.recipients_with_nothing) or "none"),
+    ]
+    return rows
+
+
+def _coverage_rows(plan: Plan) -> list[tuple[str, ...]]:
+    """Every gap, least covered first."""
+    rows: list[tuple[str, ...]] = [
+        ("recipient", "specialty", "weight", "covered", "wanted", "share")
+    ]
+    for c in sorted(
+        plan.coverage(), key=lambda c: (c.covered_months / max(c.demand_months, 1), -c.weight)
+    ):
+        share = c.covered_months / c.demand_months if c.demand_months else 1.0
+        rows.append(
+            (
+                c.recipient,
+                c.specialty,
+                f"{c.weight:g}",
+                str(c.covered_months),
+                str(c.demand_months),
+                f"{100 * share:.0f}%",
+            )
+        )
+    return rows
+
+
+def _unmet_rows(scenario: Scenario, k: PlanKPIs) -> list[tuple[str, ...]]:
+    """Unmet expert-months by specialty, most first."""
+    rows: list[tuple[str, ...]] = [("specialty", "unmet expert-months", "gaps")]
+    gaps_of: dict[str, int] = defaultdict(int)
+    for _, g in scenario.gaps:
+        gaps_of[g.specialty] += 1
+    for spec, n in sorted(k.unmet_by_specialty.items(), key=lambda kv: (-kv[1], kv[0])):
+        rows.append((spec, str(n), str(gaps_of[spec])))
+    return rows
+
+
+def _flow_rows(scenario: Scenario, plan: Plan) -> list[tuple[str, ...]]:
+    """The 30 largest donor-to-recipient flows in expert-months."""
+    flows: dict[tuple[str, str], int] = defaultdict(int)
+    donor_of = {e.id: e.donor for e in scenario.experts}
+    for p in plan.postings:
+        flows[(donor_of[p.expert], p.recipient)] += p.months
+    rows: list[tuple[str, ...]] = [("donor", "recipient", "expert-months")]
+    for (d, r), months in sorted(flows.items(), key=lambda kv: (-kv[1], kv[0]))[:30]:
+        rows.append((scenario.donor(d).name, scenario.recipient(r).name, str(months)))
+    return rows
 
 
 def solve_and_report(

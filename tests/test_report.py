@@ -68,3 +68,16 @@ def test_report_of_an_empty_plan_still_renders(solved) -> None:  # type: ignore[
     for title in SECTIONS:
         assert f"<h2>{title}</h2>" in page
     assert "0 recipients receive postings." in page
+
+
+def test_an_unknown_bound_is_shown_as_unknown_not_inf(solved) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import math
+
+    scenario, result = solved
+    unproven = dataclasses.replace(
+        result, status=matchaid.SolveStatus.FEASIBLE, best_bound=math.inf, gap=math.inf
+    )
+    text = build_report(scenario, result.plan, unproven, pictures=False).to_markdown()
+    assert "| best bound | unknown |" in text and "| gap | unknown |" in text
+    assert "inf" not in text

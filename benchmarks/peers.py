@@ -1,9 +1,9 @@
 """The peers matchaid is measured against, on the same candidate postings.
 
 - :func:`solve_greedy`: matchaid's own greedy baseline.
-- :func:`solve_highs`: the same model as a MIP, solved by HiGHS through OR-Tools MathOpt
-  (one binary per candidate posting; capacities stated at the months postings start;
-  coverage variables capped by demand; the primary objective only).
+- :func:`solve_highs`: matchaid's integer program as a MIP, solved by HiGHS through
+  OR-Tools MathOpt (the primary objective only). It reads the same rows as CP-SAT, so it
+  states no rule of its own: the validator's re-check is what keeps it honest.
 - :func:`solve_flow`: for scenarios without side rules (one term as long as the horizon,
   no donor, hosting or pairing limits), the exact optimum as a min-cost flow (networkx).
 
@@ -13,6 +13,7 @@ Each returns a :class:`PeerResult`. The validator re-checks every plan a peer re
 from __future__ import annotations
 
 import datetime
+import math
 import time
 from dataclasses import dataclass
 
@@ -21,10 +22,11 @@ import numpy as np
 from ortools.math_opt.python import mathopt
 
 import matchaid
-from matchaid.arrays import group_indices
 from matchaid.candidates import CandidateSet
 from matchaid.greedy import greedy_plan
 from matchaid.plan import Plan, sorted_postings
+from matchaid.program import build_program
+from matchaid.weights import ObjectiveWeights
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,54 +49,27 @@ def solve_greedy(cands: CandidateSet) -> PeerResult:
 
 
 def solve_highs(cands: CandidateSet, time_limit: float) -> PeerResult:
-    """The planner's model as a MIP for HiGHS (MathOpt)."""
+    """matchaid's integer program (:func:`matchaid.program.build_program`), primary
+    objective only, as a MIP for HiGHS through MathOpt: candidate Booleans are binary,
+    variables the rows define (coverage counts, indicators) continuous, since at an
+    optimum over integer postings they take integer values anyway."""
     t0 = time.perf_counter()
-    s = cands.scenario
+    prog = build_program(cands, ObjectiveWeights())
     model = mathopt.Model(name="matchaid-mip")
-    x = [model.add_binary_variable() for _ in range(len(cands))]
-    start = cands.start.astype(np.int64)
-    end = start + cands.months
-
-    def cap_at_starts(idx: np.ndarray, cap: int) -> None:  # type: ignore[type-arg]
-        if idx.size <= cap:
-            return
-        for t in np.unique(start[idx]):
-            active = idx[(start[idx] <= t) & (end[idx] > t)]
-            if active.size > cap:
-                model.add_linear_constraint(mathopt.fast_sum(x[i] for i in active.tolist()) <= cap)
-
-    donor_index = {d.id: i for i, d in enumerate(s.donors)}
-    e_donor = np.array([donor_index[e.donor] for e in s.experts], dtype=np.int64)
-    for e, idx in group_indices(cands.expert):
-        cap_at_starts(idx, 1)
-        mp = s.experts[e].max_postings
-        if mp is not None and idx.size > mp:
-            model.add_linear_constraint(mathopt.fast_sum(x[i] for i in idx.tolist()) <= mp)
-    primaries = {p: k for k, p in enumerate(sorted({e.primary for e in s.experts}))}
-    e_primary = np.array([primaries[e.primary] for e in s.experts], dtype=np.int64)
-    dept = e_donor[cands.expert] * len(primaries) + e_primary[cands.expert]
-    names = sorted(primaries, key=primaries.__getitem__)
-    for k, idx in group_indices(dept):
-        cap = s.donors[k // len(primaries)].release.get(names[k % len(primaries)])
-        if cap is not None:
-            cap_at_starts(idx, cap)
-    for d, idx in group_indices(e_donor[cands.expert]):
-        cap = s.donors[d].max_away
-        if cap is not None:
-            cap_at_starts(idx, cap)
-    for r, idx in group_indices(cands.recipient):
-        cap_at_starts(idx, s.recipients[r].hosting)
-    objective = []
-    for g, idx in group_indices(cands.gap):
-        _, gap = cands.gaps[g]
-        for t in range(*gap.window):
-            active = idx[(start[idx] <= t) & (end[idx] > t)]
-            if active.size == 0:
-                continue
-            cov = model.add_variable(lb=0, ub=min(gap.demand, int(active.size)))
-            model.add_linear_constraint(cov <= mathopt.fast_sum(x[i] for i in active.tolist()))
-            objective.append(gap.weight * cov)
-    model.maximize(mathopt.fast_sum(objective))
+    n = len(cands)
+    upper = prog.upper.tolist()
+    v = [
+        model.add_variable(lb=0, ub=upper[i], is_integer=prog.level[i] == 0)
+        for i in range(prog.num_vars)
+    ]
+    indptr, cols, coefs = prog.indptr.tolist(), prog.cols.tolist(), prog.coefs.tolist()
+    for r, rhs in enumerate(prog.rhs.tolist()):
+        a, b = indptr[r], indptr[r + 1]
+        terms = (c * v[j] for c, j in zip(coefs[a:b], cols[a:b], strict=True))
+        model.add_linear_constraint(mathopt.fast_sum(terms) <= rhs)
+    keep = np.flatnonzero(prog.primary).tolist()
+    coef = prog.primary.tolist()
+    model.maximize(mathopt.fast_sum(coef[j] * v[j] for j in keep))
     build = time.perf_counter() - t0
     t1 = time.perf_counter()
     result = mathopt.solve(
@@ -105,15 +80,17 @@ def solve_highs(cands: CandidateSet, time_limit: float) -> PeerResult:
     solve = time.perf_counter() - t1
     reason = result.termination.reason
     bound = result.termination.objective_bounds.dual_bound
+    if math.isfinite(bound):
+        bound = prog.scaling.value(1) * bound + prog.scaling.slack
     if reason == mathopt.TerminationReason.OPTIMAL:
         status = "optimal"
     elif result.has_primal_feasible_solution():
         status = "feasible"
     else:
         return PeerResult("unknown", None, bound, build, solve, None, str(reason))
-    values = result.variable_values(x)
-    chosen = [i for i, v in enumerate(values) if v > 0.5]
-    plan = Plan(s, sorted_postings(cands.postings(chosen)))
+    values = result.variable_values(v[:n])
+    chosen = [i for i, x in enumerate(values) if x > 0.5]
+    plan = Plan(cands.scenario, sorted_postings(cands.postings(chosen)))
     return PeerResult(status, plan.objective, bound, build, solve, plan)
 
 

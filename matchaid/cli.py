@@ -125,7 +125,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(json_text(asdict(summary)), end="")
     else:
         print(format_summary(summary))
-        print(f"\n{args.scenario}: valid scenario (format v1)")
+        print(f"\n{args.scenario}: valid scenario (format v{scenario.format_version})")
     return EXIT_OK
 
 

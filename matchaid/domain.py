@@ -38,18 +38,23 @@ __all__ = [
     "MAX_HOURS",
     "MAX_PERIODS",
     "MAX_WEIGHTED_DEMAND",
+    "Community",
     "DisciplineGap",
     "DonorHospital",
     "Expert",
     "Horizon",
+    "Leader",
+    "LeaderMode",
     "Level",
     "Network",
     "Pairing",
     "PairingMode",
+    "Project",
     "RecipientHospital",
     "Road",
     "Scenario",
     "Seniority",
+    "TimeUnit",
     "scenario_warnings",
 ]
 
@@ -131,6 +136,24 @@ class PairingMode(_LabelledEnum):
     """The donor may never serve the recipient."""
 
 
+class TimeUnit(_LabelledEnum):
+    """What one period of the horizon is (format v2 ``horizon.unit``): a label for
+    reports and the command line; every time figure of a scenario is in this unit."""
+
+    MONTH = "month"
+    WEEK = "week"
+    DAY = "day"
+
+
+class LeaderMode(_LabelledEnum):
+    """How a recipient's leader rule binds (format v2 ``recipients[].leader.mode``)."""
+
+    REQUIRED = "required"
+    """In every period the recipient hosts anyone, someone posted there can lead."""
+    PREFERRED = "preferred"
+    """Each period hosting someone and no leader costs the rule's ``weight``."""
+
+
 def _frozen_tuple(obj: object, name: str) -> None:
     value = getattr(obj, name)
     if isinstance(value, list):
@@ -149,19 +172,33 @@ class Horizon:
         Postings may start only in months that are multiples of this (1: any month).
     start
         Optional calendar label of month 0, such as ``"2027-01"``.
+    unit
+        What one period is (format v2): ``month`` (the default), ``week`` or ``day``.
+        ``months`` keeps its name and counts periods of this unit.
     """
 
     months: int
     start_step: int = 1
     start: str | None = None
+    unit: TimeUnit = TimeUnit.MONTH
+
+    def __post_init__(self) -> None:
+        if isinstance(self.unit, str) and not isinstance(self.unit, TimeUnit):
+            with contextlib.suppress(ValueError):
+                object.__setattr__(self, "unit", TimeUnit(self.unit))
 
     def month_label(self, month: int) -> str:
         """A readable name for ``month``: ``"2027-03"`` when :attr:`start` is a
-        ``YYYY-MM`` label, else ``"m3"``.
+        ``YYYY-MM`` label and periods are months, else ``"m3"`` (``"w3"``, ``"d3"`` for
+        weeks and days).
 
         >>> Horizon(12, start="2027-11").month_label(3)
         '2028-02'
+        >>> Horizon(12, unit=TimeUnit.WEEK).month_label(3)
+        'w3'
         """
+        if self.unit is not TimeUnit.MONTH:
+            return f"{str(self.unit.value)[0]}{month}"
         if self.start and len(self.start) == 7 and self.start[4] == "-":
             try:
                 year, mon = int(self.start[:4]), int(self.start[5:])
@@ -187,6 +224,9 @@ class DonorHospital:
         department who may be away at once. A department not listed has no limit.
     max_away
         Optional cap on all of the donor's experts away at once.
+    group
+        Optional group (format v2), such as the donor's province; a donor without one is
+        a group of its own. ``max_donor_groups`` counts groups.
     """
 
     id: str
@@ -194,6 +234,12 @@ class DonorHospital:
     city: str
     release: Mapping[str, int] = field(default_factory=dict)
     max_away: int | None = None
+    group: str | None = None
+
+    @property
+    def group_key(self) -> str:
+        """The group it counts in: :attr:`group`, or its own id when it has none."""
+        return f"group:{self.group}" if self.group is not None else f"donor:{self.id}"
 
     def __post_init__(self) -> None:
         if not isinstance(self.release, MappingProxyType):
@@ -263,6 +309,13 @@ class DisciplineGap:
         Priority (> 0): one covered expert-month is worth ``weight``.
     min_seniority
         Lowest acceptable rank, or ``None`` for any.
+    continuous
+        Format v2: once someone is present for the gap in a period of its window,
+        someone is present in every later period of the window.
+    handover_weight
+        Format v2 (>= 0): added to the primary objective for each handover period, a
+        period ``t`` with ``t`` and ``t+1`` in the window where one posting for the gap
+        ends at ``t`` and another is active in both ``t`` and ``t+1``.
     """
 
     specialty: str
@@ -270,6 +323,8 @@ class DisciplineGap:
     window: tuple[int, int]
     weight: float
     min_seniority: Seniority | None = None
+    continuous: bool = False
+    handover_weight: float = 0.0
 
     def __post_init__(self) -> None:
         _frozen_tuple(self, "window")
@@ -281,6 +336,46 @@ class DisciplineGap:
     def demand_months(self) -> int:
         """Expert-months wanted over the whole window."""
         return self.demand * (self.window[1] - self.window[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Leader:
+    """A recipient's leader rule (format v2 ``recipients[].leader``).
+
+    ``leaders(r, t)`` counts the postings at the recipient active in period ``t`` whose
+    expert has ``can_lead``. ``required``: in every period it hosts anyone, also
+    ``leaders >= 1``. ``preferred``: each period it hosts anyone and ``leaders = 0``
+    subtracts ``weight`` (> 0) from the primary objective.
+    """
+
+    mode: LeaderMode
+    weight: float | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.mode, str) and not isinstance(self.mode, LeaderMode):
+            with contextlib.suppress(ValueError):
+                object.__setattr__(self, "mode", LeaderMode(self.mode))
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A multi-specialty project of a recipient (format v2 ``recipients[].projects``),
+    such as a chest-pain centre.
+
+    A period ``t`` of ``window`` *counts* when, for every needed specialty ``s``, the
+    postings active in ``t`` for the recipient's gap in ``s`` number at least
+    ``needs[s]``; each counted period adds ``weight`` (> 0) to the primary objective.
+    """
+
+    name: str
+    needs: Mapping[str, int]
+    window: tuple[int, int]
+    weight: float
+
+    def __post_init__(self) -> None:
+        _frozen_tuple(self, "window")
+        if isinstance(self.needs, Mapping) and not isinstance(self.needs, MappingProxyType):
+            object.__setattr__(self, "needs", MappingProxyType(dict(self.needs)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +395,16 @@ class RecipientHospital:
     max_travel_hours
         Optional: only donors whose city is within this many hours (shortest path on
         the scenario's network) may serve it.
+    leader
+        Format v2: its :class:`Leader` rule, or ``None``.
+    max_donors, max_donor_groups
+        Format v2 (>= 1): the donors (groups of donors) of all experts posted here over
+        the whole horizon number at most this.
+    starts
+        Format v2: postings here may start only in these periods (besides being a
+        multiple of ``start_step``), so that a team arrives together.
+    projects
+        Format v2: its multi-specialty :class:`Project` s.
     """
 
     id: str
@@ -309,9 +414,15 @@ class RecipientHospital:
     hosting: int
     gaps: tuple[DisciplineGap, ...] = ()
     max_travel_hours: float | None = None
+    leader: Leader | None = None
+    max_donors: int | None = None
+    max_donor_groups: int | None = None
+    starts: tuple[int, ...] | None = None
+    projects: tuple[Project, ...] = ()
 
     def __post_init__(self) -> None:
-        _frozen_tuple(self, "gaps")
+        for name in ("gaps", "starts", "projects"):
+            _frozen_tuple(self, name)
         if isinstance(self.level, str) and not isinstance(self.level, Level):
             with contextlib.suppress(ValueError):
                 object.__setattr__(self, "level", Level(self.level))
@@ -386,6 +497,24 @@ class Network:
 
 
 @dataclass(frozen=True, slots=True)
+class Community:
+    """A medical community (format v2 ``communities[]``): a hub hospital and its spokes.
+
+    For a gap ``g`` at a spoke whose hub has a gap ``h`` in the same specialty, coverage
+    becomes ``min(demand_g, present(g, t) + share x present(h, t))``: a hub expert
+    counts ``share`` of an expert at each spoke. ``0 < share <= 1``, at most two
+    decimals.
+    """
+
+    hub: str
+    spokes: tuple[str, ...]
+    share: float
+
+    def __post_init__(self) -> None:
+        _frozen_tuple(self, "spokes")
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole planning problem, checked once when created.
 
@@ -404,6 +533,8 @@ class Scenario:
         anywhere must be in it.
     name, description
         Optional free text shown in reports.
+    communities
+        Format v2: medical communities (hub and spokes).
 
     Raises
     ------
@@ -421,12 +552,21 @@ class Scenario:
     specialties: tuple[str, ...] | None = None
     name: str | None = None
     description: str | None = None
+    communities: tuple[Community, ...] = ()
     _index: dict[str, dict[str, Any]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
 
     def __post_init__(self) -> None:
-        for name in ("terms", "donors", "experts", "recipients", "pairings", "specialties"):
+        for name in (
+            "terms",
+            "donors",
+            "experts",
+            "recipients",
+            "pairings",
+            "specialties",
+            "communities",
+        ):
             _frozen_tuple(self, name)
         errors = check_entities(
             self.horizon,
@@ -437,6 +577,7 @@ class Scenario:
             list(enumerate(self.pairings)),
             self.network,
             self.specialties,
+            list(enumerate(self.communities)),
         )
         if errors:
             raise ScenarioError("<scenario>", errors)
@@ -468,6 +609,34 @@ class Scenario:
     def gaps(self) -> tuple[tuple[RecipientHospital, DisciplineGap], ...]:
         """Every (recipient, gap) pair, recipients in order, gaps in order."""
         return tuple((r, g) for r in self.recipients for g in r.gaps)
+
+    def hub_of(self, recipient_id: str) -> tuple[str, float] | None:
+        """``(hub id, share)`` of the community ``recipient_id`` is a spoke of, or
+        ``None``."""
+        for cm in self.communities:
+            if recipient_id in cm.spokes:
+                return cm.hub, cm.share
+        return None
+
+    @property
+    def format_version(self) -> int:
+        """The scenario format version its fields need: 2 when it uses any field of
+        format v2, else 1."""
+        v2 = (
+            self.communities
+            or self.horizon.unit is not TimeUnit.MONTH
+            or any(d.group is not None for d in self.donors)
+            or any(
+                r.leader is not None
+                or r.max_donors is not None
+                or r.max_donor_groups is not None
+                or r.starts is not None
+                or r.projects
+                or any(g.continuous or g.handover_weight for g in r.gaps)
+                for r in self.recipients
+            )
+        )
+        return 2 if v2 else 1
 
     @property
     def all_specialties(self) -> tuple[str, ...]:
@@ -639,10 +808,11 @@ def check_entities(
     pairings: Sequence[tuple[int, Pairing]],
     network: Network | None,
     specialties: object,
+    communities: Sequence[tuple[int, Community]] = (),
     *,
     known_ids: Mapping[str, set[str]] | None = None,
 ) -> list[Problem]:
-    """Check a scenario's entities against the v1 contract; return every error.
+    """Check a scenario's entities against the contract (format v2); return every error.
 
     Entities come with their position in the source (field paths use it), so a loader
     can check what it managed to read even when some entries were unreadable; it then
@@ -669,6 +839,7 @@ def check_entities(
     for i, pr in pairings:
         c.check_pairing(f"pairings[{i}]", pr, pairs)
     c.check_network(network)
+    c.check_communities(communities, {r.id: r for _, r in recipients})
     return c.problems
 
 
@@ -702,6 +873,10 @@ class _ScenarioChecker(_Checker):
             )
         if horizon.start is not None:
             self.text("horizon.start", horizon.start)
+        if not isinstance(horizon.unit, TimeUnit):
+            self.error(
+                "horizon.unit", f"unknown unit {_describe(horizon.unit)} (one of: month, week, day)"
+            )
 
     def check_specialties(self, specialties: object) -> None:
         if specialties is None:
@@ -726,6 +901,8 @@ class _ScenarioChecker(_Checker):
             self.integer(f"{p}.release.{spec}", cap, 0, " of experts")
         if d.max_away is not None:
             self.integer(f"{p}.max_away", d.max_away, 0, " of experts")
+        if d.group is not None:
+            self.text(f"{p}.group", d.group)
 
     def check_expert(self, p: str, e: Expert, ids: dict[str, str]) -> None:
         self.identifier(f"{p}.id", e.id, ids)
@@ -784,6 +961,77 @@ class _ScenarioChecker(_Checker):
         specialties: dict[str, str] = {}
         for k, g in enumerate(r.gaps):
             self.check_gap(f"{p}.gaps[{k}]", g, specialties)
+        self.check_programme(p, r, set(specialties))
+
+    def check_programme(self, p: str, r: RecipientHospital, gaps: set[str]) -> None:
+        """The format v2 fields of recipient ``r`` at path ``p``."""
+        if r.leader is not None:
+            self.check_leader(f"{p}.leader", r.leader)
+        for key in ("max_donors", "max_donor_groups"):
+            value = getattr(r, key)
+            if value is not None:
+                self.integer(f"{p}.{key}", value, 1)
+        if r.starts is not None:
+            if not isinstance(r.starts, tuple):
+                self.error(f"{p}.starts", f"must be a list of periods, got {_describe(r.starts)}")
+            else:
+                seen: set[int] = set()
+                top = (self.months or MAX_PERIODS + 1) - 1
+                for k, t in enumerate(r.starts):
+                    if self.integer(f"{p}.starts[{k}]", t, 0, " (a period)", top):
+                        if t in seen:
+                            self.error(f"{p}.starts[{k}]", f"start {t} is listed twice")
+                        seen.add(t)
+        if not isinstance(r.projects, tuple):
+            self.error(f"{p}.projects", f"must be a list of projects, got {_describe(r.projects)}")
+            return
+        names: dict[str, str] = {}
+        for k, pj in enumerate(r.projects):
+            self.check_project(f"{p}.projects[{k}]", pj, gaps, names)
+
+    def check_leader(self, p: str, leader: object) -> None:
+        if not isinstance(leader, Leader):
+            self.error(p, f"must be a leader rule, got {_describe(leader)}")
+            return
+        if not isinstance(leader.mode, LeaderMode):
+            self.error(
+                f"{p}.mode", f"unknown mode {_describe(leader.mode)} (one of: required, preferred)"
+            )
+            return
+        if leader.mode is LeaderMode.PREFERRED:
+            if leader.weight is None:
+                self.error(f"{p}.weight", "a preferred leader needs a weight (> 0)")
+            elif self.finite(f"{p}.weight", leader.weight, positive=True):
+                span = self.months or 0
+                self.weighted.append((float(leader.weight) * span, f"{p}.weight"))
+        elif leader.weight is not None:
+            self.error(f"{p}.weight", "only a preferred leader has a weight")
+
+    def check_project(self, p: str, pj: object, gaps: set[str], names: dict[str, str]) -> None:
+        if not isinstance(pj, Project):
+            self.error(p, f"must be a project, got {_describe(pj)}")
+            return
+        if self.text(f"{p}.name", pj.name):
+            if pj.name in names:
+                self.error(
+                    f"{p}.name", f"duplicate project name {pj.name!r} (first at {names[pj.name]})"
+                )
+            names[pj.name] = p
+        if not isinstance(pj.needs, Mapping) or not pj.needs:
+            self.error(f"{p}.needs", "must name at least one specialty: {specialty: count}")
+        else:
+            for spec, k in pj.needs.items():
+                if self.specialty(f"{p}.needs.{spec}", spec, self.declared) and spec not in gaps:
+                    self.error(
+                        f"{p}.needs.{spec}",
+                        f"the recipient has no gap in {spec!r}: a project needs specialties "
+                        f"among its gaps{_known_list(gaps)}",
+                    )
+                self.integer(f"{p}.needs.{spec}", k, 1, " of experts")
+        ok = self.interval(f"{p}.window", pj.window, self.months, "window")
+        if self.finite(f"{p}.weight", pj.weight, positive=True) and ok:
+            lo, hi = pj.window
+            self.weighted.append((float(pj.weight) * (hi - lo), f"{p}.weight"))
 
     def check_gap(self, gp: str, g: object, specialties: dict[str, str]) -> None:
         if not isinstance(g, DisciplineGap):
@@ -801,18 +1049,23 @@ class _ScenarioChecker(_Checker):
         ok = self.interval(f"{gp}.window", g.window, self.months, "window") and ok
         if self.finite(f"{gp}.weight", g.weight, positive=True) and ok:
             lo, hi = g.window
-            self.weighted.append((float(g.weight) * g.demand * (hi - lo), gp))
+            self.weighted.append((float(g.weight) * g.demand * (hi - lo), f"{gp}.weight"))
         if g.min_seniority is not None and not isinstance(g.min_seniority, Seniority):
             self.error(f"{gp}.min_seniority", _bad_seniority(g.min_seniority))
+        if not isinstance(g.continuous, bool):
+            self.error(f"{gp}.continuous", f"must be true or false, got {_describe(g.continuous)}")
+        if self.finite(f"{gp}.handover_weight", g.handover_weight, positive=False) and ok:
+            lo, hi = g.window
+            self.weighted.append((float(g.handover_weight) * (hi - lo), f"{gp}.handover_weight"))
 
     def check_weighted_demand(self) -> None:
         total = sum(w for w, _ in self.weighted)
         if total > MAX_WEIGHTED_DEMAND:
             largest, where = max(self.weighted)
             self.error(
-                f"{where}.weight",
+                where,
                 f"the scenario's weighted demand (weight x demand x window length, summed "
-                f"over all gaps) is {total:.4g}, above the limit of {MAX_WEIGHTED_DEMAND:.0e} "
+                f"over all gaps, with every other weight times the periods it can count) is {total:.4g}, above the limit of {MAX_WEIGHTED_DEMAND:.0e} "
                 f"that keeps the objective exact in 64-bit integers; this gap's share is "
                 f"{largest:.4g}: scale the weights down",
             )
@@ -845,6 +1098,54 @@ class _ScenarioChecker(_Checker):
                 f"{pairs[key]}",
             )
         pairs.setdefault(key, p)
+
+    def check_communities(
+        self, communities: Sequence[tuple[int, Community]], recipients: Mapping[str, object]
+    ) -> None:
+        """Hubs and spokes are known recipients; a recipient is a spoke of at most one
+        community and a hub is no spoke; shares are in (0, 1] with two decimals."""
+        spoke_of: dict[str, str] = {}
+        hubs: dict[str, str] = {}
+        for i, cm in communities:
+            p = f"communities[{i}]"
+            if not isinstance(cm, Community):
+                self.error(p, f"must be a community, got {_describe(cm)}")
+                continue
+            if self.recipient_ref(f"{p}.hub", cm.hub, recipients):
+                hubs.setdefault(cm.hub, f"{p}.hub")
+            if not isinstance(cm.spokes, tuple) or not cm.spokes:
+                self.error(
+                    f"{p}.spokes", f"must list at least one recipient, got {_describe(cm.spokes)}"
+                )
+            else:
+                for k, sp in enumerate(cm.spokes):
+                    sp_path = f"{p}.spokes[{k}]"
+                    if not self.recipient_ref(sp_path, sp, recipients):
+                        continue
+                    if sp in spoke_of:
+                        self.error(
+                            sp_path,
+                            f"{sp!r} is already a spoke at {spoke_of[sp]}: a recipient is a "
+                            "spoke of at most one community",
+                        )
+                    spoke_of.setdefault(sp, sp_path)
+            if self.finite(f"{p}.share", cm.share, positive=True, maximum=1):
+                if abs(cm.share * 100 - round(cm.share * 100)) > 1e-9:
+                    self.error(f"{p}.share", f"must have at most two decimals, got {cm.share}")
+        for hub, where in hubs.items():
+            if hub in spoke_of:
+                self.error(
+                    spoke_of[hub], f"{hub!r} is the hub at {where}, and a hub is not a spoke"
+                )
+
+    def recipient_ref(self, path: str, value: object, recipients: Mapping[str, object]) -> bool:
+        if not self.text(path, value):
+            return False
+        assert isinstance(value, str)
+        if value not in recipients and value not in self.known_recipients:
+            self.error(path, f"unknown recipient {value!r}{_known_list(recipients)}")
+            return False
+        return True
 
     def check_network(self, network: Network | None) -> None:
         if network is None:

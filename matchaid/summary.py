@@ -42,6 +42,7 @@ class ScenarioSummary:
     num_gaps: int
     num_pairings: int
     balance: tuple[SpecialtyBalance, ...]
+    unit: str = "month"
 
 
 def summarize(scenario: Scenario) -> ScenarioSummary:
@@ -78,6 +79,7 @@ def summarize(scenario: Scenario) -> ScenarioSummary:
         num_gaps=sum(len(r.gaps) for r in scenario.recipients),
         num_pairings=len(scenario.pairings),
         balance=tuple(rows),
+        unit=scenario.horizon.unit.value,
     )
 
 
@@ -89,7 +91,7 @@ def format_summary(summary: ScenarioSummary) -> str:
     lines.append(
         f"{summary.num_donors} donors, {summary.num_experts} experts, "
         f"{summary.num_recipients} recipients, {summary.num_gaps} gaps, "
-        f"{summary.num_pairings} pairings over {summary.months} months"
+        f"{summary.num_pairings} pairings over {summary.months} {summary.unit}s"
     )
     lines.append("")
     head = f"{'specialty':<24} {'experts':>7} {'(any)':>6} {'gaps':>5} {'demand':>8} {'supply':>8} {'ratio':>6}"
@@ -103,9 +105,9 @@ def format_summary(summary: ScenarioSummary) -> str:
         )
     demand = sum(b.demand_months for b in summary.balance)
     lines.append("-" * len(head))
-    lines.append(f"{'total demand (expert-months)':<38} {demand:>14}")
+    lines.append(f"{f'total demand (expert-{summary.unit}s)':<38} {demand:>14}")
     lines.append(
-        "demand: expert-months wanted over each gap's window; supply: available "
-        "expert-months of experts holding the specialty (counted once per specialty)"
+        f"demand: expert-{summary.unit}s wanted over each gap's window; supply: available "
+        f"expert-{summary.unit}s of experts holding the specialty (counted once per specialty)"
     )
     return "\n".join(lines)

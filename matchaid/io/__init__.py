@@ -166,18 +166,21 @@ def _at_line(problem: Problem, lines: list[int]) -> Problem:
     return problem
 
 
-def schema_path(kind: Literal["scenario", "plan"] = "scenario") -> Path:
-    """Path of the published JSON Schema (draft 2020-12) for v1 scenario or plan files.
+def schema_path(kind: Literal["scenario", "plan"] = "scenario", version: int = 1) -> Path:
+    """Path of the published JSON Schema (draft 2020-12) for scenario files of format
+    ``version`` (1 or 2) or plan files (version 1).
 
-    >>> schema_path("plan").name
-    'plan-v1.schema.json'
+    >>> schema_path("plan").name, schema_path("scenario", 2).name
+    ('plan-v1.schema.json', 'scenario-v2.schema.json')
     """
-    ref = resources.files("matchaid") / "schemas" / f"{kind}-v1.schema.json"
+    if version not in ((1, 2) if kind == "scenario" else (1,)):
+        raise ValueError(f"no {kind} schema of version {version}")
+    ref = resources.files("matchaid") / "schemas" / f"{kind}-v{version}.schema.json"
     return Path(str(ref))
 
 
-def load_schema(kind: Literal["scenario", "plan"] = "scenario") -> Any:
-    """The JSON Schema for v1 ``kind`` files, as a parsed document."""
+def load_schema(kind: Literal["scenario", "plan"] = "scenario", version: int = 1) -> Any:
+    """The JSON Schema for ``kind`` files of format ``version``, as a parsed document."""
     import json
 
-    return json.loads(schema_path(kind).read_text(encoding="utf-8"))
+    return json.loads(schema_path(kind, version).read_text(encoding="utf-8"))

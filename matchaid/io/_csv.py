@@ -7,18 +7,24 @@ A scenario folder holds (``*`` marks optional files):
 file                columns
 ==================  =====================================================================
 ``scenario.csv``    one row: ``months, start, start_step, terms, specialties, name,
-                    description, version``
-``donors.csv``      ``id, name, city, release, max_away``
+                    description, version, unit``
+``donors.csv``      ``id, name, city, release, max_away, group``
 ``experts.csv``     ``id, donor, specialties, seniority, academician, can_lead,
                     available_from, available_to, terms, max_postings``
-``recipients.csv``  ``id, name, city, level, hosting, max_travel_hours``
+``recipients.csv``  ``id, name, city, level, hosting, max_travel_hours, leader_mode,
+                    leader_weight, max_donors, max_donor_groups, starts``
 ``gaps.csv``        ``recipient, specialty, demand, window_from, window_to, weight,
-                    min_seniority``
+                    min_seniority, continuous, handover_weight``
 ``pairings.csv`` *  ``donor, recipient, mode``
 ``network.csv`` *   ``a, b, hours``
+``projects.csv`` *  ``recipient, name, needs, window_from, window_to, weight``
+``communities.csv`` * ``hub, spokes, share``
 ==================  =====================================================================
 
-List cells are ``;``-separated (``3;6;12``); a donor's ``release`` is
+Columns after ``version`` in ``scenario.csv``, ``group``, ``leader_mode`` to ``starts``,
+``continuous``, ``handover_weight`` and the last two files are format version 2 (set
+``version`` to 2 to use them); a version 1 scenario is written without them. List cells
+are ``;``-separated (``3;6;12``); a donor's ``release`` and a project's ``needs`` are
 ``specialty:count`` pairs (``cardiology:2;urology:1``); booleans are ``true``/``false``
 (also ``yes``/``no``, ``1``/``0``); an empty cell leaves an optional field unset. Cells
 are read with surrounding white space removed. The folder is turned into the same
@@ -56,6 +62,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "name": "str",
         "description": "str",
         "version": "num",
+        "unit": "str",
     },
     "donors.csv": {
         "id": "str",
@@ -63,6 +70,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "city": "str",
         "release": "release",
         "max_away": "num",
+        "group": "str",
     },
     "experts.csv": {
         "id": "str",
@@ -83,6 +91,11 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "level": "str",
         "hosting": "num",
         "max_travel_hours": "num",
+        "leader_mode": "str",
+        "leader_weight": "num",
+        "max_donors": "num",
+        "max_donor_groups": "num",
+        "starts": "numlist",
     },
     "gaps.csv": {
         "recipient": "str",
@@ -92,9 +105,20 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "window_to": "num",
         "weight": "num",
         "min_seniority": "str",
+        "continuous": "bool",
+        "handover_weight": "num",
     },
     "pairings.csv": {"donor": "str", "recipient": "str", "mode": "str"},
     "network.csv": {"a": "str", "b": "str", "hours": "num"},
+    "projects.csv": {
+        "recipient": "str",
+        "name": "str",
+        "needs": "release",
+        "window_from": "num",
+        "window_to": "num",
+        "weight": "num",
+    },
+    "communities.csv": {"hub": "str", "spokes": "list", "share": "num"},
     "postings.csv": {
         "expert": "str",
         "recipient": "str",
@@ -111,9 +135,26 @@ _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "gaps.csv": ("recipient", "specialty", "demand", "window_from", "window_to", "weight"),
     "pairings.csv": ("donor", "recipient", "mode"),
     "network.csv": ("a", "b", "hours"),
+    "projects.csv": ("recipient", "name", "needs", "window_from", "window_to", "weight"),
+    "communities.csv": ("hub", "spokes", "share"),
     "postings.csv": ("expert", "recipient", "specialty", "start", "months"),
 }
-_OPTIONAL_FILES = frozenset({"pairings.csv", "network.csv"})
+_OPTIONAL_FILES = frozenset({"pairings.csv", "network.csv", "projects.csv", "communities.csv"})
+#: Columns (by file) and files of format version 2, left out when writing version 1.
+_V2_COLUMNS = frozenset(
+    {
+        "unit",
+        "group",
+        "leader_mode",
+        "leader_weight",
+        "max_donors",
+        "max_donor_groups",
+        "starts",
+        "continuous",
+        "handover_weight",
+    }
+)
+_V2_FILES = frozenset({"projects.csv", "communities.csv"})
 _FIELD_LIMIT = 2**31 - 1  # the csv module's C long on every platform
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -231,6 +272,35 @@ def _interval(record: dict[str, Any], key: str) -> None:
         )
 
 
+def _leader(record: dict[str, Any]) -> None:
+    """``leader_mode``/``leader_weight`` cells -> the document's ``leader`` object."""
+    mode, weight = record.pop("leader_mode", None), record.pop("leader_weight", None)
+    if mode is not None or weight is not None:
+        record["leader"] = {k: v for k, v in (("mode", mode), ("weight", weight)) if v is not None}
+
+
+def _attach(
+    table: _Table,
+    key: str,
+    recipients: list[dict[str, Any]],
+    by_id: dict[str, int],
+    where: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """Rows of ``table`` (gaps, projects) into their recipient's list ``key``."""
+    for record, line in zip(table.rows, table.lines, strict=True):
+        rid = record.pop("recipient", None)
+        if rid not in by_id:
+            problems.append(
+                Problem(f"{table.name} line {line}, recipient", f"unknown recipient {rid!r}")
+            )
+            continue
+        _interval(record, "window")
+        i = by_id[rid]
+        where[f"recipients[{i}].{key}[{len(recipients[i][key])}]"] = f"{table.name} line {line}"
+        recipients[i][key].append(record)
+
+
 def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
     """Read a scenario from a folder of CSV files (see the module docstring)."""
     root = Path(folder)
@@ -249,7 +319,7 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
             [Problem("scenario.csv", f"must have exactly one data row, found {len(meta.rows)}")],
         )
     row = dict(meta.rows[0])
-    horizon = {k: row.pop(k) for k in ("months", "start", "start_step") if k in row}
+    horizon = {k: row.pop(k) for k in ("months", "start", "start_step", "unit") if k in row}
     doc["horizon"] = horizon
     doc.update(row)
     for prefix in ("horizon", "terms", "specialties", "name", "description", "version"):
@@ -269,26 +339,23 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
     by_id: dict[str, int] = {}
     for i, record in enumerate(doc["recipients"]):
         record["gaps"] = []
+        _leader(record)
         if isinstance(record.get("id"), str):
             by_id.setdefault(record["id"], i)
-    gaps = tables["gaps.csv"]
-    for record, line in zip(gaps.rows, gaps.lines, strict=True):
-        rid = record.pop("recipient", None)
-        if rid not in by_id:
-            problems.append(
-                Problem(f"gaps.csv line {line}, recipient", f"unknown recipient {rid!r}")
-            )
-            continue
-        _interval(record, "window")
-        i = by_id[rid]
-        where[f"recipients[{i}].gaps[{len(doc['recipients'][i]['gaps'])}]"] = (
-            f"gaps.csv line {line}"
-        )
-        doc["recipients"][i]["gaps"].append(record)
+    _attach(tables["gaps.csv"], "gaps", doc["recipients"], by_id, where, problems)
+    if tables["projects.csv"].present:
+        for record in doc["recipients"]:
+            record["projects"] = []
+        _attach(tables["projects.csv"], "projects", doc["recipients"], by_id, where, problems)
+        for record in doc["recipients"]:
+            if not record["projects"]:
+                del record["projects"]
     if tables["pairings.csv"].present:
         doc["pairings"] = rows_of("pairings.csv", "pairings")
     if tables["network.csv"].present:
         doc["network"] = {"edges": rows_of("network.csv", "network.edges")}
+    if tables["communities.csv"].present:
+        doc["communities"] = rows_of("communities.csv", "communities")
 
     try:
         scenario = scenario_from_document(doc, source)
@@ -374,106 +441,101 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
         raise MatchaidError(f"{folder}: {exc}") from None
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
-    stale = root / "network.csv"
     for name, text in files.items():
         write_text_atomic(root / name, text)
-    if "network.csv" not in files and stale.exists():
-        stale.unlink()
+    for name in _OPTIONAL_FILES - files.keys():
+        stale = root / name
+        if stale.exists():
+            stale.unlink()
 
 
-def _release_cell(donor: dict[str, Any]) -> str:
-    where = f"donors.csv, donor {donor['id']!r}, release"
-    return ";".join(f"{_safe(k, where, ';:')}:{v}" for k, v in donor["release"].items())
+def _pairs_cell(entity: dict[str, Any], key: str, where: str) -> str:
+    """A ``specialty:count`` list cell (a donor's ``release``, a project's ``needs``);
+    ``where`` names it in errors."""
+    return ";".join(f"{_safe(k, where, ';:')}:{v}" for k, v in entity[key].items())
+
+
+def _joined(items: Sequence[Any], where: str) -> str:
+    return ";".join(_safe(str(x), where) for x in items)
+
+
+def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each CSV file of a scenario document, as ``{column: value}``."""
+    h = doc["horizon"]
+    specs = doc.get("specialties")
+    rows: dict[str, list[dict[str, Any]]] = {}
+    rows["scenario.csv"] = [
+        {
+            **h,
+            "terms": _joined(doc["terms"], "scenario.csv, terms"),
+            "specialties": None if specs is None else _joined(specs, "scenario.csv, specialties"),
+            "name": doc.get("name"),
+            "description": doc.get("description"),
+            "version": doc["version"],
+        }
+    ]
+    rows["donors.csv"] = [
+        {**d, "release": _pairs_cell(d, "release", f"donors.csv, donor {d['id']!r}, release")}
+        for d in doc["donors"]
+    ]
+    rows["experts.csv"] = [
+        {
+            **e,
+            "specialties": _joined(
+                e["specialties"], f"experts.csv, expert {e['id']!r}, specialties"
+            ),
+            "available_from": e["available"][0],
+            "available_to": e["available"][1],
+            "terms": None if e.get("terms") is None else _joined(e["terms"], "terms"),
+        }
+        for e in doc["experts"]
+    ]
+    rows["recipients.csv"] = [
+        {
+            **r,
+            "leader_mode": r.get("leader", {}).get("mode"),
+            "leader_weight": r.get("leader", {}).get("weight"),
+            "starts": None if r.get("starts") is None else _joined(r["starts"], "starts"),
+        }
+        for r in doc["recipients"]
+    ]
+    for name, key in (("gaps.csv", "gaps"), ("projects.csv", "projects")):
+        rows[name] = [
+            {
+                **item,
+                "recipient": r["id"],
+                "window_from": item["window"][0],
+                "window_to": item["window"][1],
+                **(
+                    {"needs": _pairs_cell(item, "needs", f"projects.csv, {item['name']!r}, needs")}
+                    if "needs" in item
+                    else {}
+                ),
+            }
+            for r in doc["recipients"]
+            for item in r.get(key, ())
+        ]
+    rows["pairings.csv"] = list(doc["pairings"])
+    if "network" in doc:
+        rows["network.csv"] = list(doc["network"]["edges"])
+    if "communities" in doc:
+        rows["communities.csv"] = [
+            {**c, "spokes": _joined(c["spokes"], "communities.csv, spokes")}
+            for c in doc["communities"]
+        ]
+    return rows
 
 
 def _scenario_files(doc: dict[str, Any]) -> dict[str, str]:
-    """The text of each CSV file of a scenario document."""
+    """The text of each CSV file of a scenario document (format v2 columns and files
+    only in a version 2 document)."""
+    v2 = doc["version"] >= 2
     files: dict[str, str] = {}
-    h = doc["horizon"]
-    specs = doc.get("specialties")
-    files["scenario.csv"] = csv_table_text(
-        list(_COLUMNS["scenario.csv"]),
-        [
-            [
-                h["months"],
-                h.get("start"),
-                h["start_step"],
-                ";".join(str(t) for t in doc["terms"]),
-                None
-                if specs is None
-                else ";".join(_safe(s, "scenario.csv, specialties") for s in specs),
-                doc.get("name"),
-                doc.get("description"),
-                doc["version"],
-            ]
-        ],
-    )
-    files["donors.csv"] = csv_table_text(
-        list(_COLUMNS["donors.csv"]),
-        [
-            [
-                d["id"],
-                d["name"],
-                d["city"],
-                _release_cell(d),
-                d.get("max_away"),
-            ]
-            for d in doc["donors"]
-        ],
-    )
-    files["experts.csv"] = csv_table_text(
-        list(_COLUMNS["experts.csv"]),
-        [
-            [
-                e["id"],
-                e["donor"],
-                ";".join(
-                    _safe(s, f"experts.csv, expert {e['id']!r}, specialties")
-                    for s in e["specialties"]
-                ),
-                e["seniority"],
-                e["academician"],
-                e["can_lead"],
-                e["available"][0],
-                e["available"][1],
-                None if e.get("terms") is None else ";".join(str(t) for t in e["terms"]),
-                e.get("max_postings"),
-            ]
-            for e in doc["experts"]
-        ],
-    )
-    files["recipients.csv"] = csv_table_text(
-        list(_COLUMNS["recipients.csv"]),
-        [
-            [r["id"], r["name"], r["city"], r["level"], r["hosting"], r.get("max_travel_hours")]
-            for r in doc["recipients"]
-        ],
-    )
-    files["gaps.csv"] = csv_table_text(
-        list(_COLUMNS["gaps.csv"]),
-        [
-            [
-                r["id"],
-                g["specialty"],
-                g["demand"],
-                g["window"][0],
-                g["window"][1],
-                g["weight"],
-                g.get("min_seniority"),
-            ]
-            for r in doc["recipients"]
-            for g in r["gaps"]
-        ],
-    )
-    files["pairings.csv"] = csv_table_text(
-        list(_COLUMNS["pairings.csv"]),
-        [[p["donor"], p["recipient"], p["mode"]] for p in doc["pairings"]],
-    )
-    if "network" in doc:
-        files["network.csv"] = csv_table_text(
-            list(_COLUMNS["network.csv"]),
-            [[e["a"], e["b"], e["hours"]] for e in doc["network"]["edges"]],
-        )
+    for name, rows in _scenario_rows(doc).items():
+        if name in _V2_FILES and not (v2 and rows):
+            continue
+        columns = [c for c in _COLUMNS[name] if v2 or c not in _V2_COLUMNS]
+        files[name] = csv_table_text(columns, [[row.get(c) for c in columns] for row in rows])
     return files
 
 

@@ -14,24 +14,34 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from matchaid.domain import (
+    Community,
     DisciplineGap,
     DonorHospital,
     Expert,
     Horizon,
+    Leader,
+    LeaderMode,
     Level,
     Network,
     Pairing,
     PairingMode,
+    Project,
     RecipientHospital,
     Road,
     Scenario,
     Seniority,
+    TimeUnit,
     check_entities,
 )
 from matchaid.exceptions import FormatVersionError, Problem, Problems, ScenarioError
 
 FORMAT_VERSION = 1
-"""The scenario and plan file format version this matchaid reads and writes."""
+"""The plan file format version (and the scenario format version of a scenario that uses
+no field of version 2)."""
+
+SCENARIO_VERSIONS = (1, 2)
+"""The scenario format versions this matchaid reads; it writes the lowest one a scenario
+needs (:attr:`matchaid.Scenario.format_version`)."""
 
 
 class DuplicateKeyDict(dict[str, Any]):
@@ -83,8 +93,22 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "pairing": (frozenset({"donor", "recipient", "mode"}), frozenset()),
     "network": (frozenset({"edges"}), frozenset()),
     "road": (frozenset({"a", "b", "hours"}), frozenset()),
+    "leader": (frozenset({"mode"}), frozenset({"weight"})),
+    "project": (frozenset({"name", "needs", "window", "weight"}), frozenset()),
+    "community": (frozenset({"hub", "spokes", "share"}), frozenset()),
     "plan": (frozenset({"postings"}), frozenset()),  # plans may carry any summary
     "posting": (frozenset({"expert", "recipient", "specialty", "start", "months"}), frozenset()),
+}
+
+
+#: Optional fields of format version 2, by object kind (a file with ``"version": 2`` may
+#: use them; in a version 1 file they are errors that say so).
+_V2_FIELDS: dict[str, frozenset[str]] = {
+    "scenario": frozenset({"communities"}),
+    "horizon": frozenset({"unit"}),
+    "donor": frozenset({"group"}),
+    "recipient": frozenset({"leader", "max_donors", "max_donor_groups", "starts", "projects"}),
+    "gap": frozenset({"continuous", "handover_weight"}),
 }
 
 
@@ -105,7 +129,14 @@ def _kind_name(value: object) -> str:
 
 
 class DocumentReader(Problems):
-    """Reads one document, collecting problems rather than stopping at the first."""
+    """Reads one document, collecting problems rather than stopping at the first.
+
+    ``version`` is the document's format version: version 2 fields are read only from
+    version 2 documents."""
+
+    def __init__(self, version: int = 1) -> None:
+        super().__init__()
+        self.version = version
 
     def obj(
         self, value: object, path: str, kind: str, *, open_: bool = False
@@ -115,12 +146,22 @@ class DocumentReader(Problems):
             self.error(path, f"must be an object, got {_kind_name(value)}")
             return None
         required, optional = _SCHEMA[kind]
+        v2 = _V2_FIELDS.get(kind, frozenset())
+        if self.version >= 2:
+            optional = optional | v2
         for key in getattr(value, "duplicates", ()):
             self.error(_join(path, key), "field given more than once")
         for key in sorted(required - value.keys()):
             self.error(_join(path, key), "required field is missing")
         if not open_:
             for key in value.keys() - required - optional:
+                if key in v2:
+                    self.error(
+                        _join(path, key),
+                        'a field of scenario format version 2: add "version": 2 to the '
+                        "file to use it",
+                    )
+                    continue
                 allowed = ", ".join(sorted(required | optional))
                 self.error(_join(path, key), f"unknown field (allowed: {allowed})")
         return value
@@ -191,21 +232,26 @@ def _seniority_or_raw(value: object) -> Any:
         return value
 
 
-def check_version(doc: dict[str, Any], source: str) -> None:
-    """Raise :class:`FormatVersionError` unless the document is format version 1."""
-    if "version" in doc:
-        version = doc["version"]
-        if isinstance(version, bool) or version != FORMAT_VERSION:
-            raise FormatVersionError(
-                source,
-                [
-                    Problem(
-                        "version",
-                        f"unsupported format version {version!r}: this matchaid reads "
-                        f"version {FORMAT_VERSION}",
-                    )
-                ],
-            )
+def check_version(
+    doc: dict[str, Any], source: str, supported: tuple[int, ...] = (FORMAT_VERSION,)
+) -> int:
+    """The document's format version (1 when it has none); raise
+    :class:`FormatVersionError` unless it is one of ``supported``."""
+    if "version" not in doc:
+        return 1
+    version = doc["version"]
+    if isinstance(version, bool) or version not in supported:
+        reads = " and ".join(str(v) for v in supported)
+        raise FormatVersionError(
+            source,
+            [
+                Problem(
+                    "version",
+                    f"unsupported format version {version!r}: this matchaid reads version {reads}",
+                )
+            ],
+        )
+    return int(version)
 
 
 T = TypeVar("T")
@@ -253,6 +299,7 @@ def _donor(rd: DocumentReader, raw: Any, p: str) -> DonorHospital | None:
         city=d["city"],
         release={k: rd.number(v) for k, v in release.items()},  # type: ignore[misc]
         max_away=rd.number(d.get("max_away")),  # type: ignore[arg-type]
+        group=d.get("group"),
     )
 
 
@@ -296,6 +343,8 @@ def _gap(rd: DocumentReader, raw: Any, p: str) -> DisciplineGap | None:
         window=window,  # type: ignore[arg-type]
         weight=g["weight"],
         min_seniority=None if min_sen is None else _seniority_or_raw(min_sen),
+        continuous=g.get("continuous", False),
+        handover_weight=g.get("handover_weight", 0.0),
     )
 
 
@@ -306,6 +355,9 @@ def _recipient(rd: DocumentReader, raw: Any, p: str) -> RecipientHospital | None
         return None
     level = rd.enum(r["level"], f"{p}.level", Level, "county, prefecture, regional")
     gaps = _entities(rd, r, "gaps", _gap, f"{p}.gaps")
+    leader = _leader(rd, r["leader"], f"{p}.leader") if r.get("leader") is not None else None
+    starts = rd.int_list(r["starts"], f"{p}.starts") if r.get("starts") is not None else None
+    projects = _entities(rd, r, "projects", _project, f"{p}.projects")
     if not rd.clean_since(mark):
         return None
     return RecipientHospital(
@@ -316,7 +368,54 @@ def _recipient(rd: DocumentReader, raw: Any, p: str) -> RecipientHospital | None
         hosting=rd.number(r["hosting"]),  # type: ignore[arg-type]
         gaps=tuple(g for _, g in gaps),
         max_travel_hours=r.get("max_travel_hours"),
+        leader=leader,
+        max_donors=rd.number(r.get("max_donors")),  # type: ignore[arg-type]
+        max_donor_groups=rd.number(r.get("max_donor_groups")),  # type: ignore[arg-type]
+        starts=starts,  # type: ignore[arg-type]
+        projects=tuple(pj for _, pj in projects),
     )
+
+
+def _leader(rd: DocumentReader, raw: Any, p: str) -> Leader | None:
+    mark = rd.mark()
+    ld = rd.clean_obj(raw, p, "leader")
+    if ld is None:
+        return None
+    mode = rd.enum(ld["mode"], f"{p}.mode", LeaderMode, "required, preferred")
+    return Leader(mode, ld.get("weight")) if rd.clean_since(mark) else None
+
+
+def _project(rd: DocumentReader, raw: Any, p: str) -> Project | None:
+    mark = rd.mark()
+    pj = rd.clean_obj(raw, p, "project")
+    if pj is None:
+        return None
+    needs = pj["needs"]
+    if not isinstance(needs, dict):
+        rd.error(f"{p}.needs", f"must be an object of specialty: count, got {_kind_name(needs)}")
+    else:
+        for key in getattr(needs, "duplicates", ()):
+            rd.error(f"{p}.needs.{key}", "specialty given more than once")
+    window = rd.interval(pj["window"], f"{p}.window")
+    if not rd.clean_since(mark):
+        return None
+    return Project(
+        name=pj["name"],
+        needs={k: rd.number(v) for k, v in needs.items()},  # type: ignore[misc]
+        window=window,  # type: ignore[arg-type]
+        weight=pj["weight"],
+    )
+
+
+def _community(rd: DocumentReader, raw: Any, p: str) -> Community | None:
+    mark = rd.mark()
+    cm = rd.clean_obj(raw, p, "community")
+    if cm is None:
+        return None
+    spokes = rd.str_list(cm["spokes"], f"{p}.spokes")
+    if not rd.clean_since(mark):
+        return None
+    return Community(hub=cm["hub"], spokes=spokes, share=cm["share"])  # type: ignore[arg-type]
 
 
 def _pairing(rd: DocumentReader, raw: Any, p: str) -> Pairing | None:
@@ -351,6 +450,7 @@ def _horizon(rd: DocumentReader, top: dict[str, Any]) -> Horizon | None:
         months=rd.number(h["months"]),  # type: ignore[arg-type]
         start_step=rd.number(h.get("start_step", 1)),  # type: ignore[arg-type]
         start=h.get("start"),
+        unit=h.get("unit", TimeUnit.MONTH),
     )
 
 
@@ -367,10 +467,11 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
     """Build a :class:`Scenario` from a parsed document, or raise
     :class:`ScenarioError` listing every problem, each with its field path."""
     rd = DocumentReader()
+    if isinstance(doc, dict):
+        rd.version = check_version(doc, source, SCENARIO_VERSIONS)
     top = rd.obj(doc, "", "scenario")
     if top is None:
         raise ScenarioError(source, rd.problems)
-    check_version(top, source)
     horizon = _horizon(rd, top)
     terms = rd.int_list(top["terms"], "terms") if "terms" in top else None
     specialties = rd.str_list(top["specialties"], "specialties") if "specialties" in top else None
@@ -382,6 +483,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
     recipients = _entities(rd, top, "recipients", _recipient)
     pairings = _entities(rd, top, "pairings", _pairing)
     network = _network(rd, top)
+    communities = _entities(rd, top, "communities", _community)
     if rd.problems:
         # Shape problems: report them with the range/reference problems of whatever
         # could still be read, so the user sees everything in one go.
@@ -395,6 +497,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             pairings,
             network,
             specialties,
+            communities,
             known_ids=known,
         )
         if terms is None:  # already reported as missing or malformed
@@ -413,6 +516,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             specialties=specialties,  # type: ignore[arg-type]
             name=top.get("name"),
             description=top.get("description"),
+            communities=tuple(cm for _, cm in communities),
         )
     except ScenarioError as exc:
         raise ScenarioError(source, exc.problems) from None
@@ -430,6 +534,7 @@ _ORDER = (
     "recipients",
     "pairings",
     "network",
+    "communities",
 )
 
 
@@ -457,7 +562,7 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
 
     Optional fields are written only when set, so a loaded file writes back as it was.
     """
-    doc: dict[str, Any] = {"version": FORMAT_VERSION}
+    doc: dict[str, Any] = {"version": scenario.format_version}
     if scenario.name is not None:
         doc["name"] = scenario.name
     if scenario.description is not None:
@@ -467,6 +572,8 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
     if h.start is not None:
         horizon["start"] = h.start
     horizon["start_step"] = h.start_step
+    if h.unit is not TimeUnit.MONTH:
+        horizon["unit"] = h.unit.value
     doc["horizon"] = horizon
     doc["terms"] = list(scenario.terms)
     if scenario.specialties is not None:
@@ -481,6 +588,8 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         }
         if d.max_away is not None:
             dd["max_away"] = d.max_away
+        if d.group is not None:
+            dd["group"] = d.group
         doc["donors"].append(dd)
     doc["experts"] = []
     for e in scenario.experts:
@@ -509,6 +618,7 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         }
         if r.max_travel_hours is not None:
             rd["max_travel_hours"] = r.max_travel_hours
+        rd.update(_recipient_v2(r))
         rd["gaps"] = []
         for g in r.gaps:
             gd: dict[str, Any] = {
@@ -519,7 +629,21 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
             }
             if g.min_seniority is not None:
                 gd["min_seniority"] = g.min_seniority.label
+            if g.continuous:
+                gd["continuous"] = True
+            if g.handover_weight:
+                gd["handover_weight"] = g.handover_weight
             rd["gaps"].append(gd)
+        if r.projects:
+            rd["projects"] = [
+                {
+                    "name": pj.name,
+                    "needs": dict(pj.needs),
+                    "window": list(pj.window),
+                    "weight": pj.weight,
+                }
+                for pj in r.projects
+            ]
         doc["recipients"].append(rd)
     doc["pairings"] = [
         {"donor": p.donor, "recipient": p.recipient, "mode": p.mode.value}
@@ -529,4 +653,24 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         doc["network"] = {
             "edges": [{"a": r.a, "b": r.b, "hours": r.hours} for r in scenario.network.edges]
         }
+    if scenario.communities:
+        doc["communities"] = [
+            {"hub": cm.hub, "spokes": list(cm.spokes), "share": cm.share}
+            for cm in scenario.communities
+        ]
     return doc
+
+
+def _recipient_v2(r: RecipientHospital) -> dict[str, Any]:
+    """The format v2 fields of ``r`` that are set (written before its gaps)."""
+    out: dict[str, Any] = {}
+    if r.leader is not None:
+        out["leader"] = {"mode": r.leader.mode.value}
+        if r.leader.weight is not None:
+            out["leader"]["weight"] = r.leader.weight
+    for key in ("max_donors", "max_donor_groups"):
+        if getattr(r, key) is not None:
+            out[key] = getattr(r, key)
+    if r.starts is not None:
+        out["starts"] = list(r.starts)
+    return out

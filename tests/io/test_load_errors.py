@@ -213,9 +213,9 @@ def test_unknown_enumerations(write_doc: Any, small_doc: dict[str, Any]) -> None
 
 
 def test_unsupported_version(write_doc: Any, small_doc: dict[str, Any]) -> None:
-    small_doc["version"] = 2
+    small_doc["version"] = 3
     path = write_doc(small_doc)
-    with pytest.raises(FormatVersionError, match=r"version: unsupported format version 2"):
+    with pytest.raises(FormatVersionError, match=r"version: unsupported format version 3"):
         load_scenario(path)
 
 

@@ -22,18 +22,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     __version__: str
     from matchaid.domain import (
+        Community,
         DisciplineGap,
         DonorHospital,
         Expert,
         Horizon,
+        Leader,
+        LeaderMode,
         Level,
         Network,
         Pairing,
         PairingMode,
+        Project,
         RecipientHospital,
         Road,
         Scenario,
         Seniority,
+        TimeUnit,
         scenario_warnings,
     )
     from matchaid.exceptions import (
@@ -62,8 +67,9 @@ if TYPE_CHECKING:
 # before NumPy and OR-Tools load, and an early Ctrl-C never ends in a traceback.
 _HOME = {
     "matchaid.domain": (
-        "DisciplineGap DonorHospital Expert Horizon Level Network Pairing PairingMode "
-        "RecipientHospital Road Scenario Seniority scenario_warnings"
+        "Community DisciplineGap DonorHospital Expert Horizon Leader LeaderMode Level Network "
+        "Pairing PairingMode Project RecipientHospital Road Scenario Seniority TimeUnit "
+        "scenario_warnings"
     ),
     "matchaid.exceptions": (
         "FormatVersionError InputError MatchaidError ParamsError PlanFileError Problem "
@@ -109,6 +115,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Community",
     "DisciplineGap",
     "DonorHospital",
     "Expert",
@@ -116,6 +123,8 @@ __all__ = [
     "GapCoverage",
     "Horizon",
     "InputError",
+    "Leader",
+    "LeaderMode",
     "Level",
     "MatchaidError",
     "Network",
@@ -129,6 +138,7 @@ __all__ = [
     "Posting",
     "Problem",
     "Progress",
+    "Project",
     "RecipientHospital",
     "Result",
     "Road",
@@ -139,6 +149,7 @@ __all__ = [
     "SolveStatus",
     "SolverError",
     "Statistics",
+    "TimeUnit",
     "Violation",
     "__version__",
     "greedy_plan",

@@ -8,7 +8,9 @@ holds after it, with every defined variable as large as its rows allow. Ties go 
 lower candidate index, so the result depends only on the program.
 
 The empty plan satisfies every row (the program's rows hold at ``v = 0``), so the fill
-always has a valid starting point. Gains of coverage-like terms only fall as postings
+always has a valid starting point. Indicators that postings force up (a donor used at a
+recipient, a period without a leader) rise with the posting that needs them: the
+posting fits only if they can, and their cost counts in its gain. Gains of coverage-like terms only fall as postings
 are taken, which the search uses ("lazy greedy") to re-score only the top of a heap.
 Where a row gives a posting a positive coefficient and another posting a negative one
 (a posting allowed only beside another), a posting that does not fit may fit later: the
@@ -26,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchaid.arrays import IntArray
-from matchaid.program import IntegerProgram
+from matchaid.program import FORCED, IntegerProgram
 
 __all__ = ["greedy_fill"]
 
@@ -73,9 +75,49 @@ class _Fill:
         signs[rows[up], 0] = True
         signs[rows[posting & (coefs < 0)], 1] = True
         self.may_loosen = bool((signs[:, 0] & signs[:, 1]).any())
+        # The forced indicator of each row (its negative coefficient), or -1.
+        forced = (prog.level[cols] == FORCED) & (coefs < 0)
+        self.row_forced = np.full(prog.num_rows, -1, dtype=np.int64)
+        self.row_forced[rows[forced]] = cols[forced]
+        self.forced_coef = np.ones(prog.num_rows, dtype=np.int64)
+        self.forced_coef[rows[forced]] = -coefs[forced]
+        self.has_forced = bool(forced.any())
+
+    def forced_rises(self, i: int) -> tuple[IntArray, IntArray] | None:
+        """The forced indicators that taking posting ``i`` raises and by how much, or
+        ``None`` if it does not fit (a row would lose its slack)."""
+        rows, coefs = self.up.of(i)
+        after = self.slack[rows] - coefs
+        short = after < 0
+        if not short.any():
+            return _NONE
+        var = self.row_forced[rows[short]]
+        if (var < 0).any():
+            return None
+        need = -(after[short] // self.forced_coef[rows[short]])  # ceiling of the deficit
+        var, where = np.unique(var, return_inverse=True)
+        rise = np.zeros(var.size, dtype=np.int64)
+        np.maximum.at(rise, where, need)
+        if (rise > self.headroom[var]).any():
+            return None
+        # The indicators' other rows (sum(used) <= K) must keep their slack too.
+        touched = [rows]
+        self.slack[rows] -= coefs
+        for v, d in zip(var.tolist(), rise.tolist(), strict=True):
+            r, c = self.col.of(v)
+            self.slack[r] -= c * d
+            touched.append(r)
+        ok = all(bool((self.slack[r] >= 0).all()) for r in touched)
+        self.slack[rows] += coefs
+        for v, d in zip(var.tolist(), rise.tolist(), strict=True):
+            r, c = self.col.of(v)
+            self.slack[r] += c * d
+        return (var, rise) if ok else None
 
     def fits(self, i: int) -> bool:
         """Whether taking posting ``i`` keeps every row's slack."""
+        if self.has_forced:
+            return self.forced_rises(i) is not None
         rows, coefs = self.up.of(i)
         return bool((self.slack[rows] >= coefs).all())
 
@@ -98,9 +140,14 @@ class _Fill:
         return var, np.clip(np.minimum(self.headroom[var], room.min(axis=1)), 0, None)
 
     def gain(self, i: int) -> int:
-        """What taking posting ``i`` adds to the primary objective."""
+        """What taking posting ``i`` adds to the primary objective (it fits)."""
         var, rise = self.raised(i)
-        return int(self.score[i]) + int(np.dot(self.score[var], rise))
+        gain = int(self.score[i]) + int(np.dot(self.score[var], rise))
+        if self.has_forced:
+            up = self.forced_rises(i)
+            if up is not None:
+                gain += int(np.dot(self.score[up[0]], up[1]))
+        return gain
 
     def initial_gains(self) -> IntArray:
         """:meth:`gain` of every posting on the empty plan."""
@@ -117,11 +164,19 @@ class _Fill:
 
     def take(self, i: int) -> None:
         var, rise = self.raised(i)
-        for v, d in ((i, 1), *zip(var.tolist(), rise.tolist(), strict=True)):
+        steps = [(i, 1), *zip(var.tolist(), rise.tolist(), strict=True)]
+        if self.has_forced:
+            up = self.forced_rises(i)
+            assert up is not None, "take() of a posting that does not fit"
+            steps += zip(up[0].tolist(), up[1].tolist(), strict=True)
+        for v, d in steps:
             if d:
                 rows, coefs = self.col.of(v)
                 self.headroom[v] -= d
                 self.slack[rows] -= coefs * d
+
+
+_NONE: tuple[IntArray, IntArray] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
 
 class _Columns:

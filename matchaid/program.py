@@ -38,9 +38,11 @@ from matchaid.arrays import IntArray, expand
 from matchaid.candidates import CandidateSet
 from matchaid.exceptions import ParamsError, Problem
 from matchaid.rulenames import RuleName
+from matchaid.rules.base import FORCED
 from matchaid.weights import ObjectiveWeights
 
 __all__ = [
+    "FORCED",
     "RULE_ORDER",
     "WEIGHT_SCALE",
     "IntegerProgram",
@@ -177,12 +179,20 @@ class IntegerProgram:
         values = np.zeros(self.num_vars, dtype=np.int64)
         values[: len(self.cands)] = chosen
         rows = self.row_of_term
+        forced = (self.level[self.cols] == FORCED) & (self.coefs < 0)
+        if forced.any():  # each as small as the postings' rows require
+            excess = self.activity(values).astype(np.int64) - self.rhs
+            need = -(-excess[rows[forced]] // -self.coefs[forced])  # ceiling
+            low = np.zeros(self.num_vars, dtype=np.int64)
+            np.maximum.at(low, self.cols[forced], need)
+            mine = self.level == FORCED
+            values[mine] = np.minimum(low[mine], self.upper[mine])
         for level in range(1, int(self.level.max(initial=0)) + 1):
             defining = (self.level[self.cols] == level) & (self.coefs > 0)
             # Variables of this kind are 0 so far: a row's activity is that of the others.
             slack = self.rhs - self.activity(values).astype(np.int64)
             best = self.upper.copy()
-            np.minimum.at(best, self.cols[defining], slack[rows[defining]])
+            np.minimum.at(best, self.cols[defining], slack[rows[defining]] // self.coefs[defining])
             mine = self.level == level
             values[mine] = np.maximum(best[mine], 0)
         return values
@@ -243,6 +253,24 @@ class _Rows:
         self.rhs.append(np.zeros(var.size, dtype=np.int64))
         self.rule.append(np.full(var.size, _RULE_CODE[rule], dtype=np.int64))
 
+    def add_general(
+        self, rule: RuleName, point: IntArray, member: IntArray, coef: IntArray, rhs: IntArray
+    ) -> None:
+        """Rows ``p = 0 .. rhs.size-1``: ``sum(coef x v[member] for terms of p) <= rhs[p]``
+        (terms in any order; a variable given twice in a row has its coefficients
+        summed; zero coefficients dropped)."""
+        width = int(member.max(initial=0)) + 1
+        pairs, where = np.unique(point * width + member, return_inverse=True)
+        summed = np.zeros(pairs.size, dtype=np.int64)
+        np.add.at(summed, where, coef)
+        keep = summed != 0
+        point, member, coef = pairs[keep] // width, pairs[keep] % width, summed[keep]
+        self.sizes.append(np.bincount(point, minlength=rhs.size))
+        self.cols.append(member)
+        self.coefs.append(coef)
+        self.rhs.append(rhs.astype(np.int64))
+        self.rule.append(np.full(rhs.size, _RULE_CODE[rule], dtype=np.int64))
+
     def add_pairs(self, rule: RuleName, left: IntArray, right: IntArray) -> None:
         """Rows ``v[left[k]] - v[right[k]] <= 0``."""
         if left.size == 0:
@@ -267,14 +295,20 @@ class _Rows:
 
 @dataclass(frozen=True, slots=True)
 class _Primary:
-    """Primary terms: ``units[k] x weights[weight_of[k]]`` on variable ``var[k]``; no plan
-    holds more than ``max_units[w]`` units of weight ``w``."""
+    """Primary terms: ``units[k] x weights[weight_of[k]] / per`` on variable ``var[k]``;
+    no plan holds more than ``max_units[w]`` units of weight ``w`` (in absolute value:
+    a term whose units are negative is a cost)."""
 
     weights: FloatArray
     max_units: IntArray
     var: IntArray
     weight_of: IntArray
     units: IntArray
+    per: int = 1
+
+    @property
+    def sign(self) -> int:
+        return -1 if bool((self.units < 0).any()) else 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +369,12 @@ class ProgramBuilder:
         """New integer variables ``0 <= v <= upper`` (one per entry); returns their
         indices. A variable of level ``k >= 1`` must be defined by rows in which it has a
         positive coefficient over variables of lower levels only, as a count that
-        maximisation makes as large as those rows allow (``cov <= postings active``)."""
+        maximisation makes as large as those rows allow (``cov <= postings active``).
+        A variable of level :data:`FORCED` is an indicator that postings force up: it
+        has a negative coefficient in rows over postings (``x - used <= 0``), is as
+        small as those rows allow in every plan a search keeps, and may have positive
+        coefficients in rows over such indicators only (``sum(used) <= K``); its
+        objective coefficient is never positive."""
         index = self._num_vars + np.arange(upper.size, dtype=np.int64)
         self._upper.append(upper.astype(np.int64))
         self._level.append(np.full(upper.size, level, dtype=np.int64))
@@ -372,6 +411,43 @@ class ProgramBuilder:
         """Rows ``v[left[k]] - v[right[k]] <= 0``."""
         self._rows.add_pairs(rule, left, right)
 
+    def add_distinct_limit(
+        self, rule: RuleName, group: IntArray, key: IntArray, cap: IntArray
+    ) -> None:
+        """The postings of each group use at most ``cap[group]`` distinct keys
+        (``group[i] < 0`` or ``cap < 0``: no limit): a forced indicator per (group, key)
+        used, ``x - used <= 0``, and ``sum(used) <= cap`` per group. Groups that cannot
+        reach more keys than their cap get no rows."""
+        sel = np.flatnonzero(group >= 0)
+        sel = sel[cap[group[sel]] >= 0]
+        if sel.size == 0:
+            return
+        width = int(key.max(initial=0)) + 1
+        pairs, where = np.unique(group[sel] * width + key[sel], return_inverse=True)
+        pair_group = pairs // width
+        distinct = np.bincount(pair_group, minlength=cap.size)
+        binding = (cap >= 0) & (distinct > cap)
+        bound_pair = binding[pair_group]
+        if not bound_pair.any():
+            return
+        used = self.add_variables(np.ones(int(bound_pair.sum()), dtype=np.int64), level=FORCED)
+        var_of_pair = np.full(pairs.size, -1, dtype=np.int64)
+        var_of_pair[bound_pair] = used
+        posting = bound_pair[where]
+        self._rows.add_pairs(rule, sel[posting], var_of_pair[where[posting]])
+        groups = np.flatnonzero(binding)
+        local = np.searchsorted(groups, pair_group[bound_pair])
+        self._rows.add_general(rule, local, used, np.ones(used.size, dtype=np.int64), cap[groups])
+
+    def add_rows(
+        self, rule: RuleName, point: IntArray, member: IntArray, coef: IntArray, rhs: IntArray
+    ) -> None:
+        """Any rows: row ``p`` (``0 <= p < rhs.size``) is ``sum(coef[k] x v[member[k]]
+        for the terms k with point[k] = p) <= rhs[p]``. The empty plan must satisfy
+        them (``rhs >= 0`` over postings alone)."""
+        if rhs.size:
+            self._rows.add_general(rule, point, member, coef, rhs)
+
     # Objective terms.
 
     def add_primary(
@@ -381,11 +457,17 @@ class ProgramBuilder:
         var: IntArray,
         weight_of: IntArray,
         units: IntArray,
+        per: int = 1,
     ) -> None:
-        """Primary terms: ``units[k]`` units of weight ``weights[weight_of[k]]`` on
+        """Primary terms: ``units[k]`` units of weight ``weights[weight_of[k]] / per`` on
         ``var[k]``, where no plan holds more than ``max_units[w]`` units of weight ``w``
-        (used to bound what rounding a weight can hide)."""
-        self._primary.append(_Primary(weights, max_units, var, weight_of, units))
+        (used to bound what rounding a weight can hide). Weights are > 0; a cost has
+        negative ``units`` (all of one term's units have one sign). ``per`` states a
+        unit finer than the weight's own (100: hundredths of an expert-period); the
+        objective stays exact."""
+        if units.size and bool((units < 0).any()) and bool((units > 0).any()):
+            raise ValueError("a primary term's units must all have one sign")
+        self._primary.append(_Primary(weights, max_units, var, weight_of, units, per))
 
     def add_bonus(self, amount: float, var: IntArray, units: IntArray, max_units: int) -> None:
         """A tie-break bonus of ``amount`` per unit; ``units[k]`` on ``var[k]``. A bonus
@@ -452,7 +534,8 @@ def _padded(slack: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Scaled:
-    """The primary weights as integers (not yet divided by ``divisor``)."""
+    """The primary weights per unit as integers (not yet divided by ``divisor``):
+    ``weight / per x scale``."""
 
     weights: IntArray  # per weight, all terms' tables laid end to end
     first: list[int]  # where each term's table starts
@@ -460,19 +543,32 @@ class _Scaled:
     divisor: int
     slack: float  # in weight units
     rounded: bool
+    scale: int  # WEIGHT_SCALE x the least common multiple of the terms' ``per``
 
 
 def _scale_primary(terms: list[_Primary]) -> _Scaled:
+    common = math.lcm(*(t.per for t in terms)) if terms else 1
     raw = np.concatenate([t.weights for t in terms]) if terms else np.zeros(0)
+    times = np.concatenate(
+        [np.full(t.weights.size, common // t.per, dtype=np.int64) for t in terms]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+    sign = np.concatenate(
+        [np.full(t.weights.size, t.sign, dtype=np.int64) for t in terms]
+        or [np.zeros(0, dtype=np.int64)]
+    )
     ints, _ = _scaled(raw.astype(np.float64))
     ints = np.maximum(ints, 1)  # weights are > 0; never let rounding drop one
     error = ints - raw * WEIGHT_SCALE
     error[np.abs(error) <= 1e-6] = 0.0
+    ints = ints * times
+    error = error * times
     max_units = (
         np.concatenate([t.max_units for t in terms]) if terms else np.zeros(0, dtype=np.int64)
     )
-    # What the exact weights can be worth above the integer ones, in weight units.
-    slack = float(np.dot(np.maximum(-error, 0.0), max_units)) / WEIGHT_SCALE
+    # What the exact weights can be worth above the integer ones, in weight units: a
+    # gain whose weight was rounded down, a cost whose weight was rounded up.
+    slack = float(np.dot(np.maximum(-sign * error, 0.0), max_units)) / (WEIGHT_SCALE * common)
     rounded = bool(error.any())
     if rounded:
         logger.warning(
@@ -482,7 +578,7 @@ def _scale_primary(terms: list[_Primary]) -> _Scaled:
         )
     first = np.cumsum([0] + [t.weights.size for t in terms]).tolist()
     divisor = int(np.gcd.reduce(ints)) if ints.size else 1
-    return _Scaled(ints, first, max_units, divisor, slack, rounded)
+    return _Scaled(ints, first, max_units, divisor, slack, rounded, WEIGHT_SCALE * common)
 
 
 def _primary_coefficients(terms: list[_Primary], sc: _Scaled, divide: bool, size: int) -> IntArray:
@@ -504,9 +600,9 @@ class _Secondary:
     max_penalty: int
 
 
-def _scale_secondary(b: ProgramBuilder) -> _Secondary | None:
+def _scale_secondary(b: ProgramBuilder, times: int) -> _Secondary | None:
     """The tie-break amounts as integers; ``None`` if they cannot be represented in
-    64-bit integers."""
+    64-bit integers, also ``times`` larger (the primary's grid, in weighted mode)."""
     for p in b._penalty:
         if p.amounts.size and float(p.amounts.max()) * WEIGHT_SCALE >= 2.0**53:
             return None
@@ -521,7 +617,7 @@ def _scale_secondary(b: ProgramBuilder) -> _Secondary | None:
     max_bonus = sum(
         int(a) * t.max_units for a, t in zip(bonus_ints.tolist(), b._bonus, strict=True)
     )
-    if max_penalty + max_bonus >= _INT_LIMIT:
+    if (max_penalty + max_bonus) * times >= _INT_LIMIT:
         return None
     return _Secondary(
         bonus_ints.tolist(),
@@ -532,19 +628,22 @@ def _scale_secondary(b: ProgramBuilder) -> _Secondary | None:
     )
 
 
-def _add_secondary(b: ProgramBuilder, coef: IntArray, sec: _Secondary, common: int) -> None:
+def _add_secondary(
+    b: ProgramBuilder, coef: IntArray, sec: _Secondary, common: int, times: int = 1
+) -> None:
     for t, amount in zip(b._bonus, sec.bonus, strict=True):
-        np.add.at(coef, t.var, t.units * (amount // common))
+        np.add.at(coef, t.var, t.units * (amount // common) * times)
     for p, ints in zip(b._penalty, sec.penalty, strict=True):
-        np.add.at(coef, p.var, -(ints // common))
+        np.add.at(coef, p.var, -(ints // common) * times)
 
 
 def _objective(b: ProgramBuilder, size: int) -> tuple[IntArray, IntArray, ObjectiveScaling]:
     """Integer objective coefficients (whole and reported) and their scaling."""
     weights = b.weights
     sc = _scale_primary(b._primary)
-    unit = sc.divisor / WEIGHT_SCALE
-    sec = _scale_secondary(b) if weights.mode != "off" else None
+    unit = sc.divisor / sc.scale
+    times = sc.scale // WEIGHT_SCALE  # the tie-breaks' scale to the primary's
+    sec = _scale_secondary(b, times) if weights.mode != "off" else None
     if sec is None and weights.mode == "weighted":
         raise ParamsError(
             "<params>",
@@ -576,10 +675,16 @@ def _objective(b: ProgramBuilder, size: int) -> tuple[IntArray, IntArray, Object
         )
         max_bonus = sum(a * t.max_units for a, t in zip(sec.bonus, b._bonus, strict=True))
         scaling = ObjectiveScaling(
-            "weighted", 1 / WEIGHT_SCALE, 1, max_bonus, sec.max_penalty, rounded, _padded(slack)
+            "weighted",
+            1 / sc.scale,
+            1,
+            max_bonus * times,
+            sec.max_penalty * times,
+            rounded,
+            _padded(slack),
         )
         whole = _primary_coefficients(b._primary, sc, False, size)
-        _add_secondary(b, whole, sec, 1)
+        _add_secondary(b, whole, sec, 1, times)
         return whole, whole, scaling
     primary = _primary_coefficients(b._primary, sc, True, size)
     if sec is not None and weights.mode == "tiebreak":

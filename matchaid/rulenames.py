@@ -30,6 +30,8 @@ class RuleName(StrEnum):
     TERMS = "terms"
     """A posting's length is one of the expert's terms, it lies inside the expert's
     availability and the horizon, and it starts on a multiple of ``start_step``."""
+    STARTS = "starts"
+    """A posting at a recipient with ``starts`` starts in one of those periods."""
     OVERLAP = "overlap"
     """An expert's postings never overlap."""
     MAX_POSTINGS = "max_postings"
@@ -41,9 +43,28 @@ class RuleName(StrEnum):
     """In every month, a donor's experts away number at most its ``max_away``."""
     HOSTING = "hosting"
     """In every month, a recipient hosts at most ``hosting`` visiting experts."""
+    MAX_DONORS = "max_donors"
+    """The donors of all experts posted at a recipient number at most its
+    ``max_donors``."""
+    MAX_DONOR_GROUPS = "max_donor_groups"
+    """The groups of those donors number at most its ``max_donor_groups``."""
+    LEADER = "leader"
+    """A recipient's leader rule: ``required``, a leader present in every period it hosts
+    anyone; ``preferred``, each leaderless hosted period costs its weight."""
+    CONTINUOUS = "continuous"
+    """A ``continuous`` gap present in a period of its window is present in the next
+    one of the window too."""
+    COMMUNITY = "community"
+    """A spoke's gap is also covered by ``share`` of each hub expert present in the hub's
+    gap of the same specialty (capped by demand)."""
     COVERAGE = "coverage"
     """The primary objective: ``weight x min(demand, postings active)`` summed over
     every gap and month of its window."""
+    HANDOVER = "handover"
+    """Primary term: ``handover_weight`` per handover period of a gap."""
+    PROJECT = "project"
+    """Primary term: a project's ``weight`` per period of its window in which every
+    needed specialty has enough experts present."""
     PREFERRED = "preferred"
     """Tie-break (or weighted) bonus: covered months served by a ``preferred`` donor."""
     COSTS = "costs"

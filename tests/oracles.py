@@ -1,4 +1,6 @@
-"""Independent oracles for the planner, written from the contract in issue 3.
+"""Independent oracles for the planner, written from the contract in issue 3 and, for
+format v2 (team starts, cohesion, leaders, continuity, handover, communities,
+projects), from issue 12.
 
 None of these use matchaid's candidate generation, model or validator:
 
@@ -18,7 +20,7 @@ from collections import defaultdict
 import networkx as nx
 from ortools.math_opt.python import mathopt
 
-from matchaid.domain import PairingMode, Scenario
+from matchaid.domain import LeaderMode, PairingMode, Scenario
 from matchaid.posting import Posting
 
 
@@ -67,6 +69,8 @@ def eligible_postings(scenario: Scenario) -> list[Posting]:
                 for m in e.terms if e.terms is not None else scenario.terms:
                     for s in range(scenario.horizon.months):
                         if s % scenario.horizon.start_step:
+                            continue
+                        if r.starts is not None and s not in r.starts:
                             continue
                         if (
                             s >= e.available[0]
@@ -120,23 +124,112 @@ def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> fl
             here = active(lambda p, r=r: p.recipient == r.id, t)
             if here:
                 model.add_linear_constraint(sum(here) <= r.hosting)
+
+    def present(rid: str, specialty: str, t: int) -> list[mathopt.Variable]:
+        return active(lambda p: p.recipient == rid and p.specialty == specialty, t)
+
     objective = 0.0
+    hub_of = {sp: (cm.hub, cm.share) for cm in scenario.communities for sp in cm.spokes}
     for r in recipients.values():
         for g in r.gaps:
+            hub, share = hub_of.get(r.id, (None, 0.0))
+            if hub is not None and recipients[hub].gap(g.specialty) is None:
+                hub = None
             for t in range(*g.window):
-                here = active(
-                    lambda p, r=r, g=g: p.recipient == r.id and p.specialty == g.specialty, t
-                )
-                if not here:
+                here = present(r.id, g.specialty, t)
+                shared = present(hub, g.specialty, t) if hub is not None else []
+                if not here and not shared:
                     continue
                 cov = model.add_variable(lb=0, ub=g.demand)
-                model.add_linear_constraint(cov <= sum(here))
+                model.add_linear_constraint(cov <= sum(here) + share * sum(shared))
                 objective += g.weight * cov
+    objective += _v2_rules(scenario, model, postings, x, present)
     del donors
     model.maximize(objective)
     result = mathopt.solve(model, mathopt.SolverType.HIGHS)
     assert result.termination.reason == mathopt.TerminationReason.OPTIMAL, result.termination
     return float(result.objective_value())
+
+
+def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped-def]
+    """The format v2 rules, each period by period with its own indicator variables;
+    returns their objective terms."""
+    experts = {e.id: e for e in scenario.experts}
+    donors = {d.id: d for d in scenario.donors}
+    horizon = scenario.horizon.months
+    objective = 0.0
+    for r in scenario.recipients:
+        at_r = [i for i, p in enumerate(postings) if p.recipient == r.id]
+        # cohesion: an indicator per donor (group) used
+        for cap, key in (
+            (r.max_donors, lambda p: experts[p.expert].donor),
+            (
+                r.max_donor_groups,
+                lambda p: donors[experts[p.expert].donor].group or "own:" + experts[p.expert].donor,
+            ),
+        ):
+            if cap is None:
+                continue
+            used = {}
+            for i in at_r:
+                k = key(postings[i])
+                if k not in used:
+                    used[k] = model.add_binary_variable()
+                model.add_linear_constraint(x[i] <= used[k])
+            if used:
+                model.add_linear_constraint(sum(used.values()) <= cap)
+        # leaders
+        if r.leader is not None:
+            for t in range(horizon):
+                here = [
+                    i
+                    for i in at_r
+                    if postings[i].start <= t < postings[i].start + postings[i].months
+                ]
+                if not here:
+                    continue
+                leaders = sum(x[i] for i in here if experts[postings[i].expert].can_lead)
+                if r.leader.mode is LeaderMode.REQUIRED:
+                    for i in here:
+                        model.add_linear_constraint(x[i] <= leaders)
+                else:
+                    lone = model.add_binary_variable()
+                    for i in here:
+                        model.add_linear_constraint(lone >= x[i] - leaders)
+                    objective -= r.leader.weight * lone
+        # continuity and handover
+        for g in r.gaps:
+            lo, hi = g.window
+            mine = [i for i in at_r if postings[i].specialty == g.specialty]
+            for t in range(lo, hi - 1):
+                if g.continuous:
+                    now = present(r.id, g.specialty, t)
+                    if now:
+                        on = model.add_binary_variable()
+                        for v in now:
+                            model.add_linear_constraint(v <= on)
+                        model.add_linear_constraint(on <= sum(present(r.id, g.specialty, t + 1)))
+                if g.handover_weight:
+                    ending = [x[i] for i in mine if postings[i].start + postings[i].months - 1 == t]
+                    staying = [
+                        x[i]
+                        for i in mine
+                        if postings[i].start <= t
+                        and postings[i].start + postings[i].months >= t + 2
+                    ]
+                    if ending and staying:
+                        h = model.add_binary_variable()
+                        model.add_linear_constraint(h <= sum(ending))
+                        model.add_linear_constraint(h <= sum(staying))
+                        objective += g.handover_weight * h
+        # projects
+        for pj in r.projects:
+            for t in range(*pj.window):
+                q = model.add_binary_variable()
+                for spec, k in pj.needs.items():
+                    model.add_linear_constraint(k * q <= sum(present(r.id, spec, t)))
+                objective += pj.weight * q
+    return objective
 
 
 def flow_optimum(scenario: Scenario) -> float:

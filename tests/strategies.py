@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import strategies as st
 
 from matchaid.domain import (
+    Community,
     DisciplineGap,
     DonorHospital,
     Expert,
     Horizon,
+    Leader,
+    LeaderMode,
     Level,
     Network,
     Pairing,
     PairingMode,
+    Project,
     RecipientHospital,
     Road,
     Scenario,
@@ -170,6 +176,74 @@ def scenarios(
         name=draw(st.none() | text),
         description=draw(st.none() | text) if rich_text else None,
     )
+
+
+@st.composite
+def v2_scenarios(draw: st.DrawFn, **kwargs: object) -> Scenario:
+    """A valid scenario of format v2: :func:`scenarios` plus, at random, donor groups,
+    leader rules, cohesion limits, team starts, continuous gaps, handover weights,
+    projects and one medical community."""
+    side_rules = draw(st.booleans())  # without them, more postings to choose from
+    base = draw(scenarios(side_rules=side_rules, **kwargs))  # type: ignore[arg-type]
+    months = base.horizon.months
+    groups = ("Anhui", "Shanghai", None)
+    donors = tuple(replace(d, group=draw(st.sampled_from(groups))) for d in base.donors)
+    recipients = []
+    for r in base.recipients:
+        gaps = tuple(
+            replace(
+                g,
+                continuous=draw(st.booleans()),
+                handover_weight=draw(st.sampled_from([0.0, 0.0, 0.5, 2.0])),
+            )
+            for g in r.gaps
+        )
+        leader = draw(
+            st.one_of(
+                st.none(),
+                st.just(Leader(LeaderMode.REQUIRED)),
+                st.sampled_from([0.5, 3.0]).map(lambda w: Leader(LeaderMode.PREFERRED, w)),
+            )
+        )
+        projects: tuple[Project, ...] = ()
+        if draw(st.booleans()):
+            needs = draw(
+                st.lists(st.sampled_from([g.specialty for g in gaps]), unique=True, min_size=1)
+            )
+            projects = (
+                Project(
+                    name="centre",
+                    needs={s: draw(st.integers(1, 2)) for s in needs},
+                    window=draw(intervals(months)),
+                    weight=draw(st.sampled_from([1.0, 2.5, 7.0])),
+                ),
+            )
+        starts = None
+        if draw(st.booleans()):
+            starts = tuple(sorted(draw(st.sets(st.integers(0, months - 1), max_size=3))))
+        recipients.append(
+            replace(
+                r,
+                gaps=gaps,
+                leader=leader,
+                max_donors=draw(st.none() | st.integers(1, 2)),
+                max_donor_groups=draw(st.none() | st.just(1)),
+                starts=starts,
+                projects=projects,
+            )
+        )
+    communities: tuple[Community, ...] = ()
+    if len(recipients) >= 2 and draw(st.booleans()):
+        hub = draw(st.integers(0, len(recipients) - 1))
+        spokes = [r.id for k, r in enumerate(recipients) if k != hub]
+        communities = (
+            Community(
+                hub=recipients[hub].id,
+                spokes=tuple(draw(st.lists(st.sampled_from(spokes), unique=True, min_size=1))),
+                share=draw(st.sampled_from([0.25, 0.5, 0.33, 1.0])),
+            ),
+        )
+    return replace(base, donors=donors, recipients=tuple(recipients), communities=communities)
 
 
 def random_scenario(

@@ -9,6 +9,9 @@ A rule module defines one :class:`Rule` named ``RULE``. It may state, each optio
   allowed but that no plan is better for (they are still counted as eligible);
 - **the posting shapes** (only the rule that defines which start and length a posting
   may have): ``(starts, lengths)`` for an expert;
+- **what it reads**: the periods in which a posting for a gap counts for the rule (a
+  gap's window for coverage; the whole horizon for a leader rule). A posting active in
+  no period any rule reads is left out as ``outside_window``;
 - **its part of the integer program**: variables, rows ``A v <= b`` and objective
   terms, added through a :class:`Builder` (the engine's
   :class:`~matchaid.program.ProgramBuilder` is one).
@@ -38,10 +41,12 @@ if TYPE_CHECKING:
     from matchaid.weights import ObjectiveWeights
 
 __all__ = [
+    "FORCED",
     "Builder",
     "Exclusion",
     "PairTest",
     "PostingTest",
+    "Reads",
     "Rule",
     "ScenarioTables",
     "Shapes",
@@ -56,9 +61,15 @@ PairTest = Callable[[int, IntArray], Sequence[tuple[str, BoolArray]]]
 PostingTest = Callable[[int, IntArray, IntArray, IntArray], Sequence[tuple[str, BoolArray]]]
 #: ``shapes(expert) -> (starts, lengths)``: every start and length a posting may have.
 Shapes = Callable[[int], tuple[IntArray, IntArray]]
+#: ``reads(tables) -> (gap, lo, hi)``: a posting for gap ``gap[k]`` active in some period
+#: of ``[lo[k], hi[k])`` counts for the rule.
+Reads = Callable[["ScenarioTables"], tuple[IntArray, IntArray, IntArray]]
 
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The level of a variable that postings force up (see ``Builder.add_variables``).
+FORCED = -1
 
 
 class Builder(Protocol):
@@ -95,6 +106,14 @@ class Builder(Protocol):
 
     def add_at_most(self, rule: RuleName, left: IntArray, right: IntArray) -> None: ...
 
+    def add_rows(
+        self, rule: RuleName, point: IntArray, member: IntArray, coef: IntArray, rhs: IntArray
+    ) -> None: ...
+
+    def add_distinct_limit(
+        self, rule: RuleName, group: IntArray, key: IntArray, cap: IntArray
+    ) -> None: ...
+
     def add_primary(
         self,
         weights: FloatArray,
@@ -102,6 +121,7 @@ class Builder(Protocol):
         var: IntArray,
         weight_of: IntArray,
         units: IntArray,
+        per: int = 1,
     ) -> None: ...
 
     def add_bonus(self, amount: float, var: IntArray, units: IntArray, max_units: int) -> None: ...
@@ -138,7 +158,7 @@ class Rule:
         The rule's name, shared with the validator.
     exclusions
         The reasons its tests may give, in the order they are tested.
-    pair_test, posting_test, shapes
+    pair_test, posting_test, shapes, reads
         Built once per scenario from its :class:`ScenarioTables` (see the module
         docstring); ``None`` where the rule has none.
     build
@@ -150,6 +170,7 @@ class Rule:
     pair_test: Callable[[ScenarioTables], PairTest] | None = None
     posting_test: Callable[[ScenarioTables], PostingTest] | None = None
     shapes: Callable[[ScenarioTables], Shapes] | None = None
+    reads: Reads | None = None
     build: Callable[[Builder], None] | None = None
 
 
@@ -174,6 +195,25 @@ class ScenarioTables:
         self.expert_donor = np.array(
             [self.donor_index[e.donor] for e in scenario.experts], dtype=np.int64
         )
+
+    @cached_property
+    def read_periods(self) -> IntArray:
+        """``[gap, t]``: how many of the periods ``0 .. t-1`` some rule reads postings of
+        the gap in (prefix sums, ``t`` up to the horizon), from every rule's ``reads``."""
+        from matchaid.rules import RULES
+
+        span = self.scenario.horizon.months
+        read = np.zeros((len(self.gaps), span + 1), dtype=np.int64)
+        for rule in RULES:
+            if rule.reads is None:
+                continue
+            gap, lo, hi = rule.reads(self)
+            np.add.at(read, (gap, np.clip(lo, 0, span)), 1)
+            np.add.at(read, (gap, np.clip(hi, 0, span)), -1)
+        is_read = np.cumsum(read, axis=1) > 0  # is_read[g, t]: period t is read
+        out = np.zeros((len(self.gaps), span + 1), dtype=np.int64)
+        np.cumsum(is_read[:, :span], axis=1, out=out[:, 1:])
+        return out
 
     @cached_property
     def travel(self) -> npt.NDArray[np.float64]:

@@ -5,7 +5,8 @@ Where the postings that could be active in a gap-month never exceed demand, the 
 their Booleans is the coverage (a coefficient on each Boolean, no variable); elsewhere a
 coverage variable ``cov <= demand`` with the row ``cov - sum(x) <= 0``, which
 maximisation makes the minimum. A posting that misses its gap's window covers nothing
-and only uses capacity: it is left out (and counted), since no plan is better for it.
+and only uses capacity: unless another rule reads it (a leader rule, a hub's share, a
+project), it is left out (and counted), since no plan is better for it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class CoveragePoints:
 
     ``point``/``item``: pairs (gap-month, candidate), grouped by gap-month; ``size``
     candidates per gap-month; ``need`` its demand; ``direct`` where coverage is the sum
-    of the Booleans; ``variable`` the coverage variable of a gap-month (-1: none).
+    of the Booleans; ``variable`` the coverage variable of a gap-month (-1: none, also
+    where a community states the coverage).
     """
 
     point: IntArray
@@ -38,13 +40,19 @@ class CoveragePoints:
 
 
 def _posting_test(t: ScenarioTables) -> PostingTest:
+    read = t.read_periods
+
     def test(
         expert: int, gap: IntArray, start: IntArray, months: IntArray
     ) -> list[tuple[str, BoolArray]]:
-        touches = (start < t.gap_hi[gap]) & (start + months > t.gap_lo[gap])
+        touches = read[gap, start + months] > read[gap, start]
         return [("outside_window", ~touches)]
 
     return test
+
+
+def _reads(t: ScenarioTables) -> tuple[IntArray, IntArray, IntArray]:
+    return np.arange(len(t.gaps), dtype=np.int64), t.gap_lo, t.gap_hi
 
 
 def renumber(point: IntArray, item: IntArray, keep: BoolArray) -> tuple[IntArray, IntArray]:
@@ -69,13 +77,16 @@ def _build(b: Builder) -> None:
     point, item = expand(points, g * span + lo, g * span + hi)
     size = np.bincount(point, minlength=total)
     need = demand[gap_of_point]
-    direct = (size > 0) & (size <= need)  # coverage = sum of the Booleans
+    # Gaps whose coverage a community states (a hub's share counts there).
+    mine = ~b.facts.get(RuleName.COMMUNITY, np.zeros(len(gaps), dtype=bool))[gap_of_point]
+    direct = (size > 0) & (size <= need) & mine  # coverage = sum of the Booleans
     x_units = np.bincount(item[direct[point]], minlength=b.n)
-    counted = np.flatnonzero(size > need)  # a coverage variable each
+    over = (size > need) & mine
+    counted = np.flatnonzero(over)  # a coverage variable each
     cov = b.add_variables(need[counted], level=1)
     variable = np.full(total, -1, dtype=np.int64)
     variable[counted] = cov
-    b.add_defined(RuleName.COVERAGE, cov, *renumber(point, item, size > need))
+    b.add_defined(RuleName.COVERAGE, cov, *renumber(point, item, over))
     b.add_primary(
         weights=np.array([gap.weight for _, gap in gaps], dtype=np.float64),
         max_units=np.array([gap.demand_months for _, gap in gaps], dtype=np.int64),
@@ -90,5 +101,6 @@ RULE = Rule(
     RuleName.COVERAGE,
     (Exclusion("outside_window", eligible=True),),
     posting_test=_posting_test,
+    reads=_reads,
     build=_build,
 )

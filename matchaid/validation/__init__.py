@@ -19,7 +19,11 @@ The contract, for a posting ``(expert, recipient, specialty, start, months)``:
 - in every month: a donor department's experts away <= its ``release``; a donor's
   experts away <= ``max_away``; a recipient's visiting experts <= ``hosting``;
 - coverage of a gap in a month of its window is ``min(demand, postings active)``; the
-  objective is the sum over gaps and months of ``weight x coverage``.
+  objective is the sum over gaps and months of ``weight x coverage``;
+- format v2: team ``starts``, ``max_donors``, ``max_donor_groups``, leaders,
+  continuity; coverage at a community's spokes takes ``share`` of the hub's experts;
+  handover and project periods add their weights and leaderless periods at a
+  ``preferred`` leader subtract theirs.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from types import MappingProxyType
 from matchaid.domain import Scenario
 from matchaid.posting import Posting
 from matchaid.rulenames import RuleName
-from matchaid.validation import costs, coverage, preferred, references
+from matchaid.validation import costs, coverage, handover, leader, preferred, project, references
 from matchaid.validation.base import Check, PlanView, Violation
 from matchaid.weights import ObjectiveWeights
 
@@ -98,8 +102,10 @@ def objective_value(
     scenario: Scenario, plan: object, weights: ObjectiveWeights | None = None
 ) -> float:
     """The primary objective of ``plan``: the sum over gaps and months of their window of
-    ``weight x min(demand, postings active)``. Postings with unknown references count
-    nothing.
+    ``weight x min(demand, postings active)`` (at a community's spoke, plus ``share x``
+    the hub's postings active in the same specialty), plus each handover period's and
+    each counted project period's weight, minus each leaderless period's weight at a
+    recipient with a preferred leader. Postings with unknown references count nothing.
 
     With ``weights`` in ``weighted`` mode, the combined objective that mode maximises:
     that plus ``preferred x preferred-months - travel x hours - posted_month x
@@ -114,7 +120,7 @@ def objective_value(
     2.5
     """
     view = _view(scenario, plan)
-    total = coverage.value(view)
+    total = coverage.value(view) + handover.value(view) + project.value(view) - leader.value(view)
     if weights is not None and weights.mode == "weighted":
         total += (
             weights.preferred * preferred.value(view)

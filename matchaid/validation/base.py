@@ -48,6 +48,8 @@ class Violation:
     month: int | None = None
 
     def __str__(self) -> str:
+        if self.message.startswith(f"{self.rule}: "):  # format v2 messages name their rule
+            return self.message
         return f"[{self.rule}] {self.message}"
 
 

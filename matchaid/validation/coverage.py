@@ -1,6 +1,7 @@
 """Coverage, the primary objective: the sum over gaps and months of their window of
-``weight x min(demand, postings active)``. Every plan is valid for it; :func:`value`
-recomputes it."""
+``weight x min(demand, postings active)``; at a spoke of a medical community whose hub
+has a gap in the same specialty, ``weight x min(demand, postings active + share x hub
+postings active)``. Every plan is valid for it; :func:`value` recomputes it."""
 
 from __future__ import annotations
 
@@ -27,10 +28,17 @@ def active_counts(view: PlanView) -> dict[tuple[str, str], dict[int, int]]:
 
 def value(view: PlanView) -> float:
     active = active_counts(view)
+    hub_of = {spoke: (cm.hub, cm.share) for cm in view.scenario.communities for spoke in cm.spokes}
     total = 0.0
     for r in view.scenario.recipients:
+        hub, share = hub_of.get(r.id, (None, 0.0))
         for g in r.gaps:
             counts = active.get((r.id, g.specialty), {})
-            covered = sum(min(g.demand, counts.get(t, 0)) for t in range(*g.window))
+            shared: dict[int, int] = {}
+            if hub is not None and view.recipients[hub].gap(g.specialty) is not None:
+                shared = active.get((hub, g.specialty), {})
+            covered = sum(
+                min(g.demand, counts.get(t, 0) + share * shared.get(t, 0)) for t in range(*g.window)
+            )
             total += g.weight * covered
     return total

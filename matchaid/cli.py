@@ -504,16 +504,17 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
         except KeyboardInterrupt:
             print("matchaid: interrupted; nothing written", file=sys.stderr)
             return _INTERRUPTS.exit_code
-        except ImportError as exc:
-            # An interrupt while a compiled module (NumPy, OR-Tools) initialises comes
-            # out as ImportError("initialization failed") caused by KeyboardInterrupt.
+        except BrokenPipeError:
+            _quiet_stdout()
+            return EXIT_OK
+        except Exception as exc:
+            # An interrupt while a module loads can come out wrapped: ImportError
+            # ("initialization failed") from a compiled module (NumPy, OR-Tools), or
+            # RuntimeError ("Error calling __set_name__") from a class being created.
             if not _caused_by_interrupt(exc):
                 raise
             print("matchaid: interrupted; nothing written", file=sys.stderr)
             return _INTERRUPTS.exit_code
-        except BrokenPipeError:
-            _quiet_stdout()
-            return EXIT_OK
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:

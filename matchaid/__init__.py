@@ -59,7 +59,13 @@ if TYPE_CHECKING:
     from matchaid.result import Progress, Result, SolveStatus, Statistics
     from matchaid.search import solve
     from matchaid.summary import summarize
-    from matchaid.validation import Violation, objective_value, validate
+    from matchaid.validation import (
+        ProgrammeFigures,
+        Violation,
+        objective_value,
+        programme_figures,
+        validate,
+    )
     from matchaid.weights import ObjectiveWeights
 
 # The public names and the module each lives in. They are imported on first use (PEP 562),
@@ -84,7 +90,7 @@ _HOME = {
     "matchaid.result": "Progress Result SolveStatus Statistics",
     "matchaid.search": "solve",
     "matchaid.summary": "summarize",
-    "matchaid.validation": "Violation objective_value validate",
+    "matchaid.validation": "ProgrammeFigures Violation objective_value programme_figures validate",
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names.split()}
 
@@ -137,6 +143,7 @@ __all__ = [
     "PlanKPIs",
     "Posting",
     "Problem",
+    "ProgrammeFigures",
     "Progress",
     "Project",
     "RecipientHospital",
@@ -156,6 +163,7 @@ __all__ = [
     "load_postings",
     "load_scenario",
     "objective_value",
+    "programme_figures",
     "save_scenario",
     "scenario_warnings",
     "schema_path",

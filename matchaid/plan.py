@@ -42,7 +42,8 @@ class GapCoverage:
     weight, demand_months
         Its priority and the expert-months wanted over its window.
     covered_months
-        Expert-months covered (each month counts at most ``demand``).
+        Expert-months covered (each month counts at most ``demand``). At a spoke of a
+        medical community it includes the hub's share and may be fractional.
     by_month
         Covered experts in each month of the horizon (0 outside the window).
     """
@@ -51,13 +52,13 @@ class GapCoverage:
     specialty: str
     weight: float
     demand_months: int
-    covered_months: int
-    by_month: tuple[int, ...]
+    covered_months: float
+    by_month: tuple[float, ...]
 
     @property
-    def unmet_months(self) -> int:
+    def unmet_months(self) -> float:
         """Expert-months wanted but not covered."""
-        return self.demand_months - self.covered_months
+        return _number(round(self.demand_months - self.covered_months, 9))
 
     @property
     def weighted(self) -> float:
@@ -72,11 +73,13 @@ class PlanKPIs:
     Attributes
     ----------
     objective
-        Weighted covered expert-months (the primary objective).
+        The primary objective: weighted covered expert-months, plus (format v2) the
+        handover and project periods' weights, minus leaderless periods' penalties.
     max_objective
-        The objective if every gap were fully covered.
+        Weighted coverage if every gap were fully covered.
     weighted_coverage
-        ``objective / max_objective`` (1.0 when there is no demand).
+        Weighted covered expert-months over ``max_objective`` (1.0 when there is no
+        demand).
     covered_months, demand_months
         Unweighted expert-months covered and wanted.
     unmet_by_specialty, unmet_by_recipient
@@ -92,10 +95,10 @@ class PlanKPIs:
     objective: float
     max_objective: float
     weighted_coverage: float
-    covered_months: int
+    covered_months: float
     demand_months: int
-    unmet_by_specialty: dict[str, int]
-    unmet_by_recipient: dict[str, int]
+    unmet_by_specialty: dict[str, float]
+    unmet_by_recipient: dict[str, float]
     num_postings: int
     num_experts_posted: int
     expert_utilisation: float
@@ -133,12 +136,19 @@ class Plan:
                 if lo < hi:
                     active[k, lo] += 1
                     active[k, hi] -= 1
-        active = np.cumsum(active[:, :months], axis=1)
+        active = np.cumsum(active[:, :months], axis=1).astype(np.float64)
+        present = active.copy()
+        for cm in self.scenario.communities:  # a hub expert counts its share at a spoke
+            for spoke in cm.spokes:
+                for g in self.scenario.recipient(spoke).gaps:
+                    h = index.get((cm.hub, g.specialty))
+                    if h is not None:
+                        active[index[(spoke, g.specialty)]] += cm.share * present[h]
         cover = np.zeros_like(active)
         for k, (_, g) in enumerate(gaps):
             lo, hi = g.window
             cover[k, lo:hi] = np.minimum(active[k, lo:hi], g.demand)
-        object.__setattr__(self, "_coverage", cover)
+        object.__setattr__(self, "_coverage", np.round(cover, 9))
 
     @classmethod
     def empty(cls, scenario: Scenario) -> Plan:
@@ -157,26 +167,38 @@ class Plan:
                     specialty=g.specialty,
                     weight=g.weight,
                     demand_months=g.demand_months,
-                    covered_months=int(row.sum()),
-                    by_month=tuple(int(v) for v in row),
+                    covered_months=_number(float(row.sum())),
+                    by_month=tuple(_number(float(v)) for v in row),
                 )
             )
         return tuple(out)
 
     @property
-    def objective(self) -> float:
-        """Weighted covered expert-months (the primary objective)."""
+    def weighted_covered(self) -> float:
+        """Weighted covered expert-months."""
         weights = np.array([g.weight for _, g in self.scenario.gaps], dtype=np.float64)
         if not weights.size:
             return 0.0
         return float(np.dot(weights, self._coverage.sum(axis=1)))
 
+    @property
+    def objective(self) -> float:
+        """The primary objective: :attr:`weighted_covered`, plus (format v2) the weights of
+        handover and project periods, minus leaderless periods' penalties (as
+        :func:`matchaid.programme_figures` recomputes them)."""
+        if self.scenario.format_version < 2:
+            return self.weighted_covered
+        from matchaid.validation import programme_figures
+
+        terms = programme_figures(self.scenario, self.postings).terms
+        return self.weighted_covered + terms["handover"] + terms["projects"] - terms["leaderless"]
+
     def kpis(self) -> PlanKPIs:
         """The headline figures of this plan."""
         cov = self.coverage()
         max_objective = sum(g.weight * g.demand_months for _, g in self.scenario.gaps)
-        unmet_spec: dict[str, int] = {}
-        unmet_rec: dict[str, int] = {}
+        unmet_spec: dict[str, float] = {}
+        unmet_rec: dict[str, float] = {}
         nothing: list[str] = []
         for c in cov:
             unmet_spec[c.specialty] = unmet_spec.get(c.specialty, 0) + c.unmet_months
@@ -186,12 +208,12 @@ class Plan:
                 nothing.append(r.id)
         available = sum(e.available[1] - e.available[0] for e in self.scenario.experts)
         posted = sum(p.months for p in self.postings)
-        objective = self.objective
+        covered = self.weighted_covered
         return PlanKPIs(
-            objective=objective,
+            objective=self.objective,
             max_objective=max_objective,
-            weighted_coverage=objective / max_objective if max_objective else 1.0,
-            covered_months=sum(c.covered_months for c in cov),
+            weighted_coverage=covered / max_objective if max_objective else 1.0,
+            covered_months=_number(sum(c.covered_months for c in cov)),
             demand_months=sum(c.demand_months for c in cov),
             unmet_by_specialty=unmet_spec,
             unmet_by_recipient=unmet_rec,
@@ -256,22 +278,36 @@ class Plan:
     def summary(self, *, max_rows: int = 20) -> str:
         """A readable summary: headline KPIs, then the least-covered gaps."""
         k = self.kpis()
-        lines = [
+        unit = f"expert-{self.scenario.horizon.unit.value}s"
+        head = (
             f"objective {k.objective:g} of {k.max_objective:g} possible "
-            f"({100 * k.weighted_coverage:.1f}% weighted coverage)",
+            f"({100 * k.weighted_coverage:.1f}% weighted coverage)"
+        )
+        if self.scenario.format_version >= 2:
+            from matchaid.validation import programme_figures
+
+            t = programme_figures(self.scenario, self.postings).terms
+            head = (
+                f"objective {k.objective:g}: weighted coverage {self.weighted_covered:g} of "
+                f"{k.max_objective:g} possible ({100 * k.weighted_coverage:.1f}%), handover "
+                f"+{t['handover']:g}, projects +{t['projects']:g}, leaderless "
+                f"-{t['leaderless']:g}"
+            )
+        lines = [
+            head,
             f"{k.num_postings} postings, {k.num_experts_posted} of "
             f"{len(self.scenario.experts)} experts posted, utilisation "
-            f"{100 * k.expert_utilisation:.1f}% of available expert-months",
-            f"covered {k.covered_months} of {k.demand_months} expert-months wanted",
+            f"{100 * k.expert_utilisation:.1f}% of available {unit}",
+            f"covered {k.covered_months:g} of {k.demand_months} {unit} wanted",
         ]
         if k.recipients_with_nothing:
             lines.append("recipients with nothing: " + ", ".join(k.recipients_with_nothing))
         unmet = {s: n for s, n in k.unmet_by_specialty.items() if n}
         if unmet:
             lines.append(
-                "unmet expert-months by specialty: "
+                f"unmet {unit} by specialty: "
                 + ", ".join(
-                    f"{s} {n}" for s, n in sorted(unmet.items(), key=lambda kv: (-kv[1], kv[0]))
+                    f"{s} {n:g}" for s, n in sorted(unmet.items(), key=lambda kv: (-kv[1], kv[0]))
                 )
             )
         cov = sorted(
@@ -283,11 +319,16 @@ class Plan:
         for c in cov[:max_rows]:
             lines.append(
                 f"{c.recipient[:14]:<14} {c.specialty[:18]:<18} {c.weight:>6g} "
-                f"{c.covered_months:>8} {c.demand_months:>7}"
+                f"{c.covered_months:>8g} {c.demand_months:>7}"
             )
         if len(cov) > max_rows:
             lines.append(f"... {len(cov) - max_rows} more gaps")
         return "\n".join(lines)
+
+
+def _number(x: float) -> float:
+    """``x`` as an int when whole (so v1 figures read ``9``, not ``9.0``)."""
+    return int(x) if float(x).is_integer() else x
 
 
 def sorted_postings(postings: Iterable[Posting]) -> tuple[Posting, ...]:

@@ -89,8 +89,8 @@ def coverage_heatmap(plan: Plan) -> bytes:
 
 def unmet_by_specialty(plan: Plan) -> bytes:
     """Covered and unmet expert-months per specialty, most unmet on top."""
-    covered: dict[str, int] = defaultdict(int)
-    unmet: dict[str, int] = defaultdict(int)
+    covered: dict[str, float] = defaultdict(float)
+    unmet: dict[str, float] = defaultdict(float)
     for c in plan.coverage():
         covered[c.specialty] += c.covered_months
         unmet[c.specialty] += c.unmet_months

@@ -21,7 +21,15 @@ from matchaid.params import SolveParams
 from matchaid.plan import Plan, PlanKPIs
 from matchaid.result import Result
 
-__all__ = ["SECTIONS", "Figure", "Report", "Section", "build_report", "solve_and_report"]
+__all__ = [
+    "PROGRAMME_SECTIONS",
+    "SECTIONS",
+    "Figure",
+    "Report",
+    "Section",
+    "build_report",
+    "solve_and_report",
+]
 
 #: Section titles, in the order a report shows them.
 SECTIONS = (
@@ -30,6 +38,16 @@ SECTIONS = (
     "Unmet demand by specialty",
     "Rotation timelines",
     "Donor to recipient flow",
+)
+
+#: Sections on the format v2 programme rules, shown after "Unmet demand by specialty"
+#: when the scenario uses the rule.
+PROGRAMME_SECTIONS = (
+    "Leaderless periods",
+    "Donors and groups per recipient",
+    "Handover periods",
+    "Spoke coverage from the hub",
+    "Project periods",
 )
 
 
@@ -188,6 +206,7 @@ def build_report(
     sections += [
         Section(SECTIONS[1], table=tuple(cov_rows), figures=figs["cov"]),
         Section(SECTIONS[2], table=tuple(unmet_rows), figures=figs["unmet"]),
+        *_programme_sections(scenario, plan),
         Section(SECTIONS[3], text=timeline_text, figures=figs["time"]),
         Section(
             SECTIONS[4],
@@ -215,18 +234,29 @@ def _summary_rows(scenario: Scenario, k: PlanKPIs, result: Result | None) -> lis
         ]
         if result.reason:
             rows.append(("note", result.reason))
+    unit = scenario.horizon.unit.value
+    covered = k.weighted_coverage * k.max_objective
     rows += [
         (
-            "weighted covered expert-months",
-            f"{k.objective:g} of {k.max_objective:g} ({100 * k.weighted_coverage:.1f}%)",
+            f"weighted covered expert-{unit}s",
+            f"{covered:g} of {k.max_objective:g} ({100 * k.weighted_coverage:.1f}%)",
         ),
-        ("expert-months covered / wanted", f"{k.covered_months} / {k.demand_months}"),
+        (f"expert-{unit}s covered / wanted", f"{k.covered_months:g} / {k.demand_months}"),
+        *_programme_terms(scenario, k),
         ("postings", str(k.num_postings)),
         ("experts posted", f"{k.num_experts_posted} of {len(scenario.experts)}"),
-        ("expert utilisation", f"{100 * k.expert_utilisation:.1f}% of available expert-months"),
+        ("expert utilisation", f"{100 * k.expert_utilisation:.1f}% of available expert-{unit}s"),
         ("recipients with nothing", ", ".join(k.recipients_with_nothing) or "none"),
     ]
     return rows
+
+
+def _programme_terms(scenario: Scenario, k: PlanKPIs) -> list[tuple[str, ...]]:
+    """The objective's terms besides coverage (format v2), if the scenario has any."""
+    if scenario.format_version < 2:
+        return []
+    extra = k.objective - k.weighted_coverage * k.max_objective
+    return [("handover + projects - leaderless", f"{extra:+g}")]
 
 
 def _coverage_rows(plan: Plan) -> list[tuple[str, ...]]:
@@ -243,7 +273,7 @@ def _coverage_rows(plan: Plan) -> list[tuple[str, ...]]:
                 c.recipient,
                 c.specialty,
                 f"{c.weight:g}",
-                str(c.covered_months),
+                f"{c.covered_months:g}",
                 str(c.demand_months),
                 f"{100 * share:.0f}%",
             )
@@ -258,8 +288,88 @@ def _unmet_rows(scenario: Scenario, k: PlanKPIs) -> list[tuple[str, ...]]:
     for _, g in scenario.gaps:
         gaps_of[g.specialty] += 1
     for spec, n in sorted(k.unmet_by_specialty.items(), key=lambda kv: (-kv[1], kv[0])):
-        rows.append((spec, str(n), str(gaps_of[spec])))
+        rows.append((spec, f"{n:g}", str(gaps_of[spec])))
     return rows
+
+
+def _periods(periods: list[int]) -> str:
+    """``[3, 4, 5, 9]`` -> ``"3-5, 9"``."""
+    runs: list[list[int]] = []
+    for t in periods:
+        if runs and t == runs[-1][1] + 1:
+            runs[-1][1] = t
+        else:
+            runs.append([t, t])
+    return ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs) or "none"
+
+
+def _programme_sections(scenario: Scenario, plan: Plan) -> list[Section]:
+    """One section per format v2 rule the scenario uses (see :data:`PROGRAMME_SECTIONS`)."""
+    if scenario.format_version < 2:
+        return []
+    from matchaid.validation import programme_figures
+
+    f = programme_figures(scenario, plan.postings)
+    recipients = scenario.recipients
+    out: list[Section] = []
+    rows: list[tuple[str, ...]]
+    if f.leaderless:
+        rows = [("recipient", "leader rule", "leaderless periods", "periods", "cost")]
+        for r in recipients:
+            if r.leader is None:
+                continue
+            lone = [t for t, _ in f.leaderless[r.id]]
+            weight = r.leader.weight or 0.0
+            cost = f"{weight * len(lone):g}" if r.leader.weight else "-"
+            rows.append((r.id, r.leader.mode.value, str(len(lone)), _periods(lone), cost))
+        out.append(Section(PROGRAMME_SECTIONS[0], table=tuple(rows)))
+    if any(r.max_donors or r.max_donor_groups for r in recipients) or any(
+        d.group for d in scenario.donors
+    ):
+        rows = [("recipient", "donors", "max_donors", "groups", "max_donor_groups")]
+        for r in recipients:
+            donors, groups = f.donors.get(r.id, []), f.groups.get(r.id, [])
+            rows.append(
+                (
+                    r.id,
+                    f"{len(donors)}: {', '.join(donors)}" if donors else "0",
+                    "-" if r.max_donors is None else str(r.max_donors),
+                    f"{len(groups)}: {', '.join(groups)}" if groups else "0",
+                    "-" if r.max_donor_groups is None else str(r.max_donor_groups),
+                )
+            )
+        out.append(Section(PROGRAMME_SECTIONS[1], table=tuple(rows)))
+    if f.handovers:
+        rows = [("recipient", "specialty", "handover periods", "periods", "value")]
+        for (rid, spec), periods in f.handovers.items():
+            gap = scenario.recipient(rid).gap(spec)
+            value = (gap.handover_weight if gap else 0.0) * len(periods)
+            rows.append((rid, spec, str(len(periods)), _periods(periods), f"{value:g}"))
+        out.append(Section(PROGRAMME_SECTIONS[2], table=tuple(rows)))
+    if f.from_hub:
+        rows = [
+            ("spoke", "specialty", "hub", f"expert-{scenario.horizon.unit.value}s from the hub")
+        ]
+        for (rid, spec), amount in f.from_hub.items():
+            hub = scenario.hub_of(rid)
+            rows.append((rid, spec, hub[0] if hub else "-", f"{amount:g}"))
+        out.append(Section(PROGRAMME_SECTIONS[3], table=tuple(rows)))
+    if f.projects:
+        rows = [("recipient", "project", "counted periods", "periods", "value")]
+        for (rid, name), periods in f.projects.items():
+            pj = next(p for p in scenario.recipient(rid).projects if p.name == name)
+            lo, hi = pj.window
+            rows.append(
+                (
+                    rid,
+                    name,
+                    f"{len(periods)} of {hi - lo}",
+                    _periods(periods),
+                    f"{pj.weight * len(periods):g}",
+                )
+            )
+        out.append(Section(PROGRAMME_SECTIONS[4], table=tuple(rows)))
+    return out
 
 
 def _flow_rows(scenario: Scenario, plan: Plan) -> list[tuple[str, ...]]:

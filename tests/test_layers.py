@@ -27,7 +27,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.rulenames",
         "matchaid.weights",
     ),
-    "io": ("matchaid.io", "matchaid.plan", "matchaid.summary", "matchaid.generate"),
+    "io": ("matchaid.io", "matchaid.summary", "matchaid.generate"),
     "candidates": ("matchaid.rules", "matchaid.candidates"),
     "engine": (
         "matchaid.program",
@@ -36,7 +36,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.fill",
         "matchaid.decompose",
     ),
-    "solve": ("matchaid.params", "matchaid.result", "matchaid.search", "matchaid.greedy"),
+    # A plan reports its objective as the validator recomputes it.
+    "solve": (
+        "matchaid.params",
+        "matchaid.plan",
+        "matchaid.result",
+        "matchaid.search",
+        "matchaid.greedy",
+    ),
     "edge": ("matchaid.cli", "matchaid.__main__", "matchaid.report", "matchaid.plots"),
 }
 ORDER = list(LAYERS)

@@ -18,7 +18,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def solved() -> tuple[matchaid.Scenario, matchaid.Result]:
     s = matchaid.load_scenario(
-        Path(__file__).parents[1] / "examples" / "jiuquan_regional_center" / "scenario.json"
+        Path(__file__).parents[1] / "examples" / "huicheng_ceheng_counterpart" / "scenario.json"
     )
     return s, matchaid.solve(
         s, matchaid.SolveParams(workers=1, time_limit=10, cp_sat={"linearization_level": 2})
@@ -44,7 +44,8 @@ def test_markdown_has_every_section_and_the_kpis(solved) -> None:  # type: ignor
     for title in SECTIONS:
         assert f"## {title}" in text
     k = result.plan.kpis()
-    assert f"| expert-months covered / wanted | {k.covered_months} / {k.demand_months} |" in text
+    unit = scenario.horizon.unit.value
+    assert f"| expert-{unit}s covered / wanted | {k.covered_months:g} / {k.demand_months} |" in text
     assert "| solver status | optimal |" in text
 
 
@@ -81,3 +82,44 @@ def test_an_unknown_bound_is_shown_as_unknown_not_inf(solved) -> None:  # type: 
     text = build_report(scenario, result.plan, unproven, pictures=False).to_markdown()
     assert "| best bound | unknown |" in text and "| gap | unknown |" in text
     assert "inf" not in text
+
+
+def test_programme_sections_show_what_each_v2_rule_did() -> None:
+    """A hand-checked plan: A (can lead, donor D1 of group Anhui) serves months 0-1 and
+    2-3, B (donor D2) all six months, at hub H; spoke S takes half of H's urologists."""
+    from matchaid import Community, Leader, LeaderMode, Posting, Project
+    from matchaid.report import PROGRAMME_SECTIONS
+    from tests.planner.helpers import donor, expert, gap, recipient, scenario
+
+    hub = recipient(
+        "H",
+        gap(demand=2, handover_weight=0.5),
+        leader=Leader(LeaderMode.PREFERRED, 1.0),
+        projects=(Project("centre", {"urology": 2}, (0, 6), 3),),
+    )
+    s = scenario(
+        [expert("A", "D1", can_lead=True), expert("B", "D2")],
+        [hub, recipient("S", gap())],
+        [donor("D1", group="Anhui"), donor("D2")],
+        terms=(2, 6),
+        communities=(Community("H", ("S",), 0.5),),
+    )
+    plan = [
+        Posting("B", "H", "urology", 0, 6),
+        Posting("A", "H", "urology", 0, 2),
+        Posting("A", "H", "urology", 2, 2),
+    ]
+    assert matchaid.validate(s, plan) == []
+    # coverage H 2x4 + 1x2, S 1+1+1+1+0.5+0.5, handovers 2 x 0.5, project 4 x 3, 2 lone
+    assert matchaid.objective_value(s, plan) == pytest.approx(10 + 5 + 1 + 12 - 2)
+    text = build_report(s, matchaid.Plan(s, tuple(plan)), pictures=False).to_markdown()
+    for title in PROGRAMME_SECTIONS:
+        assert f"## {title}" in text
+    for row in (
+        "| H | preferred | 2 | 4-5 | 2 |",
+        "| H | 2: D1, D2 | - | 2: Anhui, donor D2 | - |",
+        "| H | urology | 2 | 1, 3 | 1 |",
+        "| S | urology | H | 5 |",
+        "| H | centre | 4 of 6 | 0-3 | 12 |",
+    ):
+        assert row in text, text

@@ -145,7 +145,10 @@ def build() -> Scenario:
         gaps = []
         if level == "regional":  # the key specialties are built at the three big hospitals
             for spec in KEY:
-                gaps.append(DisciplineGap(spec, 3, (0, MONTHS), 10.0, Seniority.CHIEF))
+                # built over the five years without a break (continuous)
+                gaps.append(
+                    DisciplineGap(spec, 3, (0, MONTHS), 10.0, Seniority.CHIEF, continuous=True)
+                )
         for spec in rng.choice(OTHER, size=4 if level == "regional" else 5, replace=False):
             start = int(rng.choice([0, 12, 24]))
             gaps.append(

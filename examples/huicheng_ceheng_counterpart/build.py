@@ -21,6 +21,7 @@ from matchaid import (
     Level,
     Pairing,
     PairingMode,
+    Project,
     RecipientHospital,
     Scenario,
     Seniority,
@@ -28,6 +29,14 @@ from matchaid import (
 )
 
 MONTHS = 24  # May 2021 - April 2023
+#: The chest-pain center works only with cardiology, emergency medicine and radiology
+#: there at the same time: each such month is worth this much on top of their coverage.
+CHEST_PAIN = Project(
+    "chest-pain center",
+    {"cardiovascular medicine": 1, "emergency medicine": 1, "radiology": 1},
+    (0, MONTHS),
+    8.0,
+)
 C, AC, AT = Seniority.CHIEF, Seniority.ASSOCIATE_CHIEF, Seniority.ATTENDING
 
 DONORS = (
@@ -89,7 +98,8 @@ def build() -> Scenario:
         hosting=10,
         gaps=(
             # The two projects named in the article carry the highest priority.
-            DisciplineGap("neurosurgery", 2, (0, MONTHS), 10.0, AC),  # new department
+            # the new neurosurgery department, built by successive rotations
+            DisciplineGap("neurosurgery", 2, (0, MONTHS), 10.0, AC, continuous=True),
             DisciplineGap("cardiovascular medicine", 2, (0, MONTHS), 10.0, AC),  # chest-pain center
             DisciplineGap("emergency medicine", 2, (0, MONTHS), 6.0),  # chest-pain center
             DisciplineGap("urology", 1, (0, MONTHS), 3.0),
@@ -97,6 +107,7 @@ def build() -> Scenario:
             DisciplineGap("orthopedics", 1, (0, MONTHS), 3.0),
             DisciplineGap("radiology", 1, (0, MONTHS), 3.0),
         ),
+        projects=(CHEST_PAIN,),
     )
     cdc = RecipientHospital(
         "CEHENG-CDC",

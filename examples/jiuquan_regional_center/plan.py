@@ -20,7 +20,8 @@ def main(out: Path) -> None:
     # Hub (the regional center) and spoke (the county hospital).
     for rid in ("JQ-PH", "JINTA-PH"):
         visits = [p for p in result.plan.postings if p.recipient == rid]
-        print(f"\n{scenario.recipient(rid).name}: {len(visits)} three-month visits")
+        lengths = sorted({p.months for p in visits})
+        print(f"\n{scenario.recipient(rid).name}: {len(visits)} visits of {lengths} weeks")
     print(f"\nreport: {out / 'report.html'}")
 
 

@@ -17,10 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from matchaid import (
+    Community,
     DisciplineGap,
     DonorHospital,
     Expert,
     Horizon,
+    Leader,
+    LeaderMode,
     Level,
     Network,
     Pairing,
@@ -34,6 +37,13 @@ from matchaid import (
 
 SEED = 2018
 MONTHS = 36
+#: Teams arrive in annual batches (format v2 ``starts``).
+BATCHES = (0, 12, 24)
+#: Handover reward per month in which a key specialty's outgoing expert overlaps a
+#: colleague who stays on.
+HANDOVER = 1.0
+#: What a city hospital's expert counts at each of its county hospitals (spokes).
+HUB_SHARE = 0.25
 SPECIALTIES = (
     "general surgery",
     "internal medicine",
@@ -249,7 +259,14 @@ def build() -> Scenario:
                 for s in rng.choice(SPECIALTIES, size=6, replace=False)
             }
             donors.append(
-                DonorHospital(did, name, city, release=release, max_away=int(rng.integers(4, 8)))
+                DonorHospital(
+                    did,
+                    name,
+                    city,
+                    release=release,
+                    max_away=int(rng.integers(4, 8)),
+                    group=group,
+                )
             )
             ids.append(did)
         donors_of_group[group] = ids
@@ -258,6 +275,7 @@ def build() -> Scenario:
     pairings: list[Pairing] = []
     roads: list[Road] = []
     wanted_by_group: dict[str, list[str]] = {}
+    communities: list[Community] = []
     for rid, name, city, level, group, hosting, counties in AIDED:
         wanted = [
             str(s)
@@ -274,14 +292,31 @@ def build() -> Scenario:
                     window=(0, MONTHS),
                     weight=float(rng.choice([3, 4, 5])) if i < 3 else float(rng.choice([1, 2, 3])),
                     min_seniority=Seniority.ASSOCIATE_CHIEF if i < 2 else None,
+                    # key specialties are built by successive teams, handing over
+                    continuous=i < 3,
+                    handover_weight=HANDOVER if i < 3 else 0.0,
                 )
             )
-        recipients.append(RecipientHospital(rid, name, city, Level(level), hosting, tuple(gaps)))
+        recipients.append(
+            RecipientHospital(
+                rid,
+                name,
+                city,
+                Level(level),
+                hosting,
+                tuple(gaps),
+                leader=Leader(LeaderMode.REQUIRED),  # each team has a leader
+                max_donor_groups=1,  # served by its one province's group
+                starts=BATCHES,  # teams arrive in annual batches
+            )
+        )
         wanted_by_group.setdefault(group, []).extend(wanted)
         for did in donors_of_group[group]:
             pairings.append(Pairing(did, rid, PairingMode.REQUIRED))
+        spokes = []
         for county in counties:
             cid = f"{rid}-{county.upper().replace(' ', '').replace(chr(39), '')}"
+            spokes.append(cid)
             specs = [str(s) for s in rng.choice(COUNTY_NEEDS, size=2, replace=False)]
             start = int(rng.choice([0, 6, 12]))
             cgaps = tuple(
@@ -298,6 +333,8 @@ def build() -> Scenario:
             for did in donors_of_group[group]:
                 pairings.append(Pairing(did, cid, PairingMode.REQUIRED))
             roads.append(Road(city, county, float(rng.integers(1, 6))))
+        if spokes:  # the city hospital's experts also serve its county hospitals
+            communities.append(Community(rid, tuple(spokes), HUB_SHARE))
         for donor_city in {d.city for d in donors if d.id in donors_of_group[group]}:
             roads.append(Road(donor_city, city, 5.0))  # flight to the prefecture city
 
@@ -342,6 +379,7 @@ def build() -> Scenario:
         recipients=tuple(recipients),
         pairings=tuple(pairings),
         network=Network(tuple(roads)),
+        communities=tuple(communities),
         name="Tibet group-style medical talent aid, 2015-2018",
         description=(
             "519 experts from the national hospitals and tertiary hospitals of Beijing, Shanghai, "

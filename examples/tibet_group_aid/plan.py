@@ -18,14 +18,14 @@ def main(out: Path) -> None:
     result = solve_and_report(scenario, PARAMS, out)
     print(result.summary(max_rows=8))
     # Coverage by aided city: its People's Hospital and its county hospitals together.
-    by_city: dict[str, list[int]] = {}
+    by_city: dict[str, list[float]] = {}
     for gap in result.coverage:
         city = gap.recipient.split("-")[0]
         covered, wanted = by_city.setdefault(city, [0, 0])
         by_city[city] = [covered + gap.covered_months, wanted + gap.demand_months]
     print("\ncoverage by aided city (expert-months):")
     for city, (covered, wanted) in by_city.items():
-        print(f"  {city:9} {covered:5} of {wanted:5}  {100 * covered / wanted:5.1f}%")
+        print(f"  {city:9} {covered:6g} of {wanted:5}  {100 * covered / wanted:5.1f}%")
     print(f"\nreport: {out / 'report.html'}")
 
 

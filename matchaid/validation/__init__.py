@@ -30,12 +30,22 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from matchaid.domain import Scenario
 from matchaid.posting import Posting
 from matchaid.rulenames import RuleName
-from matchaid.validation import costs, coverage, handover, leader, preferred, project, references
+from matchaid.validation import (
+    community,
+    costs,
+    coverage,
+    handover,
+    leader,
+    preferred,
+    project,
+    references,
+)
 from matchaid.validation.base import Check, PlanView, Violation
 from matchaid.weights import ObjectiveWeights
 
@@ -43,8 +53,10 @@ __all__ = [
     "CHECKS",
     "CODES",
     "Posting",
+    "ProgrammeFigures",
     "Violation",
     "objective_value",
+    "programme_figures",
     "secondary_values",
     "validate",
 ]
@@ -136,3 +148,63 @@ def secondary_values(scenario: Scenario, plan: object) -> tuple[int, float]:
     travel hours of all postings (donor city to recipient city, unknown routes as 0)."""
     view = _view(scenario, plan)
     return preferred.value(view), costs.travel_hours(view)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeFigures:
+    """What a plan does under the format v2 programme rules, for reports.
+
+    Attributes
+    ----------
+    leaderless
+        Per recipient with a leader rule: ``(period, hosted)`` for each period it hosts
+        someone and no one there can lead.
+    donors, groups
+        Per recipient hosting anyone: its donors, and their groups (a donor without a
+        group counts as ``"donor <id>"``), sorted.
+    handovers
+        Per gap ``(recipient, specialty)`` with a ``handover_weight``: its handover
+        periods.
+    from_hub
+        Per spoke gap with a hub gap: expert-periods of its coverage the hub's share
+        adds.
+    projects
+        Per ``(recipient, project name)``: its counted periods.
+    terms
+        The primary objective's terms besides coverage: ``handover``, ``projects`` (sums
+        of their weights) and ``leaderless`` (the preferred leaders' penalties, >= 0).
+    """
+
+    leaderless: dict[str, list[tuple[int, int]]]
+    donors: dict[str, list[str]]
+    groups: dict[str, list[str]]
+    handovers: dict[tuple[str, str], list[int]]
+    from_hub: dict[tuple[str, str], float]
+    projects: dict[tuple[str, str], list[int]]
+    terms: dict[str, float]
+
+
+def programme_figures(scenario: Scenario, plan: object) -> ProgrammeFigures:
+    """The :class:`ProgrammeFigures` of ``plan``, recomputed from the scenario alone."""
+    view = _view(scenario, plan)
+    donors: dict[str, set[str]] = {}
+    groups: dict[str, set[str]] = {}
+    for _, _, e, r in view.known():
+        donors.setdefault(r.id, set()).add(e.donor)
+        d = view.donors.get(e.donor)
+        groups.setdefault(r.id, set()).add(
+            d.group if d is not None and d.group is not None else f"donor {e.donor}"
+        )
+    return ProgrammeFigures(
+        leaderless=leader.leaderless(view),
+        donors={r: sorted(v) for r, v in donors.items()},
+        groups={r: sorted(v) for r, v in groups.items()},
+        handovers=handover.handover_periods(view),
+        from_hub=community.from_hub(view),
+        projects=project.project_periods(view),
+        terms={
+            "handover": handover.value(view),
+            "projects": project.value(view),
+            "leaderless": leader.value(view),
+        },
+    )

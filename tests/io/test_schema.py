@@ -17,8 +17,8 @@ SCENARIO_FILES = sorted((ROOT / "tests" / "data").glob("scenario-*.json")) + sor
 )
 
 
-def _validator(kind: str) -> jsonschema.Draft202012Validator:
-    schema = load_schema(kind)  # type: ignore[arg-type]
+def _validator(kind: str, version: int = 1) -> jsonschema.Draft202012Validator:
+    schema = load_schema(kind, version)  # type: ignore[arg-type]
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
@@ -34,7 +34,7 @@ def test_schema_accepts_every_scenario_file(path: Path) -> None:
     if "postings" in doc:
         _validator("plan").validate(doc)
     else:
-        _validator("scenario").validate(doc)
+        _validator("scenario", doc.get("version", 1)).validate(doc)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,196 @@
+"""Scenario format v2: its fields load, round-trip through JSON and CSV, pass the
+published schema, and every malformed v2 value is an error naming its field path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from matchaid import LeaderMode, ScenarioError, TimeUnit, load_scenario, save_scenario
+from matchaid.io import load_schema
+
+
+@pytest.fixture
+def v2_doc(small_doc: dict[str, Any]) -> dict[str, Any]:
+    """``scenario-v1-small.json`` with a field of every v2 rule."""
+    d = small_doc
+    d["version"] = 2
+    d["horizon"]["unit"] = "week"
+    d["donors"][0]["group"] = "Anhui"
+    d["donors"][1]["group"] = "Anhui"
+    r0, r1 = d["recipients"]
+    r0.update(leader={"mode": "required"}, max_donors=1, starts=[0, 6])
+    r1.update(leader={"mode": "preferred", "weight": 0.5}, max_donor_groups=1)
+    r1["gaps"][0].update(continuous=True, handover_weight=0.25)
+    r1["projects"] = [
+        {
+            "name": "stroke centre",
+            "needs": {"neurosurgery": 1, "urology": 1},
+            "window": [0, 6],
+            "weight": 2,
+        }
+    ]
+    d["communities"] = [{"hub": "R1", "spokes": ["R0"], "share": 0.5}]
+    return d
+
+
+def _problems(write_doc: Any, doc: Any) -> dict[str, str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write_doc(doc))
+    return {p.path: p.message for p in info.value.problems}
+
+
+def test_v2_fields_load(write_doc: Any, v2_doc: dict[str, Any]) -> None:
+    s = load_scenario(write_doc(v2_doc))
+    assert s.horizon.unit is TimeUnit.WEEK and s.format_version == 2
+    assert s.donor("D0").group == "Anhui" and s.donor("D2").group is None
+    r0, r1 = s.recipients
+    assert r0.leader is not None and r0.leader.mode is LeaderMode.REQUIRED
+    assert (r0.max_donors, r0.starts) == (1, (0, 6))
+    assert r1.leader is not None and r1.leader.weight == 0.5 and r1.max_donor_groups == 1
+    assert r1.gaps[0].continuous and r1.gaps[0].handover_weight == 0.25
+    assert dict(r1.projects[0].needs) == {"neurosurgery": 1, "urology": 1}
+    assert s.hub_of("R0") == ("R1", 0.5) and s.hub_of("R1") is None
+
+
+@pytest.mark.parametrize("form", ["json", "csv"])
+def test_v2_round_trips(tmp_path: Path, write_doc: Any, v2_doc: dict[str, Any], form: str) -> None:
+    s = load_scenario(write_doc(v2_doc))
+    target = tmp_path / ("again.json" if form == "json" else "again")
+    save_scenario(s, target)
+    assert load_scenario(target) == s
+
+
+def test_a_v1_scenario_is_still_written_as_v1(tmp_path: Path, data_dir: Path) -> None:
+    s = load_scenario(data_dir / "scenario-v1-small.json")
+    save_scenario(s, tmp_path / "s.json")
+    save_scenario(s, tmp_path / "csv")
+    assert json.loads((tmp_path / "s.json").read_text())["version"] == 1
+    header = (tmp_path / "csv" / "recipients.csv").read_text().splitlines()[0]
+    assert "leader_mode" not in header and not (tmp_path / "csv" / "communities.csv").exists()
+
+
+def test_the_v2_schema_accepts_v2_and_the_v1_schema_does_not(v2_doc: dict[str, Any]) -> None:
+    v2 = load_schema("scenario", 2)
+    jsonschema.Draft202012Validator.check_schema(v2)
+    assert list(jsonschema.Draft202012Validator(v2).iter_errors(v2_doc)) == []
+    assert list(jsonschema.Draft202012Validator(load_schema("scenario")).iter_errors(v2_doc))
+
+
+def test_v2_fields_in_a_v1_file_say_to_add_the_version(
+    write_doc: Any, v2_doc: dict[str, Any]
+) -> None:
+    v2_doc["version"] = 1
+    problems = _problems(write_doc, v2_doc)
+    for path in ("horizon.unit", "donors[0].group", "recipients[0].leader", "communities"):
+        assert 'add "version": 2' in problems[path]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "words"),
+    [
+        (lambda d: d["horizon"].update(unit="fortnight"), "horizon.unit", "unknown unit"),
+        (lambda d: d["donors"][0].update(group=""), "donors[0].group", "must not be empty"),
+        (
+            lambda d: d["recipients"][0].update(leader={"mode": "sometimes"}),
+            "recipients[0].leader.mode",
+            "unknown value",
+        ),
+        (
+            lambda d: d["recipients"][0].update(leader={"mode": "preferred"}),
+            "recipients[0].leader.weight",
+            "needs a weight",
+        ),
+        (
+            lambda d: d["recipients"][0].update(leader={"mode": "preferred", "weight": 0}),
+            "recipients[0].leader.weight",
+            "greater than 0",
+        ),
+        (
+            lambda d: d["recipients"][0].update(leader={"mode": "required", "weight": 1}),
+            "recipients[0].leader.weight",
+            "only a preferred leader",
+        ),
+        (lambda d: d["recipients"][0].update(max_donors=0), "recipients[0].max_donors", "from 1"),
+        (
+            lambda d: d["recipients"][1].update(max_donor_groups=1.5),
+            "recipients[1].max_donor_groups",
+            "whole number",
+        ),
+        (lambda d: d["recipients"][0].update(starts=[0, 99]), "recipients[0].starts[1]", "11"),
+        (lambda d: d["recipients"][0].update(starts=[3, 3]), "recipients[0].starts[1]", "twice"),
+        (
+            lambda d: d["recipients"][1]["gaps"][0].update(continuous="yes"),
+            "recipients[1].gaps[0].continuous",
+            "true or false",
+        ),
+        (
+            lambda d: d["recipients"][1]["gaps"][0].update(handover_weight=-1),
+            "recipients[1].gaps[0].handover_weight",
+            "non-negative",
+        ),
+        (
+            lambda d: d["recipients"][1]["projects"][0]["needs"].update(cardiology=1),
+            "recipients[1].projects[0].needs.cardiology",
+            "no gap in 'cardiology'",
+        ),
+        (
+            lambda d: d["recipients"][1]["projects"][0]["needs"].update(urology=0),
+            "recipients[1].projects[0].needs.urology",
+            "from 1",
+        ),
+        (
+            lambda d: d["recipients"][1]["projects"][0].update(window=[0, 13]),
+            "recipients[1].projects[0].window",
+            "outside the horizon",
+        ),
+        (
+            lambda d: d["recipients"][1]["projects"][0].update(weight=0),
+            "recipients[1].projects[0].weight",
+            "greater than 0",
+        ),
+        (lambda d: d["communities"][0].update(share=0.333), "communities[0].share", "two decimals"),
+        (lambda d: d["communities"][0].update(share=1.5), "communities[0].share", "at most 1"),
+        (
+            lambda d: d["communities"][0].update(spokes=["R9"]),
+            "communities[0].spokes[0]",
+            "unknown recipient 'R9'",
+        ),
+        (
+            lambda d: d["communities"].append({"hub": "R1", "spokes": ["R0"], "share": 0.2}),
+            "communities[1].spokes[0]",
+            "at most one community",
+        ),
+        (
+            lambda d: d["communities"].append({"hub": "R0", "spokes": ["R1"], "share": 0.2}),
+            "communities[0].spokes[0]",
+            "a hub is not a spoke",
+        ),
+        (lambda d: d["communities"][0].pop("share"), "communities[0].share", "required field"),
+    ],
+)
+def test_malformed_v2_values_name_their_field(
+    write_doc: Any, v2_doc: dict[str, Any], mutate: Any, path: str, words: str
+) -> None:
+    mutate(v2_doc)
+    problems = _problems(write_doc, v2_doc)
+    assert path in problems, problems
+    assert words in problems[path]
+
+
+def test_csv_v2_errors_name_file_and_line(
+    tmp_path: Path, write_doc: Any, v2_doc: dict[str, Any]
+) -> None:
+    save_scenario(load_scenario(write_doc(v2_doc)), tmp_path / "csv")
+    text = (tmp_path / "csv" / "communities.csv").read_text().replace("0.5", "0.505")
+    (tmp_path / "csv" / "communities.csv").write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "csv")
+    assert any(
+        p.path == "communities.csv line 2, share" and "two decimals" in p.message
+        for p in info.value.problems
+    ), info.value.problems

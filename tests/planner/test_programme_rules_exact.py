@@ -157,3 +157,22 @@ def test_a_project_counts_periods_where_every_need_is_met() -> None:
         ],
     )
     _optimum(s, 6 + 6 + 3 + 3 * 2)
+
+
+def test_starts_that_fit_no_term_exclude_the_pair_with_their_own_reason() -> None:
+    # Term 3 from period 4 would end after the horizon: no posting of E at R remains.
+    s = scenario([expert("E")], [recipient("R", gap(), starts=(4,))])
+    result = solve(s, EXACT)
+    assert result.excluded["starts"] == 1 and result.plan.postings == ()
+
+
+def test_check_prints_each_v2_violation_naming_its_rule(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from matchaid import Plan, save_scenario
+    from matchaid.cli import main
+
+    s = _leader_scenario(Leader(LeaderMode.REQUIRED))
+    save_scenario(s, tmp_path / "s.json")
+    Plan(s, (Posting("F1", "R", "urology", 3, 3),)).to_json(tmp_path / "p.json")
+    assert main(["check", str(tmp_path / "s.json"), str(tmp_path / "p.json")]) == 1
+    out = capsys.readouterr().out
+    assert "p.json: leader: 'R' hosts 1 expert in period 3 and none can lead" in out

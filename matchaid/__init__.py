@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     __version__: str
     from matchaid.domain import (
         Community,
+        Costs,
         DisciplineGap,
         DonorHospital,
         Expert,
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
 # before NumPy and OR-Tools load, and an early Ctrl-C never ends in a traceback.
 _HOME = {
     "matchaid.domain": (
-        "Community DisciplineGap DonorHospital Expert Horizon Leader LeaderMode Level Network "
+        "Community Costs DisciplineGap DonorHospital Expert Horizon Leader LeaderMode Level Network "
         "Pairing PairingMode Project RecipientHospital Road Scenario Seniority TimeUnit "
         "scenario_warnings"
     ),
@@ -122,6 +123,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Community",
+    "Costs",
     "DisciplineGap",
     "DonorHospital",
     "Expert",

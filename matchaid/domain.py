@@ -34,11 +34,14 @@ from typing import Any
 from matchaid.exceptions import Problem, Problems, ScenarioError
 
 __all__ = [
+    "MAX_BUDGET",
+    "MAX_COST",
     "MAX_COUNT",
     "MAX_HOURS",
     "MAX_PERIODS",
     "MAX_WEIGHTED_DEMAND",
     "Community",
+    "Costs",
     "DisciplineGap",
     "DonorHospital",
     "Expert",
@@ -70,6 +73,10 @@ MAX_PERIODS = 10_000
 MAX_COUNT = 1_000_000
 #: Longest road in hours (a network's ``hours``) and longest ``max_travel_hours``.
 MAX_HOURS = 100_000
+#: Largest cost amount (``costs.per_period``, ``per_trip``, ``trainee_per_period``).
+MAX_COST = 10**9
+#: Largest ``budget``: in thousandths it stays below 2^53.
+MAX_BUDGET = 10**12
 #: Largest weighted demand of a scenario, the sum over gaps of ``weight x demand x window
 #: length``: the best possible objective. Scaled by 1,000 it stays below 2^53, so the
 #: integer objective is exact in CP-SAT's int64 and in any JSON reader's doubles.
@@ -515,6 +522,35 @@ class Community:
 
 
 @dataclass(frozen=True, slots=True)
+class Costs:
+    """What postings cost (format v2 ``costs``; all amounts >= 0).
+
+    A posting costs ``per_trip + periods x per_period[expert's seniority]``; a trainee's
+    placement ``per_trip + periods x trainee_per_period``.
+    """
+
+    per_period: Mapping[Seniority, float]
+    per_trip: float = 0.0
+    trainee_per_period: float = 0.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.per_period, Mapping) and not isinstance(
+            self.per_period, MappingProxyType
+        ):
+            parsed: dict[Any, Any] = {}
+            for key, value in self.per_period.items():
+                try:
+                    parsed[Seniority.parse(key)] = value
+                except ValueError:
+                    parsed[key] = value  # reported by the scenario check
+            object.__setattr__(self, "per_period", MappingProxyType(parsed))
+
+    def posting(self, seniority: Seniority, periods: int) -> float:
+        """The cost of a posting of ``periods`` by an expert of ``seniority``."""
+        return float(self.per_trip) + periods * float(self.per_period[seniority])
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     """A whole planning problem, checked once when created.
 
@@ -535,6 +571,9 @@ class Scenario:
         Optional free text shown in reports.
     communities
         Format v2: medical communities (hub and spokes).
+    costs, budget
+        Format v2: what postings cost, and the most the whole plan may cost (needs
+        ``costs``).
 
     Raises
     ------
@@ -553,6 +592,8 @@ class Scenario:
     name: str | None = None
     description: str | None = None
     communities: tuple[Community, ...] = ()
+    costs: Costs | None = None
+    budget: float | None = None
     _index: dict[str, dict[str, Any]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -578,6 +619,8 @@ class Scenario:
             self.network,
             self.specialties,
             list(enumerate(self.communities)),
+            costs=self.costs,
+            budget=self.budget,
         )
         if errors:
             raise ScenarioError("<scenario>", errors)
@@ -624,6 +667,8 @@ class Scenario:
         format v2, else 1."""
         v2 = (
             self.communities
+            or self.costs is not None
+            or self.budget is not None
             or self.horizon.unit is not TimeUnit.MONTH
             or any(d.group is not None for d in self.donors)
             or any(
@@ -810,6 +855,8 @@ def check_entities(
     specialties: object,
     communities: Sequence[tuple[int, Community]] = (),
     *,
+    costs: Costs | None = None,
+    budget: object = None,
     known_ids: Mapping[str, set[str]] | None = None,
 ) -> list[Problem]:
     """Check a scenario's entities against the contract (format v2); return every error.
@@ -840,6 +887,7 @@ def check_entities(
         c.check_pairing(f"pairings[{i}]", pr, pairs)
     c.check_network(network)
     c.check_communities(communities, {r.id: r for _, r in recipients})
+    c.check_costs(costs, budget)
     return c.problems
 
 
@@ -1137,6 +1185,38 @@ class _ScenarioChecker(_Checker):
                 self.error(
                     spoke_of[hub], f"{hub!r} is the hub at {where}, and a hub is not a spoke"
                 )
+
+    def check_costs(self, costs: object, budget: object) -> None:
+        """Every seniority has a per-period amount; amounts and the budget are >= 0; a
+        budget needs costs."""
+        if costs is not None:
+            if not isinstance(costs, Costs):
+                self.error("costs", f"must be costs, got {_describe(costs)}")
+            else:
+                for key, amount in costs.per_period.items():
+                    if isinstance(key, Seniority):
+                        self.finite(
+                            f"costs.per_period.{key.label}",
+                            amount,
+                            positive=False,
+                            maximum=MAX_COST,
+                        )
+                    else:
+                        self.error(f"costs.per_period.{key}", _bad_seniority(key))
+                for rank in Seniority:
+                    if rank not in costs.per_period:
+                        self.error(
+                            f"costs.per_period.{rank.label}",
+                            "required: every seniority needs a cost per period",
+                        )
+                for name in ("per_trip", "trainee_per_period"):
+                    self.finite(
+                        f"costs.{name}", getattr(costs, name), positive=False, maximum=MAX_COST
+                    )
+        if budget is not None:
+            self.finite("budget", budget, positive=False, maximum=MAX_BUDGET)
+            if costs is None:
+                self.error("budget", "a budget needs 'costs' to price the postings")
 
     def recipient_ref(self, path: str, value: object, recipients: Mapping[str, object]) -> bool:
         if not self.text(path, value):

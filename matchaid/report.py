@@ -170,7 +170,7 @@ def build_report(
         postings first); the rest are listed.
     """
     k = plan.kpis()
-    summary_rows = _summary_rows(scenario, k, result)
+    summary_rows = _summary_rows(scenario, k, result, plan)
     text = scenario.description or ""
     sections = [Section("Summary", text=text, table=tuple(summary_rows))]
 
@@ -218,7 +218,9 @@ def build_report(
     return Report(title=title or scenario.name or "matchaid plan", sections=tuple(sections))
 
 
-def _summary_rows(scenario: Scenario, k: PlanKPIs, result: Result | None) -> list[tuple[str, ...]]:
+def _summary_rows(
+    scenario: Scenario, k: PlanKPIs, result: Result | None, plan: Plan | None = None
+) -> list[tuple[str, ...]]:
     """The summary table: the solver's figures (an unknown bound or gap is said so),
     then the plan's KPIs."""
     rows: list[tuple[str, ...]] = [("figure", "value")]
@@ -242,7 +244,7 @@ def _summary_rows(scenario: Scenario, k: PlanKPIs, result: Result | None) -> lis
             f"{covered:g} of {k.max_objective:g} ({100 * k.weighted_coverage:.1f}%)",
         ),
         (f"expert-{unit}s covered / wanted", f"{k.covered_months:g} / {k.demand_months}"),
-        *_programme_terms(scenario, k),
+        *_programme_terms(scenario, k, plan),
         ("postings", str(k.num_postings)),
         ("experts posted", f"{k.num_experts_posted} of {len(scenario.experts)}"),
         ("expert utilisation", f"{100 * k.expert_utilisation:.1f}% of available expert-{unit}s"),
@@ -251,12 +253,22 @@ def _summary_rows(scenario: Scenario, k: PlanKPIs, result: Result | None) -> lis
     return rows
 
 
-def _programme_terms(scenario: Scenario, k: PlanKPIs) -> list[tuple[str, ...]]:
-    """The objective's terms besides coverage (format v2), if the scenario has any."""
+def _programme_terms(
+    scenario: Scenario, k: PlanKPIs, plan: Plan | None = None
+) -> list[tuple[str, ...]]:
+    """The objective's terms besides coverage (format v2), and the plan's cost, if the
+    scenario has them."""
     if scenario.format_version < 2:
         return []
     extra = k.objective - k.weighted_coverage * k.max_objective
-    return [("handover + projects - leaderless", f"{extra:+g}")]
+    rows: list[tuple[str, ...]] = [("handover + projects - leaderless", f"{extra:+g}")]
+    if scenario.costs is not None and plan is not None:
+        from matchaid.validation import programme_figures
+
+        cost = programme_figures(scenario, plan.postings).terms["cost"]
+        limit = "" if scenario.budget is None else f" (budget {scenario.budget:g})"
+        rows.append(("total cost", f"{cost:g}{limit}"))
+    return rows
 
 
 def _coverage_rows(plan: Plan) -> list[tuple[str, ...]]:

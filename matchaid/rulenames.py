@@ -43,6 +43,9 @@ class RuleName(StrEnum):
     """In every month, a donor's experts away number at most its ``max_away``."""
     HOSTING = "hosting"
     """In every month, a recipient hosts at most ``hosting`` visiting experts."""
+    BUDGET = "budget"
+    """The plan's total cost (``costs``: per trip plus per period by seniority) is at
+    most ``budget``."""
     MAX_DONORS = "max_donors"
     """The donors of all experts posted at a recipient number at most its
     ``max_donors``."""

@@ -158,6 +158,15 @@ def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped
     donors = {d.id: d for d in scenario.donors}
     horizon = scenario.horizon.months
     objective = 0.0
+    if scenario.budget is not None and postings:
+        c = scenario.costs
+        model.add_linear_constraint(
+            sum(
+                (c.per_trip + p.months * c.per_period[experts[p.expert].seniority]) * x[i]
+                for i, p in enumerate(postings)
+            )
+            <= scenario.budget
+        )
     for r in scenario.recipients:
         at_r = [i for i, p in enumerate(postings) if p.recipient == r.id]
         # cohesion: an indicator per donor (group) used

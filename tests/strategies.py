@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from matchaid.domain import (
     Community,
+    Costs,
     DisciplineGap,
     DonorHospital,
     Expert,
@@ -243,7 +244,21 @@ def v2_scenarios(draw: st.DrawFn, **kwargs: object) -> Scenario:
                 share=draw(st.sampled_from([0.25, 0.5, 0.33, 1.0])),
             ),
         )
-    return replace(base, donors=donors, recipients=tuple(recipients), communities=communities)
+    costs = budget = None
+    if draw(st.booleans()):
+        costs = Costs(
+            {rank: draw(st.sampled_from([0, 1, 1.5, 4])) for rank in Seniority},
+            per_trip=draw(st.sampled_from([0, 2, 5])),
+        )
+        budget = draw(st.none() | st.sampled_from([0, 5, 12.5, 30, 80]))
+    return replace(
+        base,
+        donors=donors,
+        recipients=tuple(recipients),
+        communities=communities,
+        costs=costs,
+        budget=budget,
+    )
 
 
 def random_scenario(

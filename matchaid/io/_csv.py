@@ -7,7 +7,8 @@ A scenario folder holds (``*`` marks optional files):
 file                columns
 ==================  =====================================================================
 ``scenario.csv``    one row: ``months, start, start_step, terms, specialties, name,
-                    description, version, unit``
+                    description, version, unit, budget, cost_per_period,
+                    cost_per_trip, trainee_cost_per_period``
 ``donors.csv``      ``id, name, city, release, max_away, group``
 ``experts.csv``     ``id, donor, specialties, seniority, academician, can_lead,
                     available_from, available_to, terms, max_postings``
@@ -25,7 +26,8 @@ Columns after ``version`` in ``scenario.csv``, ``group``, ``leader_mode`` to ``s
 ``continuous``, ``handover_weight`` and the last two files are format version 2 (set
 ``version`` to 2 to use them); a version 1 scenario is written without them. List cells
 are ``;``-separated (``3;6;12``); a donor's ``release`` and a project's ``needs`` are
-``specialty:count`` pairs (``cardiology:2;urology:1``); booleans are ``true``/``false``
+``specialty:count`` pairs (``cardiology:2;urology:1``), ``cost_per_period`` is
+``seniority:amount`` pairs; booleans are ``true``/``false``
 (also ``yes``/``no``, ``1``/``0``); an empty cell leaves an optional field unset. Cells
 are read with surrounding white space removed. The folder is turned into the same
 document as the JSON format and checked by the same code, and errors name the CSV file,
@@ -63,6 +65,10 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "description": "str",
         "version": "num",
         "unit": "str",
+        "budget": "num",
+        "cost_per_period": "release",
+        "cost_per_trip": "num",
+        "trainee_cost_per_period": "num",
     },
     "donors.csv": {
         "id": "str",
@@ -152,6 +158,10 @@ _V2_COLUMNS = frozenset(
         "starts",
         "continuous",
         "handover_weight",
+        "budget",
+        "cost_per_period",
+        "cost_per_trip",
+        "trainee_cost_per_period",
     }
 )
 _V2_FILES = frozenset({"projects.csv", "communities.csv"})
@@ -321,8 +331,28 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
     row = dict(meta.rows[0])
     horizon = {k: row.pop(k) for k in ("months", "start", "start_step", "unit") if k in row}
     doc["horizon"] = horizon
+    costs = {
+        key: row.pop(column)
+        for column, key in (
+            ("cost_per_period", "per_period"),
+            ("cost_per_trip", "per_trip"),
+            ("trainee_cost_per_period", "trainee_per_period"),
+        )
+        if column in row
+    }
+    if costs:
+        doc["costs"] = costs
     doc.update(row)
-    for prefix in ("horizon", "terms", "specialties", "name", "description", "version"):
+    for prefix in (
+        "horizon",
+        "terms",
+        "specialties",
+        "name",
+        "description",
+        "version",
+        "costs",
+        "budget",
+    ):
         where[prefix] = f"scenario.csv line {meta.lines[0]}"
 
     def rows_of(name: str, key: str) -> list[dict[str, Any]]:
@@ -472,6 +502,8 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "name": doc.get("name"),
             "description": doc.get("description"),
             "version": doc["version"],
+            "budget": doc.get("budget"),
+            **_costs_cells(doc.get("costs")),
         }
     ]
     rows["donors.csv"] = [
@@ -524,6 +556,16 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             for c in doc["communities"]
         ]
     return rows
+
+
+def _costs_cells(costs: dict[str, Any] | None) -> dict[str, Any]:
+    if costs is None:
+        return {}
+    return {
+        "cost_per_period": ";".join(f"{k}:{v!r}" for k, v in costs["per_period"].items()),
+        "cost_per_trip": costs["per_trip"],
+        "trainee_cost_per_period": costs["trainee_per_period"],
+    }
 
 
 def _scenario_files(doc: dict[str, Any]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from matchaid.domain import (
     Community,
+    Costs,
     DisciplineGap,
     DonorHospital,
     Expert,
@@ -96,6 +97,7 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "leader": (frozenset({"mode"}), frozenset({"weight"})),
     "project": (frozenset({"name", "needs", "window", "weight"}), frozenset()),
     "community": (frozenset({"hub", "spokes", "share"}), frozenset()),
+    "costs": (frozenset({"per_period"}), frozenset({"per_trip", "trainee_per_period"})),
     "plan": (frozenset({"postings"}), frozenset()),  # plans may carry any summary
     "posting": (frozenset({"expert", "recipient", "specialty", "start", "months"}), frozenset()),
 }
@@ -104,7 +106,7 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 #: Optional fields of format version 2, by object kind (a file with ``"version": 2`` may
 #: use them; in a version 1 file they are errors that say so).
 _V2_FIELDS: dict[str, frozenset[str]] = {
-    "scenario": frozenset({"communities"}),
+    "scenario": frozenset({"communities", "costs", "budget"}),
     "horizon": frozenset({"unit"}),
     "donor": frozenset({"group"}),
     "recipient": frozenset({"leader", "max_donors", "max_donor_groups", "starts", "projects"}),
@@ -407,6 +409,28 @@ def _project(rd: DocumentReader, raw: Any, p: str) -> Project | None:
     )
 
 
+def _costs(rd: DocumentReader, raw: Any) -> Costs | None:
+    mark = rd.mark()
+    c = rd.clean_obj(raw, "costs", "costs")
+    if c is None:
+        return None
+    per = c["per_period"]
+    if not isinstance(per, dict):
+        rd.error(
+            "costs.per_period", f"must be an object of seniority: amount, got {_kind_name(per)}"
+        )
+    else:
+        for key in getattr(per, "duplicates", ()):
+            rd.error(f"costs.per_period.{key}", "seniority given more than once")
+    if not rd.clean_since(mark):
+        return None
+    return Costs(
+        per_period={_seniority_or_raw(k): v for k, v in per.items()},
+        per_trip=c.get("per_trip", 0.0),
+        trainee_per_period=c.get("trainee_per_period", 0.0),
+    )
+
+
 def _community(rd: DocumentReader, raw: Any, p: str) -> Community | None:
     mark = rd.mark()
     cm = rd.clean_obj(raw, p, "community")
@@ -484,6 +508,8 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
     pairings = _entities(rd, top, "pairings", _pairing)
     network = _network(rd, top)
     communities = _entities(rd, top, "communities", _community)
+    costs = _costs(rd, top["costs"]) if top.get("costs") is not None else None
+    budget = rd.number(top.get("budget"))
     if rd.problems:
         # Shape problems: report them with the range/reference problems of whatever
         # could still be read, so the user sees everything in one go.
@@ -498,6 +524,8 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             network,
             specialties,
             communities,
+            costs=costs,
+            budget=budget,
             known_ids=known,
         )
         if terms is None:  # already reported as missing or malformed
@@ -517,6 +545,8 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             name=top.get("name"),
             description=top.get("description"),
             communities=tuple(cm for _, cm in communities),
+            costs=costs,
+            budget=budget,  # type: ignore[arg-type]
         )
     except ScenarioError as exc:
         raise ScenarioError(source, exc.problems) from None
@@ -535,6 +565,8 @@ _ORDER = (
     "pairings",
     "network",
     "communities",
+    "costs",
+    "budget",
 )
 
 
@@ -653,6 +685,15 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         doc["network"] = {
             "edges": [{"a": r.a, "b": r.b, "hours": r.hours} for r in scenario.network.edges]
         }
+    if scenario.costs is not None:
+        c = scenario.costs
+        doc["costs"] = {
+            "per_period": {rank.label: c.per_period[rank] for rank in Seniority},
+            "per_trip": c.per_trip,
+            "trainee_per_period": c.trainee_per_period,
+        }
+    if scenario.budget is not None:
+        doc["budget"] = scenario.budget
     if scenario.communities:
         doc["communities"] = [
             {"hub": cm.hub, "spokes": list(cm.spokes), "share": cm.share}

@@ -37,6 +37,7 @@ from matchaid.domain import Scenario
 from matchaid.posting import Posting
 from matchaid.rulenames import RuleName
 from matchaid.validation import (
+    budget,
     community,
     costs,
     coverage,
@@ -172,7 +173,8 @@ class ProgrammeFigures:
         Per ``(recipient, project name)``: its counted periods.
     terms
         The primary objective's terms besides coverage: ``handover``, ``projects`` (sums
-        of their weights) and ``leaderless`` (the preferred leaders' penalties, >= 0).
+        of their weights) and ``leaderless`` (the preferred leaders' penalties, >= 0);
+        and ``cost``, the plan's total cost (0 without ``costs``).
     """
 
     leaderless: dict[str, list[tuple[int, int]]]
@@ -206,5 +208,6 @@ def programme_figures(scenario: Scenario, plan: object) -> ProgrammeFigures:
             "handover": handover.value(view),
             "projects": project.value(view),
             "leaderless": leader.value(view),
+            "cost": budget.total_cost(view),
         },
     )

@@ -10,7 +10,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from matchaid import LeaderMode, ScenarioError, TimeUnit, load_scenario, save_scenario
+from matchaid import (
+    LeaderMode,
+    ScenarioError,
+    Seniority,
+    TimeUnit,
+    load_scenario,
+    save_scenario,
+)
 from matchaid.io import load_schema
 
 
@@ -35,6 +42,12 @@ def v2_doc(small_doc: dict[str, Any]) -> dict[str, Any]:
         }
     ]
     d["communities"] = [{"hub": "R1", "spokes": ["R0"], "share": 0.5}]
+    d["costs"] = {
+        "per_period": {"resident": 1, "attending": 1.5, "associate_chief": 2, "chief": 3},
+        "per_trip": 4,
+        "trainee_per_period": 0.5,
+    }
+    d["budget"] = 250
     return d
 
 
@@ -55,6 +68,8 @@ def test_v2_fields_load(write_doc: Any, v2_doc: dict[str, Any]) -> None:
     assert r1.gaps[0].continuous and r1.gaps[0].handover_weight == 0.25
     assert dict(r1.projects[0].needs) == {"neurosurgery": 1, "urology": 1}
     assert s.hub_of("R0") == ("R1", 0.5) and s.hub_of("R1") is None
+    assert s.costs is not None and s.costs.posting(Seniority.CHIEF, 6) == 4 + 6 * 3
+    assert s.budget == 250
 
 
 @pytest.mark.parametrize("form", ["json", "csv"])
@@ -171,6 +186,15 @@ def test_v2_fields_in_a_v1_file_say_to_add_the_version(
             "a hub is not a spoke",
         ),
         (lambda d: d["communities"][0].pop("share"), "communities[0].share", "required field"),
+        (lambda d: d["costs"]["per_period"].pop("chief"), "costs.per_period.chief", "required"),
+        (
+            lambda d: d["costs"]["per_period"].update(professor=1),
+            "costs.per_period.professor",
+            "unknown seniority",
+        ),
+        (lambda d: d["costs"].update(per_trip=-1), "costs.per_trip", "non-negative"),
+        (lambda d: d.update(budget="lots"), "budget", "must be a number"),
+        (lambda d: d.pop("costs"), "budget", "needs 'costs'"),
     ],
 )
 def test_malformed_v2_values_name_their_field(

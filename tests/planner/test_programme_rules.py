@@ -33,6 +33,8 @@ def test_v2_optimum_is_valid_and_equals_highs_mip(s: Scenario) -> None:
 
 def _without(s: Scenario, rule: str) -> Scenario:
     """``s`` with one hard rule switched off everywhere."""
+    if rule == "budget":
+        return replace(s, budget=None)
     if rule in ("starts", "max_donors", "max_donor_groups", "leader"):
         return replace(s, recipients=tuple(replace(r, **{rule: None}) for r in s.recipients))
     assert rule == "continuous"
@@ -48,7 +50,7 @@ def _without(s: Scenario, rule: str) -> Scenario:
 @SOLVER_EXAMPLES
 @given(
     v2_scenarios(max_experts=5, max_recipients=3, max_months=8),
-    st.sampled_from(["starts", "max_donors", "max_donor_groups", "leader", "continuous"]),
+    st.sampled_from(["starts", "max_donors", "max_donor_groups", "leader", "continuous", "budget"]),
 )
 def test_a_hard_rule_never_raises_the_optimum(s: Scenario, rule: str) -> None:
     """Leaders are hard only when required: a preferred leader's penalty can only lower

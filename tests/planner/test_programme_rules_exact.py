@@ -10,11 +10,13 @@ import pytest
 
 from matchaid import (
     Community,
+    Costs,
     Leader,
     LeaderMode,
     Posting,
     Project,
     Scenario,
+    Seniority,
     SolveStatus,
     objective_value,
     solve,
@@ -176,3 +178,19 @@ def test_check_prints_each_v2_violation_naming_its_rule(tmp_path, capsys) -> Non
     assert main(["check", str(tmp_path / "s.json"), str(tmp_path / "p.json")]) == 1
     out = capsys.readouterr().out
     assert "p.json: leader: 'R' hosts 1 expert in period 3 and none can lead" in out
+
+
+def test_a_budget_buys_the_cheaper_experts_first() -> None:
+    # Chief 3/month, attending 1/month, 2 per trip; budget 14: the chief's 6 months
+    # (20) are out of reach, the attending's (8) and one 3-month chief posting (11) do
+    # not fit together (19), so the best is the attending's 6 months and nothing else.
+    s = scenario(
+        [expert("C", terms=(3, 6)), expert("A", seniority=Seniority.ATTENDING, terms=(3, 6))],
+        [recipient("R", gap(demand=2))],
+        costs=Costs({r: 3 if r is Seniority.CHIEF else 1 for r in Seniority}, per_trip=2),
+        budget=14,
+    )
+    _optimum(s, 6)
+    assert solve(replace(s, budget=None), EXACT).objective == 12
+    plan = [Posting("C", "R", "urology", 0, 3), Posting("A", "R", "urology", 0, 6)]
+    _caught(s, plan, "budget", "budget: the plan costs 19, more than its budget of 14")

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
         Network,
         Pairing,
         PairingMode,
+        Pin,
+        PinMode,
         Project,
         RecipientHospital,
         Road,
@@ -75,7 +77,7 @@ if TYPE_CHECKING:
 _HOME = {
     "matchaid.domain": (
         "Community Costs DisciplineGap DonorHospital Expert Horizon Leader LeaderMode Level Network "
-        "Pairing PairingMode Project RecipientHospital Road Scenario Seniority TimeUnit "
+        "Pairing PairingMode Pin PinMode Project RecipientHospital Road Scenario Seniority TimeUnit "
         "scenario_warnings"
     ),
     "matchaid.exceptions": (
@@ -140,6 +142,8 @@ __all__ = [
     "Pairing",
     "PairingMode",
     "ParamsError",
+    "Pin",
+    "PinMode",
     "Plan",
     "PlanFileError",
     "PlanKPIs",

@@ -35,9 +35,11 @@ __all__ = [
     "BuiltModel",
     "CpSatSearch",
     "ObjectiveScaling",
+    "PinCheck",
     "SearchOutcome",
     "build_model",
     "check_cp_sat_parameters",
+    "check_pins",
 ]
 
 
@@ -74,14 +76,18 @@ def set_hint(model: cp_model.CpModel, lm: IntegerProgram, chosen: npt.NDArray[np
 
 
 def to_cp_sat(
-    lm: IntegerProgram, lower: IntArray | None = None, upper: IntArray | None = None
+    lm: IntegerProgram,
+    lower: IntArray | None = None,
+    upper: IntArray | None = None,
+    *,
+    objective: bool = True,
 ) -> cp_model.CpModel:
-    """A CP-SAT model of ``lm`` (maximising its objective); ``lower``/``upper``, when
-    given, replace the variables' bounds (to fix some of them)."""
+    """A CP-SAT model of ``lm`` (maximising its objective, unless ``objective=False``);
+    ``lower``/``upper``, when given, replace the variables' bounds (to fix some)."""
     model = cp_model.CpModel()
     proto = model.proto
     variables = proto.variables
-    lo = np.zeros(lm.num_vars, dtype=np.int64) if lower is None else lower
+    lo = lm.lower if lower is None else lower
     hi = lm.upper if upper is None else upper
     for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
         variables.add().domain.extend((a, b))
@@ -99,11 +105,13 @@ def to_cp_sat(
             ct.vars.extend(cols[a:b])
             ct.coeffs.extend(coefs[a:b])
             ct.domain.extend((cp_model.INT_MIN, rhs))
+    if not objective:
+        return model
     keep = np.flatnonzero(lm.objective)
-    objective = proto.objective
-    objective.vars.extend(keep.tolist())
-    objective.coeffs.extend((-lm.objective[keep]).tolist())  # CP-SAT minimises
-    objective.scaling_factor = -1.0
+    goal = proto.objective
+    goal.vars.extend(keep.tolist())
+    goal.coeffs.extend((-lm.objective[keep]).tolist())  # CP-SAT minimises
+    goal.scaling_factor = -1.0
     return model
 
 
@@ -290,3 +298,68 @@ class CpSatSearch:
         return SearchOutcome(
             np.flatnonzero(values[:num_candidates]), bound if abs(bound) < 2**62 else None
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PinCheck:
+    """Whether the fixed pins of a program can hold together.
+
+    Attributes
+    ----------
+    status
+        ``feasible`` (``chosen`` is a valid plan with every pin), ``infeasible``
+        (``conflict`` is a set of pins that cannot hold together, minimal when the
+        time allowed checking it) or ``unknown`` (out of time).
+    chosen
+        Candidate indices of a valid plan keeping every pin, when feasible.
+    conflict
+        Candidate indices of the conflicting fixed pins, when infeasible.
+    minimal
+        Whether no pin can be left out of ``conflict`` and still conflict (proven).
+    """
+
+    status: str
+    chosen: npt.NDArray[np.int64] | None = None
+    conflict: tuple[int, ...] = ()
+    minimal: bool = False
+
+
+def check_pins(lm: IntegerProgram, seconds: float | None) -> PinCheck:
+    """Find a plan keeping every fixed pin of ``lm``, or a smallest set of fixed pins
+    that cannot hold together: each pin's Boolean is an assumption of a CP-SAT model with
+    no objective and one worker (as google/or-tools#3943 advises), and the core CP-SAT
+    returns is shrunk by leaving out one pin at a time while the rest stays infeasible."""
+    import time
+
+    n = len(lm.cands)
+    pins = np.flatnonzero(lm.lower[:n] > 0)
+    t0 = time.perf_counter()
+
+    def run(assumed: list[int]) -> tuple[Any, cp_model.CpSolver]:
+        model = to_cp_sat(lm, lower=np.zeros(lm.num_vars, dtype=np.int64), objective=False)
+        model.proto.assumptions.extend(assumed)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        if seconds is not None:
+            solver.parameters.max_time_in_seconds = max(0.05, seconds - (time.perf_counter() - t0))
+        return solver.solve(model), solver
+
+    status, solver = run(pins.tolist())
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = np.asarray(solver.response_proto.solution, dtype=np.int64)[:n]
+        return PinCheck("feasible", chosen=np.flatnonzero(values > 0))
+    if status != cp_model.INFEASIBLE:
+        return PinCheck("unknown")
+    core = [int(i) for i in solver.sufficient_assumptions_for_infeasibility()] or pins.tolist()
+    minimal = True
+    for pin in list(core):
+        trial = [p for p in core if p != pin]
+        if seconds is not None and time.perf_counter() - t0 > seconds:
+            minimal = False
+            break
+        status, _ = run(trial)
+        if status == cp_model.INFEASIBLE:
+            core = trial
+        elif status != cp_model.FEASIBLE and status != cp_model.OPTIMAL:
+            minimal = False
+    return PinCheck("infeasible", conflict=tuple(sorted(core)), minimal=minimal)

@@ -52,6 +52,8 @@ __all__ = [
     "Network",
     "Pairing",
     "PairingMode",
+    "Pin",
+    "PinMode",
     "Project",
     "RecipientHospital",
     "Road",
@@ -150,6 +152,15 @@ class TimeUnit(_LabelledEnum):
     MONTH = "month"
     WEEK = "week"
     DAY = "day"
+
+
+class PinMode(_LabelledEnum):
+    """What a pin says of its posting (format v2 ``pins[].mode``)."""
+
+    FIXED = "fixed"
+    """The posting is in every plan (already decided)."""
+    FORBIDDEN = "forbidden"
+    """The posting is in no plan."""
 
 
 class LeaderMode(_LabelledEnum):
@@ -522,6 +533,29 @@ class Community:
 
 
 @dataclass(frozen=True, slots=True)
+class Pin:
+    """A posting decided in advance (format v2 ``pins[]``): ``fixed`` ones are in every
+    plan and must be eligible postings; ``forbidden`` ones are in none."""
+
+    expert: str
+    recipient: str
+    specialty: str
+    start: int
+    months: int
+    mode: PinMode
+
+    def __post_init__(self) -> None:
+        if isinstance(self.mode, str) and not isinstance(self.mode, PinMode):
+            with contextlib.suppress(ValueError):
+                object.__setattr__(self, "mode", PinMode(self.mode))
+
+    @property
+    def key(self) -> tuple[str, str, str, int, int]:
+        """The posting it pins: ``(expert, recipient, specialty, start, months)``."""
+        return (self.expert, self.recipient, self.specialty, self.start, self.months)
+
+
+@dataclass(frozen=True, slots=True)
 class Costs:
     """What postings cost (format v2 ``costs``; all amounts >= 0).
 
@@ -574,6 +608,8 @@ class Scenario:
     costs, budget
         Format v2: what postings cost, and the most the whole plan may cost (needs
         ``costs``).
+    pins
+        Format v2: postings fixed in every plan or forbidden in all.
 
     Raises
     ------
@@ -594,6 +630,7 @@ class Scenario:
     communities: tuple[Community, ...] = ()
     costs: Costs | None = None
     budget: float | None = None
+    pins: tuple[Pin, ...] = ()
     _index: dict[str, dict[str, Any]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -607,6 +644,7 @@ class Scenario:
             "pairings",
             "specialties",
             "communities",
+            "pins",
         ):
             _frozen_tuple(self, name)
         errors = check_entities(
@@ -621,6 +659,7 @@ class Scenario:
             list(enumerate(self.communities)),
             costs=self.costs,
             budget=self.budget,
+            pins=list(enumerate(self.pins)),
         )
         if errors:
             raise ScenarioError("<scenario>", errors)
@@ -669,6 +708,7 @@ class Scenario:
             self.communities
             or self.costs is not None
             or self.budget is not None
+            or self.pins
             or self.horizon.unit is not TimeUnit.MONTH
             or any(d.group is not None for d in self.donors)
             or any(
@@ -857,6 +897,7 @@ def check_entities(
     *,
     costs: Costs | None = None,
     budget: object = None,
+    pins: Sequence[tuple[int, Pin]] = (),
     known_ids: Mapping[str, set[str]] | None = None,
 ) -> list[Problem]:
     """Check a scenario's entities against the contract (format v2); return every error.
@@ -888,6 +929,8 @@ def check_entities(
     c.check_network(network)
     c.check_communities(communities, {r.id: r for _, r in recipients})
     c.check_costs(costs, budget)
+    c.known_experts = set(expert_ids)
+    c.check_pins(pins)
     return c.problems
 
 
@@ -902,6 +945,7 @@ class _ScenarioChecker(_Checker):
         self.declared: set[str] | None = None
         self.known_donors: set[str] = set()
         self.known_recipients: set[str] = set()
+        self.known_experts: set[str] = set()
         self.weighted: list[tuple[float, str]] = []  # each gap's weight x demand x window
 
     def check_horizon(self, horizon: Horizon | None) -> None:
@@ -1217,6 +1261,40 @@ class _ScenarioChecker(_Checker):
             self.finite("budget", budget, positive=False, maximum=MAX_BUDGET)
             if costs is None:
                 self.error("budget", "a budget needs 'costs' to price the postings")
+
+    def check_pins(self, pins: Sequence[tuple[int, Pin]]) -> None:
+        """References, numbers and modes; a posting is pinned at most once. (Whether a
+        fixed pin is an eligible posting is checked against the whole contract by
+        :func:`matchaid.validation.pin_problems`.)"""
+        seen: dict[tuple[object, ...], str] = {}
+        for i, pin in pins:
+            p = f"pins[{i}]"
+            if not isinstance(pin, Pin):
+                self.error(p, f"must be a pin, got {_describe(pin)}")
+                continue
+            ok = self.text(f"{p}.expert", pin.expert)
+            if ok and pin.expert not in self.known_experts:
+                self.error(f"{p}.expert", f"unknown expert {pin.expert!r}")
+                ok = False
+            if self.text(f"{p}.recipient", pin.recipient):
+                if pin.recipient not in self.known_recipients:
+                    self.error(f"{p}.recipient", f"unknown recipient {pin.recipient!r}")
+                    ok = False
+            else:
+                ok = False
+            ok = self.text(f"{p}.specialty", pin.specialty) and ok
+            ok = self.integer(f"{p}.start", pin.start, 0, " (a period)", MAX_PERIODS) and ok
+            ok = self.integer(f"{p}.months", pin.months, 1, " of periods", MAX_PERIODS) and ok
+            if not isinstance(pin.mode, PinMode):
+                self.error(
+                    f"{p}.mode", f"unknown mode {_describe(pin.mode)} (one of: fixed, forbidden)"
+                )
+                ok = False
+            if ok:
+                key = pin.key
+                if key in seen:
+                    self.error(p, f"this posting is already pinned at {seen[key]}")
+                seen.setdefault(key, p)
 
     def recipient_ref(self, path: str, value: object, recipients: Mapping[str, object]) -> bool:
         if not self.text(path, value):

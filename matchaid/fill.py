@@ -17,7 +17,9 @@ Where a row gives a posting a positive coefficient and another posting a negativ
 fill then goes over the ones it passed by again until nothing more fits.
 
 It serves as the starting plan of searches, the repair of an LP-rounded plan and the
-greedy baseline; it never undoes a choice.
+greedy baseline; it never undoes a choice. Fixed pins are taken first, whatever the rows
+say: if they break a row on their own (a leader rule that needs another posting, say),
+the fill's plan is not valid and the search does not keep it.
 """
 
 from __future__ import annotations
@@ -83,12 +85,14 @@ class _Fill:
         self.forced_coef[rows[forced]] = -coefs[forced]
         self.has_forced = bool(forced.any())
 
-    def forced_rises(self, i: int) -> tuple[IntArray, IntArray] | None:
+    def forced_rises(self, i: int, strict: bool = True) -> tuple[IntArray, IntArray] | None:
         """The forced indicators that taking posting ``i`` raises and by how much, or
-        ``None`` if it does not fit (a row would lose its slack)."""
+        ``None`` if it does not fit (a row would lose its slack). With ``strict=False``
+        (a fixed pin, taken whatever happens) the rises the rows need, as far as the
+        indicators can go."""
         rows, coefs = self.up.of(i)
         after = self.slack[rows] - coefs
-        short = after < 0
+        short = (after < 0) & (self.row_forced[rows] >= 0 if not strict else True)
         if not short.any():
             return _NONE
         var = self.row_forced[rows[short]]
@@ -98,6 +102,8 @@ class _Fill:
         var, where = np.unique(var, return_inverse=True)
         rise = np.zeros(var.size, dtype=np.int64)
         np.maximum.at(rise, where, need)
+        if not strict:
+            return var, np.minimum(rise, np.maximum(self.headroom[var], 0))
         if (rise > self.headroom[var]).any():
             return None
         # The indicators' other rows (sum(used) <= K) must keep their slack too.
@@ -162,11 +168,12 @@ class _Fill:
         np.add.at(gains, d.owner, self.score[var] * rise)
         return gains
 
-    def take(self, i: int) -> None:
+    def take(self, i: int, force: bool = False) -> None:
+        """Take posting ``i`` (it fits; with ``force``, a fixed pin, whether or not)."""
         var, rise = self.raised(i)
         steps = [(i, 1), *zip(var.tolist(), rise.tolist(), strict=True)]
         if self.has_forced:
-            up = self.forced_rises(i)
+            up = self.forced_rises(i, strict=not force)
             assert up is not None, "take() of a posting that does not fit"
             steps += zip(up[0].tolist(), up[1].tolist(), strict=True)
         for v, d in steps:
@@ -210,6 +217,9 @@ def greedy_fill(
         return np.zeros(0, dtype=np.int64)
     fill = _Fill(prog)
     taken = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(prog.lower[:n] > 0).tolist():  # fixed pins, whatever happens
+        fill.take(i, force=True)
+        taken[i] = True
     for i in [] if first is None else first.tolist():
         if not taken[i] and fill.fits(i) and fill.gain(i) > 0:
             fill.take(i)

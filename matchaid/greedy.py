@@ -23,7 +23,9 @@ __all__ = ["greedy_plan"]
 
 
 def greedy_plan(scenario: Scenario, cands: CandidateSet | None = None) -> Plan:
-    """The greedy baseline's plan for ``scenario`` (see the module docstring).
+    """The greedy baseline's plan for ``scenario`` (see the module docstring). Fixed pins
+    are taken first; where they need company to be valid (a leader beside a pinned
+    follower), the greedy plan may not be valid: :func:`matchaid.solve` completes them.
 
     >>> import matchaid
     >>> s = matchaid.load_scenario("tests/data/scenario-v1-small-2.json")

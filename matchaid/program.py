@@ -122,6 +122,8 @@ class IntegerProgram:
     ----------
     cands
         The candidate postings; variable ``i < len(cands)`` is candidate ``i``'s Boolean.
+    lower
+        Per variable: lower bound (1 for a fixed pin's Boolean, else 0).
     upper, level, objective
         Per variable: upper bound, level (0 for a posting's Boolean; a variable of level
         ``k > 0`` is defined by rows over variables of lower levels, see
@@ -139,6 +141,7 @@ class IntegerProgram:
 
     cands: CandidateSet
     upper: IntArray
+    lower: IntArray
     level: IntArray
     objective: IntArray
     primary: IntArray
@@ -196,6 +199,15 @@ class IntegerProgram:
             mine = self.level == level
             values[mine] = np.maximum(best[mine], 0)
         return values
+
+    def feasible(self, values: npt.ArrayLike) -> bool:
+        """Whether ``values`` satisfy every row and bound."""
+        v = np.asarray(values, dtype=np.int64)
+        return bool(
+            (self.activity(v) <= self.rhs + 1e-9).all()
+            and (v >= self.lower).all()
+            and (v <= self.upper).all()
+        )
 
     def value(self, values: npt.ArrayLike) -> int:
         """The integer objective of ``values`` (exact: no sum of a valid plan's terms
@@ -356,6 +368,7 @@ class ProgramBuilder:
         self.recipient = cands.recipient.astype(np.int64)
         self.facts: dict[RuleName, Any] = {}
         self._upper = [np.ones(self.n, dtype=np.int64)]
+        self._fixed: list[IntArray] = []
         self._level = [np.zeros(self.n, dtype=np.int64)]
         self._num_vars = self.n
         self._rows = _Rows()
@@ -380,6 +393,10 @@ class ProgramBuilder:
         self._level.append(np.full(upper.size, level, dtype=np.int64))
         self._num_vars += int(upper.size)
         return index
+
+    def fix(self, var: IntArray) -> None:
+        """Variables ``var`` are at least 1 in every plan (fixed pins)."""
+        self._fixed.append(var.astype(np.int64))
 
     def add_capacity(self, rule: RuleName, key: IntArray, cap: IntArray) -> None:
         """At most ``cap[key[i]]`` postings of each group active in any month (``key < 0``:
@@ -487,11 +504,15 @@ class ProgramBuilder:
     def finish(self) -> IntegerProgram:
         """The program: rows frozen, objective scaled to integers."""
         upper = np.concatenate(self._upper)
+        lower = np.zeros(upper.size, dtype=np.int64)
+        for var in self._fixed:
+            lower[var] = 1
         objective, primary, scaling = _objective(self, upper.size)
         indptr, cols, coefs, rhs, row_rule, row_of_term = self._rows.arrays()
         return IntegerProgram(
             cands=self.cands,
             upper=upper,
+            lower=lower,
             level=np.concatenate(self._level),
             objective=objective,
             primary=primary,

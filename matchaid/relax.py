@@ -112,6 +112,13 @@ def safe_bound(
         int(u) * int(r)
         for u, r in zip(lm.upper[positive].tolist(), reduced[positive].tolist(), strict=True)
     )
+    # a variable with a lower bound (a fixed pin) contributes lower x reduced when that
+    # is negative
+    negative = np.flatnonzero((reduced < 0) & (lm.lower > 0))
+    total += sum(
+        int(lo) * int(r)
+        for lo, r in zip(lm.lower[negative].tolist(), reduced[negative].tolist(), strict=True)
+    )
     return total // denominator
 
 
@@ -153,8 +160,9 @@ def solve_relaxation(
     request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
     model = request.model
     model.maximize = True
-    for ub, c in zip(lm.upper.tolist(), (lm.objective / unit).tolist(), strict=True):
-        model.variable.add(lower_bound=0.0, upper_bound=float(ub), objective_coefficient=c)
+    bounds = zip(lm.lower.tolist(), lm.upper.tolist(), (lm.objective / unit).tolist(), strict=True)
+    for lb, ub, c in bounds:
+        model.variable.add(lower_bound=float(lb), upper_bound=float(ub), objective_coefficient=c)
     indptr = lm.indptr.tolist()
     cols = lm.cols.tolist()
     coefs = lm.coefs.astype(np.float64).tolist()

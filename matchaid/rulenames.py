@@ -30,6 +30,8 @@ class RuleName(StrEnum):
     TERMS = "terms"
     """A posting's length is one of the expert's terms, it lies inside the expert's
     availability and the horizon, and it starts on a multiple of ``start_step``."""
+    PINS = "pins"
+    """A ``fixed`` pin's posting is in the plan; a ``forbidden`` one's is not."""
     STARTS = "starts"
     """A posting at a recipient with ``starts`` starts in one of those periods."""
     OVERLAP = "overlap"

@@ -29,14 +29,16 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.decompose import independent_parts
 from matchaid.domain import Scenario
-from matchaid.exceptions import SolverError
+from matchaid.exceptions import Problem, ScenarioError, SolverError
 from matchaid.fill import greedy_fill
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import Plan, sorted_postings
+from matchaid.posting import Posting
 from matchaid.program import IntegerProgram, build_program
 from matchaid.relax import Interrupter, Relaxation
 from matchaid.result import Progress, Result, SolveStatus, Statistics, relative_gap
@@ -116,6 +118,9 @@ def solve(
 
     Raises
     ------
+    ScenarioError
+        If a fixed pin is not an eligible posting, or the fixed pins cannot hold
+        together (naming a smallest conflicting set).
     SolverError
         If the plan fails :func:`matchaid.validate` (a bug in matchaid).
 
@@ -130,19 +135,28 @@ def solve(
 
     params = params or SolveParams()
     t0 = time.perf_counter()
+    if scenario.pins:  # a scenario built in Python has not met the loader's pin check
+        from matchaid.validation.pins import pin_problems
+
+        problems = pin_problems(scenario)
+        if problems:
+            raise ScenarioError("<scenario>", problems)
     cands: CandidateSet | None = None
     try:
         cands = generate_candidates(scenario)
         if len(cands) == 0:
+            _no_lone_pin_breaks_a_rule(scenario, 0)
             return _empty_result(
                 scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
             )
         whole = build_program(cands, params.weights)
+        start = _pinned_start(scenario, whole, params)
         groups = independent_parts(whole) if params.decompose else []
         if len(groups) <= 1:  # one part: the whole model serves as it is
-            parts = [_Part(cands, np.arange(len(cands), dtype=np.int64), params, whole)]
+            everything = np.arange(len(cands), dtype=np.int64)
+            parts = [_Part(cands, everything, params, whole, start)]
         else:
-            parts = [_Part(cands, idx, params) for idx in groups]
+            parts = [_Part(cands, idx, params, start=start[idx]) for idx in groups]
     except KeyboardInterrupt:
         return _empty_result(
             scenario,
@@ -162,6 +176,70 @@ def solve(
     return _merge(scenario, cands, parts, search, params, build_seconds)
 
 
+def _pinned_start(
+    scenario: Scenario, whole: IntegerProgram, params: SolveParams
+) -> npt.NDArray[np.bool_]:
+    """The plan every search starts from: the empty plan, or the fixed pins alone when
+    they make a valid plan, or else a valid plan CP-SAT completes around them.
+
+    Raises
+    ------
+    ScenarioError
+        Naming a smallest set of fixed pins that cannot hold together (with each other
+        or with a hard rule), or saying that no plan keeping them was found in time.
+    """
+    n = len(whole.cands)
+    pinned = whole.lower[:n] > 0
+    _no_lone_pin_breaks_a_rule(scenario, int(pinned.sum()))
+    if not pinned.any() or whole.feasible(whole.complete(pinned)):
+        return pinned
+    from matchaid.cp_sat import check_pins
+
+    found = check_pins(whole, params.time_limit)
+    if found.status == "feasible" and found.chosen is not None:
+        start = np.zeros(n, dtype=bool)
+        start[found.chosen] = True
+        return start
+    where = {pin.key: k for k, pin in enumerate(scenario.pins)}
+    names = [f"pins[{where[_key(whole.cands.posting(i))]}]" for i in found.conflict]
+    if found.status == "infeasible":
+        smallest = "a smallest set" if found.minimal else "a set (not proven smallest)"
+        message = (
+            f"these fixed pins cannot hold together with each other and the rules "
+            f"({smallest}): {', '.join(names)}"
+        )
+    else:
+        message = "no plan keeping every fixed pin was found within the time limit"
+    raise ScenarioError("<scenario>", [Problem(names[0] if names else "pins", message)])
+
+
+def _no_lone_pin_breaks_a_rule(scenario: Scenario, kept: int) -> None:
+    """Raise :class:`ScenarioError` if a fixed pin was left out of the candidates because
+    it breaks a rule on its own (``max_postings`` 0, say), with the validator's words."""
+    from matchaid.domain import PinMode
+
+    fixed = [(k, p) for k, p in enumerate(scenario.pins) if p.mode is PinMode.FIXED]
+    if kept == len(fixed):
+        return
+    problems = []
+    for k, pin in fixed:
+        alone = [Posting(pin.expert, pin.recipient, pin.specialty, pin.start, pin.months)]
+        broken = [v for v in validate(scenario, alone) if v.rule != "pin_fixed"]
+        if broken:
+            problems.append(
+                Problem(
+                    f"pins[{k}]",
+                    "this fixed pin cannot hold together with the rules: on its own it breaks "
+                    + "; ".join(str(v) for v in broken),
+                )
+            )
+    raise ScenarioError("<scenario>", problems or [Problem("pins", "a fixed pin was lost")])
+
+
+def _key(p: Posting) -> tuple[str, str, str, int, int]:
+    return (p.expert, p.recipient, p.specialty, p.start, p.months)
+
+
 class _Part:
     """One independent part: its candidates and model, the best plan known for it, and
     the best proven bounds (integers, ``None`` until known)."""
@@ -172,6 +250,7 @@ class _Part:
         idx: np.ndarray,
         params: SolveParams,
         program: IntegerProgram | None = None,
+        start: npt.NDArray[np.bool_] | None = None,
     ) -> None:
         from matchaid.cp_sat import BuiltModel, to_cp_sat
 
@@ -182,9 +261,11 @@ class _Part:
         self.built = BuiltModel(model=to_cp_sat(program), linear=program)
         self.linear = self.built.linear
         self.scaling = self.linear.scaling
-        self.best = np.zeros(len(idx), dtype=bool)  # the best plan known: a flag each
-        self.best_int = 0  # its whole integer objective (the empty plan's is 0)
-        self.best_reported = 0  # its reported objective (coverage, or weighted total)
+        # The best plan known (a flag each): the empty plan, or the fixed pins' start.
+        self.best = np.zeros(len(idx), dtype=bool) if start is None else start.copy()
+        values = self.linear.complete(self.best)
+        self.best_int = self.linear.value(values)  # its whole integer objective
+        self.best_reported = self.linear.reported_value(values)  # coverage, or weighted
         self.seen_int = self.best_int  # the best objective CP-SAT has reported so far
         self.source = "none"  # who found the best plan: none, greedy, lp, cp-sat
         self.bound_int: int | None = None  # a proven bound on the whole objective
@@ -232,7 +313,8 @@ class _Part:
         chosen[picks] = True
         values = self.linear.complete(chosen)
         value = self.linear.value(values)
-        if value > self.best_int:
+        # A fill that had to take fixed pins breaking a row is no plan.
+        if value > self.best_int and self.linear.feasible(values):
             self.best, self.best_int, self.source = chosen, value, source
             self.best_reported = self.linear.reported_value(values)
             self.seen_int = max(self.seen_int, value)
@@ -424,7 +506,7 @@ class _Search:
         if not relax.solved or not hint or part.proven or (left is not None and left < 0.05):
             return
         n = len(part.cands)
-        lower = np.zeros(part.linear.num_vars, dtype=np.int64)
+        lower = part.linear.lower.copy()
         upper = part.linear.upper.copy()
         lower[:n][part.best & (relax.values >= 1 - 1e-6)] = 1
         upper[:n][~part.best & (relax.values <= 1e-6)] = 0

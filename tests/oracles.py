@@ -20,7 +20,7 @@ from collections import defaultdict
 import networkx as nx
 from ortools.math_opt.python import mathopt
 
-from matchaid.domain import LeaderMode, PairingMode, Scenario
+from matchaid.domain import LeaderMode, PairingMode, PinMode, Scenario
 from matchaid.posting import Posting
 
 
@@ -81,15 +81,30 @@ def eligible_postings(scenario: Scenario) -> list[Posting]:
     return out
 
 
-def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> float:
-    """The optimum of the planner's primary objective, solved as a MIP by HiGHS."""
+def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> float | None:
+    """The optimum of the planner's primary objective, solved as a MIP by HiGHS;
+    ``None`` when no plan keeps every fixed pin."""
     postings = eligible_postings(scenario) if postings is None else postings
+    forbidden = {p.key for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
+    fixed = {p.key for p in scenario.pins if p.mode is PinMode.FIXED}
+    postings = [
+        p
+        for p in postings
+        if (p.expert, p.recipient, p.specialty, p.start, p.months) not in forbidden
+    ]
     experts = {e.id: e for e in scenario.experts}
     donors = {d.id: d for d in scenario.donors}
     recipients = {r.id: r for r in scenario.recipients}
     horizon = scenario.horizon.months
     model = mathopt.Model(name="matchaid-oracle")
-    x = [model.add_binary_variable(name=f"x{i}") for i in range(len(postings))]
+    x = [
+        model.add_variable(
+            lb=1 if (p.expert, p.recipient, p.specialty, p.start, p.months) in fixed else 0,
+            ub=1,
+            is_integer=True,
+        )
+        for p in postings
+    ]
 
     def active(pred, t):  # type: ignore[no-untyped-def]
         return [
@@ -147,6 +162,8 @@ def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> fl
     del donors
     model.maximize(objective)
     result = mathopt.solve(model, mathopt.SolverType.HIGHS)
+    if result.termination.reason == mathopt.TerminationReason.INFEASIBLE:
+        return None
     assert result.termination.reason == mathopt.TerminationReason.OPTIMAL, result.termination
     return float(result.objective_value())
 

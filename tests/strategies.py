@@ -19,6 +19,8 @@ from matchaid.domain import (
     Network,
     Pairing,
     PairingMode,
+    Pin,
+    PinMode,
     Project,
     RecipientHospital,
     Road,
@@ -251,7 +253,7 @@ def v2_scenarios(draw: st.DrawFn, **kwargs: object) -> Scenario:
             per_trip=draw(st.sampled_from([0, 2, 5])),
         )
         budget = draw(st.none() | st.sampled_from([0, 5, 12.5, 30, 80]))
-    return replace(
+    s = replace(
         base,
         donors=donors,
         recipients=tuple(recipients),
@@ -259,6 +261,19 @@ def v2_scenarios(draw: st.DrawFn, **kwargs: object) -> Scenario:
         costs=costs,
         budget=budget,
     )
+    if not draw(st.booleans()):
+        return s
+    from tests.oracles import eligible_postings  # plain loops, independent of matchaid
+
+    eligible = eligible_postings(s)
+    if not eligible:
+        return s
+    chosen = draw(st.lists(st.sampled_from(eligible), max_size=2, unique=True))
+    pins = tuple(
+        Pin(p.expert, p.recipient, p.specialty, p.start, p.months, draw(st.sampled_from(PinMode)))
+        for p in chosen
+    )
+    return replace(s, pins=pins)
 
 
 def random_scenario(

@@ -20,6 +20,7 @@ file                columns
 ``network.csv`` *   ``a, b, hours``
 ``projects.csv`` *  ``recipient, name, needs, window_from, window_to, weight``
 ``communities.csv`` * ``hub, spokes, share``
+``pins.csv`` *      ``expert, recipient, specialty, start, months, mode``
 ==================  =====================================================================
 
 Columns after ``version`` in ``scenario.csv``, ``group``, ``leader_mode`` to ``starts``,
@@ -125,6 +126,14 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "weight": "num",
     },
     "communities.csv": {"hub": "str", "spokes": "list", "share": "num"},
+    "pins.csv": {
+        "expert": "str",
+        "recipient": "str",
+        "specialty": "str",
+        "start": "num",
+        "months": "num",
+        "mode": "str",
+    },
     "postings.csv": {
         "expert": "str",
         "recipient": "str",
@@ -143,9 +152,12 @@ _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "network.csv": ("a", "b", "hours"),
     "projects.csv": ("recipient", "name", "needs", "window_from", "window_to", "weight"),
     "communities.csv": ("hub", "spokes", "share"),
+    "pins.csv": ("expert", "recipient", "specialty", "start", "months", "mode"),
     "postings.csv": ("expert", "recipient", "specialty", "start", "months"),
 }
-_OPTIONAL_FILES = frozenset({"pairings.csv", "network.csv", "projects.csv", "communities.csv"})
+_OPTIONAL_FILES = frozenset(
+    {"pairings.csv", "network.csv", "projects.csv", "communities.csv", "pins.csv"}
+)
 #: Columns (by file) and files of format version 2, left out when writing version 1.
 _V2_COLUMNS = frozenset(
     {
@@ -164,7 +176,7 @@ _V2_COLUMNS = frozenset(
         "trainee_cost_per_period",
     }
 )
-_V2_FILES = frozenset({"projects.csv", "communities.csv"})
+_V2_FILES = frozenset({"projects.csv", "communities.csv", "pins.csv"})
 _FIELD_LIMIT = 2**31 - 1  # the csv module's C long on every platform
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -386,6 +398,8 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
         doc["network"] = {"edges": rows_of("network.csv", "network.edges")}
     if tables["communities.csv"].present:
         doc["communities"] = rows_of("communities.csv", "communities")
+    if tables["pins.csv"].present:
+        doc["pins"] = rows_of("pins.csv", "pins")
 
     try:
         scenario = scenario_from_document(doc, source)
@@ -550,6 +564,8 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     rows["pairings.csv"] = list(doc["pairings"])
     if "network" in doc:
         rows["network.csv"] = list(doc["network"]["edges"])
+    if "pins" in doc:
+        rows["pins.csv"] = list(doc["pins"])
     if "communities" in doc:
         rows["communities.csv"] = [
             {**c, "spokes": _joined(c["spokes"], "communities.csv, spokes")}

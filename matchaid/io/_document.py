@@ -26,6 +26,8 @@ from matchaid.domain import (
     Network,
     Pairing,
     PairingMode,
+    Pin,
+    PinMode,
     Project,
     RecipientHospital,
     Road,
@@ -98,6 +100,10 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "project": (frozenset({"name", "needs", "window", "weight"}), frozenset()),
     "community": (frozenset({"hub", "spokes", "share"}), frozenset()),
     "costs": (frozenset({"per_period"}), frozenset({"per_trip", "trainee_per_period"})),
+    "pin": (
+        frozenset({"expert", "recipient", "specialty", "start", "months", "mode"}),
+        frozenset(),
+    ),
     "plan": (frozenset({"postings"}), frozenset()),  # plans may carry any summary
     "posting": (frozenset({"expert", "recipient", "specialty", "start", "months"}), frozenset()),
 }
@@ -106,7 +112,7 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 #: Optional fields of format version 2, by object kind (a file with ``"version": 2`` may
 #: use them; in a version 1 file they are errors that say so).
 _V2_FIELDS: dict[str, frozenset[str]] = {
-    "scenario": frozenset({"communities", "costs", "budget"}),
+    "scenario": frozenset({"communities", "costs", "budget", "pins"}),
     "horizon": frozenset({"unit"}),
     "donor": frozenset({"group"}),
     "recipient": frozenset({"leader", "max_donors", "max_donor_groups", "starts", "projects"}),
@@ -431,6 +437,24 @@ def _costs(rd: DocumentReader, raw: Any) -> Costs | None:
     )
 
 
+def _pin(rd: DocumentReader, raw: Any, p: str) -> Pin | None:
+    mark = rd.mark()
+    pin = rd.clean_obj(raw, p, "pin")
+    if pin is None:
+        return None
+    mode = rd.enum(pin["mode"], f"{p}.mode", PinMode, "fixed, forbidden")
+    if not rd.clean_since(mark):
+        return None
+    return Pin(
+        pin["expert"],
+        pin["recipient"],
+        pin["specialty"],
+        rd.number(pin["start"]),  # type: ignore[arg-type]
+        rd.number(pin["months"]),  # type: ignore[arg-type]
+        mode,
+    )
+
+
 def _community(rd: DocumentReader, raw: Any, p: str) -> Community | None:
     mark = rd.mark()
     cm = rd.clean_obj(raw, p, "community")
@@ -509,6 +533,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
     network = _network(rd, top)
     communities = _entities(rd, top, "communities", _community)
     costs = _costs(rd, top["costs"]) if top.get("costs") is not None else None
+    pins = _entities(rd, top, "pins", _pin)
     budget = rd.number(top.get("budget"))
     if rd.problems:
         # Shape problems: report them with the range/reference problems of whatever
@@ -526,6 +551,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             communities,
             costs=costs,
             budget=budget,
+            pins=pins,
             known_ids=known,
         )
         if terms is None:  # already reported as missing or malformed
@@ -533,7 +559,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
         raise ScenarioError(source, _in_document_order(rd.problems + more))
     assert horizon is not None
     try:
-        return Scenario(
+        scenario = Scenario(
             horizon=horizon,
             terms=terms,  # type: ignore[arg-type]
             donors=tuple(d for _, d in donors),
@@ -547,9 +573,17 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             communities=tuple(cm for _, cm in communities),
             costs=costs,
             budget=budget,  # type: ignore[arg-type]
+            pins=tuple(pin for _, pin in pins),
         )
     except ScenarioError as exc:
         raise ScenarioError(source, exc.problems) from None
+    if scenario.pins:
+        from matchaid.validation.pins import pin_problems
+
+        problems = pin_problems(scenario)
+        if problems:
+            raise ScenarioError(source, problems)
+    return scenario
 
 
 _ORDER = (
@@ -567,6 +601,7 @@ _ORDER = (
     "communities",
     "costs",
     "budget",
+    "pins",
 )
 
 
@@ -694,6 +729,18 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         }
     if scenario.budget is not None:
         doc["budget"] = scenario.budget
+    if scenario.pins:
+        doc["pins"] = [
+            {
+                "expert": p.expert,
+                "recipient": p.recipient,
+                "specialty": p.specialty,
+                "start": p.start,
+                "months": p.months,
+                "mode": p.mode.value,
+            }
+            for p in scenario.pins
+        ]
     if scenario.communities:
         doc["communities"] = [
             {"hub": cm.hub, "spokes": list(cm.spokes), "share": cm.share}

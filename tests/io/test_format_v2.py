@@ -48,6 +48,24 @@ def v2_doc(small_doc: dict[str, Any]) -> dict[str, Any]:
         "trainee_per_period": 0.5,
     }
     d["budget"] = 250
+    d["pins"] = [
+        {
+            "expert": "E1",
+            "recipient": "R1",
+            "specialty": "neurosurgery",
+            "start": 0,
+            "months": 6,
+            "mode": "fixed",
+        },
+        {
+            "expert": "E2",
+            "recipient": "R1",
+            "specialty": "neurosurgery",
+            "start": 0,
+            "months": 6,
+            "mode": "forbidden",
+        },
+    ]
     return d
 
 
@@ -195,6 +213,11 @@ def test_v2_fields_in_a_v1_file_say_to_add_the_version(
         (lambda d: d["costs"].update(per_trip=-1), "costs.per_trip", "non-negative"),
         (lambda d: d.update(budget="lots"), "budget", "must be a number"),
         (lambda d: d.pop("costs"), "budget", "needs 'costs'"),
+        (lambda d: d["pins"][0].update(expert="E99"), "pins[0].expert", "unknown expert"),
+        (lambda d: d["pins"][0].update(mode="maybe"), "pins[0].mode", "unknown value"),
+        (lambda d: d["pins"][1].update(mode="fixed", expert="E1"), "pins[1]", "already pinned"),
+        (lambda d: d["pins"][0].update(months=5), "pins[0]", "must be an eligible posting"),
+        (lambda d: d["pins"][0].update(specialty="cardiology"), "pins[0]", "eligible posting"),
     ],
 )
 def test_malformed_v2_values_name_their_field(

@@ -13,9 +13,12 @@ from matchaid import (
     Costs,
     Leader,
     LeaderMode,
+    Pin,
+    PinMode,
     Posting,
     Project,
     Scenario,
+    ScenarioError,
     Seniority,
     SolveStatus,
     objective_value,
@@ -194,3 +197,61 @@ def test_a_budget_buys_the_cheaper_experts_first() -> None:
     assert solve(replace(s, budget=None), EXACT).objective == 12
     plan = [Posting("C", "R", "urology", 0, 3), Posting("A", "R", "urology", 0, 6)]
     _caught(s, plan, "budget", "budget: the plan costs 19, more than its budget of 14")
+
+
+def test_a_fixed_pin_outside_its_gap_window_is_kept() -> None:
+    s = scenario(
+        [expert("A"), expert("B")],
+        [recipient("R", gap(window=(0, 3)))],
+        pins=(Pin("A", "R", "urology", 3, 3, PinMode.FIXED),),
+    )
+    result = solve(s, EXACT)
+    assert Posting("A", "R", "urology", 3, 3) in result.plan.postings
+    _optimum(s, 3)  # B covers the window; A's pinned posting covers nothing
+    _caught(s, [Posting("B", "R", "urology", 0, 3)], "pin_fixed", "is fixed but not in the plan")
+
+
+def test_a_forbidden_pin_is_never_planned() -> None:
+    s = scenario(
+        [expert("A", terms=(6,))],
+        [recipient("R", gap())],
+        pins=(Pin("A", "R", "urology", 0, 6, PinMode.FORBIDDEN),),
+    )
+    _optimum(s, 0)
+    assert solve(replace(s, pins=()), EXACT).objective == 6
+    _caught(s, [Posting("A", "R", "urology", 0, 6)], "pin_forbidden", "is forbidden but in")
+
+
+def test_conflicting_fixed_pins_are_named_and_only_those() -> None:
+    s = scenario(
+        [expert("A"), expert("B")],
+        [recipient("R", gap(demand=2))],
+        pins=(
+            Pin("B", "R", "urology", 0, 3, PinMode.FIXED),  # fine on its own
+            Pin("A", "R", "urology", 0, 3, PinMode.FIXED),
+            Pin("A", "R", "urology", 2, 3, PinMode.FIXED),  # overlaps pins[1]
+        ),
+    )
+    with pytest.raises(ScenarioError) as info:
+        solve(s, EXACT)
+    text = str(info.value)
+    assert "pins[1], pins[2]" in text and "pins[0]" not in text and "smallest" in text
+
+
+def test_a_pin_that_breaks_a_hard_rule_alone_is_named() -> None:
+    # A required leader and no leader available in months 3-5: F's pinned posting there
+    # can never be valid.
+    s = _leader_scenario(Leader(LeaderMode.REQUIRED))
+    s = replace(s, pins=(Pin("F1", "R", "urology", 3, 3, PinMode.FIXED),))
+    with pytest.raises(ScenarioError, match=r"pins\[0\]"):
+        solve(s, EXACT)
+
+
+def test_pins_a_rule_needs_company_for_are_completed() -> None:
+    # F1 pinned in months 0-2 needs a leader beside it: L (the only leader) is posted.
+    s = _leader_scenario(Leader(LeaderMode.REQUIRED))
+    s = replace(s, pins=(Pin("F1", "R", "urology", 0, 3, PinMode.FIXED),))
+    result = solve(s, EXACT)
+    assert Posting("F1", "R", "urology", 0, 3) in result.plan.postings
+    assert any(p.expert == "L" for p in result.plan.postings)
+    _optimum(s, 9)

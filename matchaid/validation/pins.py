@@ -1,0 +1,70 @@
+"""Pins: a ``fixed`` pin's posting is in the plan, a ``forbidden`` one's is not; and
+(:func:`pin_problems`) a fixed pin must be an eligible posting by the contract."""
+
+from __future__ import annotations
+
+from matchaid.domain import PinMode, Scenario
+from matchaid.exceptions import Problem
+from matchaid.posting import Posting
+from matchaid.validation import pairing, references, seniority, starts, terms, travel
+from matchaid.validation.base import PlanView, Violation
+
+CODES = ("pin_fixed", "pin_forbidden")
+
+#: The checks that say whether a posting, on its own, is eligible.
+_ELIGIBILITY = (references, seniority, pairing, travel, terms, starts)
+
+
+def _posting(pin: object) -> Posting:
+    p = pin
+    return Posting(p.expert, p.recipient, p.specialty, p.start, p.months)  # type: ignore[attr-defined]
+
+
+def check(view: PlanView) -> list[Violation]:
+    planned = {(p.expert, p.recipient, p.specialty, p.start, p.months) for p in view.postings}
+    out = []
+    for k, pin in enumerate(view.scenario.pins):
+        there = pin.key in planned
+        where = (
+            f"pins[{k}]: expert {pin.expert!r} at {pin.recipient!r} in {pin.specialty}, "
+            f"periods [{pin.start}, {pin.start + pin.months})"
+        )
+        if pin.mode is PinMode.FIXED and not there:
+            out.append(
+                Violation(
+                    rule="pin_fixed",
+                    message=f"pins: {where} is fixed but not in the plan",
+                    expert=pin.expert,
+                    recipient=pin.recipient,
+                    month=pin.start,
+                )
+            )
+        elif pin.mode is PinMode.FORBIDDEN and there:
+            out.append(
+                Violation(
+                    rule="pin_forbidden",
+                    message=f"pins: {where} is forbidden but in the plan",
+                    expert=pin.expert,
+                    recipient=pin.recipient,
+                    month=pin.start,
+                )
+            )
+    return out
+
+
+def pin_problems(scenario: Scenario) -> list[Problem]:
+    """Every fixed pin that is not an eligible posting by the contract, with why."""
+    fixed = [(k, pin) for k, pin in enumerate(scenario.pins) if pin.mode is PinMode.FIXED]
+    view = PlanView(scenario, [_posting(pin) for _, pin in fixed])
+    problems = []
+    for module in _ELIGIBILITY:
+        for v in module.check(view):
+            if v.posting is not None:
+                k = fixed[v.posting][0]
+                reason = (
+                    v.message.split(": ", 1)[-1] if v.message.startswith("posting") else v.message
+                )
+                problems.append(
+                    Problem(f"pins[{k}]", f"a fixed pin must be an eligible posting: {reason}")
+                )
+    return sorted(problems, key=lambda p: (int(p.path[5:-1]), p.message))

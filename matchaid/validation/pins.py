@@ -25,30 +25,19 @@ def check(view: PlanView) -> list[Violation]:
     out = []
     for k, pin in enumerate(view.scenario.pins):
         there = pin.key in planned
-        where = (
-            f"pins[{k}]: expert {pin.expert!r} at {pin.recipient!r} in {pin.specialty}, "
-            f"periods [{pin.start}, {pin.start + pin.months})"
+        if (pin.mode is PinMode.FIXED) == there:
+            continue
+        said = "fixed but not in the plan" if not there else "forbidden but in the plan"
+        out.append(
+            Violation(
+                rule="pin_fixed" if not there else "pin_forbidden",
+                message=f"pins: pins[{k}]: expert {pin.expert!r} at {pin.recipient!r} in "
+                f"{pin.specialty}, periods [{pin.start}, {pin.start + pin.months}) is {said}",
+                expert=pin.expert,
+                recipient=pin.recipient,
+                month=pin.start,
+            )
         )
-        if pin.mode is PinMode.FIXED and not there:
-            out.append(
-                Violation(
-                    rule="pin_fixed",
-                    message=f"pins: {where} is fixed but not in the plan",
-                    expert=pin.expert,
-                    recipient=pin.recipient,
-                    month=pin.start,
-                )
-            )
-        elif pin.mode is PinMode.FORBIDDEN and there:
-            out.append(
-                Violation(
-                    rule="pin_forbidden",
-                    message=f"pins: {where} is forbidden but in the plan",
-                    expert=pin.expert,
-                    recipient=pin.recipient,
-                    month=pin.start,
-                )
-            )
     return out
 
 

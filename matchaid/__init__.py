@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         DisciplineGap,
         DonorHospital,
         Expert,
+        Goal,
         Horizon,
         Leader,
         LeaderMode,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         Road,
         Scenario,
         Seniority,
+        Stage,
         TimeUnit,
         scenario_warnings,
     )
@@ -76,8 +78,8 @@ if TYPE_CHECKING:
 # before NumPy and OR-Tools load, and an early Ctrl-C never ends in a traceback.
 _HOME = {
     "matchaid.domain": (
-        "Community Costs DisciplineGap DonorHospital Expert Horizon Leader LeaderMode Level Network "
-        "Pairing PairingMode Pin PinMode Project RecipientHospital Road Scenario Seniority TimeUnit "
+        "Community Costs DisciplineGap DonorHospital Expert Goal Horizon Leader LeaderMode Level Network "
+        "Pairing PairingMode Pin PinMode Project RecipientHospital Road Scenario Seniority Stage TimeUnit "
         "scenario_warnings"
     ),
     "matchaid.exceptions": (
@@ -131,6 +133,7 @@ __all__ = [
     "Expert",
     "FormatVersionError",
     "GapCoverage",
+    "Goal",
     "Horizon",
     "InputError",
     "Leader",
@@ -161,6 +164,7 @@ __all__ = [
     "SolveParams",
     "SolveStatus",
     "SolverError",
+    "Stage",
     "Statistics",
     "TimeUnit",
     "Violation",

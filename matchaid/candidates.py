@@ -68,6 +68,8 @@ class CandidateSet:
     pruned
         Eligible postings left out because no plan is better for them, by reason; so
         ``len(self) + sum(pruned.values())`` is the number of eligible postings.
+    eligible_by_gap
+        Eligible postings per gap, those left out included (``None`` in a subset).
     """
 
     scenario: Scenario
@@ -80,6 +82,7 @@ class CandidateSet:
     travel_hours: npt.NDArray[np.float64]
     excluded_by_gap: npt.NDArray[np.int64]
     pruned: Mapping[str, int] = field(default_factory=dict)
+    eligible_by_gap: npt.NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         return int(self.expert.shape[0])
@@ -189,6 +192,8 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
     spec_gaps = {s: np.asarray(ks, dtype=np.int64) for s, ks in by_specialty.items()}
     excluded = np.zeros((num_gaps, len(EXCLUSION_REASONS)), dtype=np.int64)
     pruned = np.zeros(len(EXCLUSION_REASONS), dtype=np.int64)
+    eligible = np.zeros(num_gaps, dtype=np.int64)
+    pruned_codes = np.array([_CODE[r] for r in _PRUNED], dtype=np.int64)
     chunks: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
 
     for e_idx, expert in enumerate(scenario.experts):
@@ -209,6 +214,8 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
                 out = tests.postings(e_idx, g_rep, s_rep, t_rep)
                 kept = out < 0
                 pruned += np.bincount(out[~kept], minlength=len(EXCLUSION_REASONS))
+                ok_posting = kept | np.isin(out, pruned_codes)
+                eligible += np.bincount(g_rep[ok_posting], minlength=num_gaps)
                 # a pair with no posting left: the first reason among its postings
                 first = np.full(num_gaps, len(EXCLUSION_REASONS), dtype=np.int64)
                 np.minimum.at(first, g_rep, np.where(kept, -1, out))
@@ -221,7 +228,7 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
                     )
             bad = reason >= 0
             np.add.at(excluded, (ks[bad], reason[bad]), 1)
-    return _candidate_set(scenario, tables, chunks, excluded, pruned)
+    return _candidate_set(scenario, tables, chunks, excluded, pruned, eligible)
 
 
 def _candidate_set(
@@ -230,6 +237,7 @@ def _candidate_set(
     chunks: list[tuple[IntArray, IntArray, IntArray, IntArray]],
     excluded: npt.NDArray[np.int64],
     pruned: IntArray,
+    eligible: IntArray,
 ) -> CandidateSet:
     """The candidates as one set, ordered by expert, gap, term, start."""
     if chunks:
@@ -255,4 +263,5 @@ def _candidate_set(
         travel_hours=travel,
         excluded_by_gap=excluded,
         pruned=MappingProxyType(counts),
+        eligible_by_gap=eligible,
     )

@@ -37,9 +37,12 @@ __all__ = [
     "ObjectiveScaling",
     "PinCheck",
     "SearchOutcome",
+    "StageModel",
+    "StageOutcome",
     "build_model",
     "check_cp_sat_parameters",
     "check_pins",
+    "solve_stage",
 ]
 
 
@@ -363,3 +366,125 @@ def check_pins(lm: IntegerProgram, seconds: float | None) -> PinCheck:
         elif status != cp_model.FEASIBLE and status != cp_model.OPTIMAL:
             minimal = False
     return PinCheck("infeasible", conflict=tuple(sorted(core)), minimal=minimal)
+
+
+@dataclass(frozen=True, slots=True)
+class StageModel:
+    """What a lexicographic stage optimises, as integer expressions over the program's
+    variables (see :mod:`matchaid.stages`).
+
+    Attributes
+    ----------
+    goal
+        ``coverage`` or ``fairness`` (maximised) or ``cost`` (minimised).
+    cost
+        Per candidate, its cost in integer units (cost goal or limit only).
+    fair_scale, fair_groups
+        Fairness ``F`` in units of ``1 / fair_scale``, with a row ``fair_scale x
+        sum(coefs x v[vars]) - demand x F >= 0`` per ``(vars, coefs, demand)``.
+    limits
+        Earlier stages: ``(goal, limit)``, kept at least (at most, for cost) ``limit``.
+    tiebreak
+        Add the tie-break terms below the goal (the last stage).
+    """
+
+    goal: str
+    cost: IntArray | None = None
+    fair_scale: int = 1
+    fair_groups: tuple[tuple[IntArray, IntArray, int], ...] = ()
+    limits: tuple[tuple[str, int], ...] = ()
+    tiebreak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StageOutcome:
+    """A stage's CP-SAT search: ``status`` (``optimal``, ``feasible``, ``infeasible`` or
+    ``unknown``), the candidates of its plan, and CP-SAT's bound on the goal (integer
+    units; ``None`` if unknown)."""
+
+    status: str
+    chosen: npt.NDArray[np.int64] | None
+    bound: int | None
+
+
+def solve_stage(
+    lm: IntegerProgram,
+    stage: StageModel,
+    hint: npt.NDArray[np.bool_],
+    seconds: float | None,
+    workers: int,
+    parameters: Mapping[str, Any],
+) -> StageOutcome:
+    """Optimise one lexicographic stage over ``lm`` (its rows and bounds), keeping the
+    earlier stages' limits; ``hint`` is the previous stage's plan."""
+    model = to_cp_sat(lm, objective=False)
+    proto = model.proto
+    n = len(lm.cands)
+    fair = lm.num_vars
+    uses_fairness = stage.goal == "fairness" or any(g == "fairness" for g, _ in stage.limits)
+    if uses_fairness:  # F: the least share, in 1/fair_scale (no group: every share is 1)
+        proto.variables.add().domain.extend((0, stage.fair_scale))
+        for vars_, coefs, demand in stage.fair_groups:
+            ct = proto.constraints.add().linear
+            ct.vars.extend([*vars_.tolist(), fair])
+            ct.coeffs.extend([*(stage.fair_scale * coefs).tolist(), -demand])
+            ct.domain.extend((0, cp_model.INT_MAX))
+
+    def expression(goal: str) -> tuple[list[int], list[int]]:
+        if goal == "coverage":
+            keep = np.flatnonzero(lm.primary)
+            return keep.tolist(), lm.primary[keep].tolist()
+        if goal == "fairness":
+            return [fair], [1]
+        assert stage.cost is not None
+        keep = np.flatnonzero(stage.cost)
+        return keep.tolist(), stage.cost[keep].tolist()
+
+    for goal, limit in stage.limits:
+        limit_vars, limit_coefs = expression(goal)
+        ct = proto.constraints.add().linear
+        ct.vars.extend(limit_vars)
+        ct.coeffs.extend(limit_coefs)
+        if goal == "cost":
+            ct.domain.extend((cp_model.INT_MIN, limit))
+        else:
+            ct.domain.extend((limit, cp_model.INT_MAX))
+    goal_vars, goal_coefs = expression(stage.goal)
+    sign = -1 if stage.goal == "cost" else 1  # maximise sign x goal
+    weights = {v: sign * c for v, c in zip(goal_vars, goal_coefs, strict=True)}
+    m = lm.scaling.multiplier
+    scaled = False
+    if stage.tiebreak and lm.scaling.mode == "tiebreak" and m > 1:
+        secondary = lm.objective - m * lm.primary
+        top = sum(abs(c) for c in weights.values()) * max(stage.fair_scale, 1)
+        if (top + 1) * m < 2**62:
+            scaled = True
+            weights = {v: c * m for v, c in weights.items()}
+            for v in np.flatnonzero(secondary).tolist():
+                weights[v] = weights.get(v, 0) + int(secondary[v])
+    goal_proto = proto.objective
+    goal_proto.vars.extend(list(weights))
+    goal_proto.coeffs.extend([-c for c in weights.values()])  # CP-SAT minimises
+    goal_proto.scaling_factor = -1.0
+    chosen = np.asarray(hint, dtype=bool)
+    values = lm.complete(chosen).tolist()
+    hint_proto = proto.solution_hint
+    hint_proto.vars.extend(range(lm.num_vars))
+    hint_proto.values.extend(values)
+    solver = cp_model.CpSolver()
+    apply_parameters(solver, parameters)
+    solver.parameters.num_workers = max(1, workers)
+    if seconds is not None:
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        return StageOutcome("infeasible", None, None)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return StageOutcome("unknown", None, None)
+    solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    picks = np.flatnonzero(solution[:n] > 0)
+    word = "optimal" if status == cp_model.OPTIMAL else "feasible"
+    raw = math.floor(solver.best_objective_bound + 1e-6)  # on the maximised objective
+    if scaled:  # goal x m + secondary, secondary >= -max_penalty
+        raw = (raw + lm.scaling.max_penalty) // m
+    return StageOutcome(word, picks, raw if sign > 0 else -raw)

@@ -45,6 +45,7 @@ __all__ = [
     "DisciplineGap",
     "DonorHospital",
     "Expert",
+    "Goal",
     "Horizon",
     "Leader",
     "LeaderMode",
@@ -59,6 +60,7 @@ __all__ = [
     "Road",
     "Scenario",
     "Seniority",
+    "Stage",
     "TimeUnit",
     "scenario_warnings",
 ]
@@ -152,6 +154,19 @@ class TimeUnit(_LabelledEnum):
     MONTH = "month"
     WEEK = "week"
     DAY = "day"
+
+
+class Goal(_LabelledEnum):
+    """A goal of a lexicographic objective stage (format v2 ``objective.stages``)."""
+
+    COVERAGE = "coverage"
+    """The primary objective (weighted coverage plus the programme rules' terms),
+    maximised."""
+    FAIRNESS = "fairness"
+    """The least share of weighted demand covered at any recipient with an eligible
+    posting, maximised."""
+    COST = "cost"
+    """The plan's total cost, minimised (needs ``costs``)."""
 
 
 class PinMode(_LabelledEnum):
@@ -556,6 +571,20 @@ class Pin:
 
 
 @dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage of a lexicographic objective: its goal, and how far (a share of its
+    optimum, 0 to 1) later stages may move it."""
+
+    goal: Goal
+    tolerance: float = 0.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.goal, str) and not isinstance(self.goal, Goal):
+            with contextlib.suppress(ValueError):
+                object.__setattr__(self, "goal", Goal(self.goal))
+
+
+@dataclass(frozen=True, slots=True)
 class Costs:
     """What postings cost (format v2 ``costs``; all amounts >= 0).
 
@@ -610,6 +639,9 @@ class Scenario:
         ``costs``).
     pins
         Format v2: postings fixed in every plan or forbidden in all.
+    stages
+        Format v2 ``objective.stages``: the goals in their order; empty means coverage
+        alone.
 
     Raises
     ------
@@ -631,6 +663,7 @@ class Scenario:
     costs: Costs | None = None
     budget: float | None = None
     pins: tuple[Pin, ...] = ()
+    stages: tuple[Stage, ...] = ()
     _index: dict[str, dict[str, Any]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -645,6 +678,7 @@ class Scenario:
             "specialties",
             "communities",
             "pins",
+            "stages",
         ):
             _frozen_tuple(self, name)
         errors = check_entities(
@@ -660,6 +694,7 @@ class Scenario:
             costs=self.costs,
             budget=self.budget,
             pins=list(enumerate(self.pins)),
+            stages=self.stages,
         )
         if errors:
             raise ScenarioError("<scenario>", errors)
@@ -709,6 +744,7 @@ class Scenario:
             or self.costs is not None
             or self.budget is not None
             or self.pins
+            or self.stages
             or self.horizon.unit is not TimeUnit.MONTH
             or any(d.group is not None for d in self.donors)
             or any(
@@ -898,6 +934,7 @@ def check_entities(
     costs: Costs | None = None,
     budget: object = None,
     pins: Sequence[tuple[int, Pin]] = (),
+    stages: object = (),
     known_ids: Mapping[str, set[str]] | None = None,
 ) -> list[Problem]:
     """Check a scenario's entities against the contract (format v2); return every error.
@@ -931,6 +968,7 @@ def check_entities(
     c.check_costs(costs, budget)
     c.known_experts = set(expert_ids)
     c.check_pins(pins)
+    c.check_stages(stages, costs)
     return c.problems
 
 
@@ -1261,6 +1299,32 @@ class _ScenarioChecker(_Checker):
             self.finite("budget", budget, positive=False, maximum=MAX_BUDGET)
             if costs is None:
                 self.error("budget", "a budget needs 'costs' to price the postings")
+
+    def check_stages(self, stages: object, costs: object) -> None:
+        """Each goal at most once, tolerances in [0, 1], ``cost`` only with costs."""
+        if not isinstance(stages, tuple):
+            self.error("objective.stages", f"must be a list of stages, got {_describe(stages)}")
+            return
+        seen: dict[Goal, str] = {}
+        for k, stage in enumerate(stages):
+            p = f"objective.stages[{k}]"
+            if not isinstance(stage, Stage):
+                self.error(p, f"must be a stage, got {_describe(stage)}")
+                continue
+            if not isinstance(stage.goal, Goal):
+                self.error(
+                    f"{p}.goal",
+                    f"unknown goal {_describe(stage.goal)} (one of: coverage, fairness, cost)",
+                )
+            elif stage.goal in seen:
+                self.error(
+                    f"{p}.goal", f"goal {stage.goal.value!r} is already at {seen[stage.goal]}"
+                )
+            else:
+                seen[stage.goal] = p
+                if stage.goal is Goal.COST and costs is None:
+                    self.error(f"{p}.goal", "the cost goal needs 'costs' to price the postings")
+            self.finite(f"{p}.tolerance", stage.tolerance, positive=False, maximum=1)
 
     def check_pins(self, pins: Sequence[tuple[int, Pin]]) -> None:
         """References, numbers and modes; a posting is pinned at most once. (Whether a

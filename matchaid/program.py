@@ -137,6 +137,10 @@ class IntegerProgram:
         stating rule ``RULE_ORDER[row_rule[r]]``.
     scaling
         How the integer objective maps back to weight units.
+    coverage_coef, coverage_gap, coverage_full
+        Weighted coverage alone, in the units of :attr:`primary`: per variable its
+        coefficient and the gap it covers (-1: none); per gap (scenario order) the value
+        of covering it fully.
     """
 
     cands: CandidateSet
@@ -152,6 +156,9 @@ class IntegerProgram:
     row_rule: IntArray
     row_of_term: IntArray
     scaling: ObjectiveScaling
+    coverage_coef: IntArray | None = None
+    coverage_gap: IntArray | None = None
+    coverage_full: IntArray | None = None
 
     @property
     def num_vars(self) -> int:
@@ -317,6 +324,7 @@ class _Primary:
     weight_of: IntArray
     units: IntArray
     per: int = 1
+    gaps: IntArray | None = None  # per weight: the gap it covers (coverage terms only)
 
     @property
     def sign(self) -> int:
@@ -475,16 +483,18 @@ class ProgramBuilder:
         weight_of: IntArray,
         units: IntArray,
         per: int = 1,
+        gaps: IntArray | None = None,
     ) -> None:
         """Primary terms: ``units[k]`` units of weight ``weights[weight_of[k]] / per`` on
         ``var[k]``, where no plan holds more than ``max_units[w]`` units of weight ``w``
         (used to bound what rounding a weight can hide). Weights are > 0; a cost has
         negative ``units`` (all of one term's units have one sign). ``per`` states a
         unit finer than the weight's own (100: hundredths of an expert-period); the
-        objective stays exact."""
+        objective stays exact. ``gaps`` marks coverage terms: the gap each weight
+        covers (fairness reads them, :attr:`IntegerProgram.coverage_coef`)."""
         if units.size and bool((units < 0).any()) and bool((units > 0).any()):
             raise ValueError("a primary term's units must all have one sign")
-        self._primary.append(_Primary(weights, max_units, var, weight_of, units, per))
+        self._primary.append(_Primary(weights, max_units, var, weight_of, units, per, gaps))
 
     def add_bonus(self, amount: float, var: IntArray, units: IntArray, max_units: int) -> None:
         """A tie-break bonus of ``amount`` per unit; ``units[k]`` on ``var[k]``. A bonus
@@ -508,6 +518,7 @@ class ProgramBuilder:
         for var in self._fixed:
             lower[var] = 1
         objective, primary, scaling = _objective(self, upper.size)
+        coverage = _coverage(self, upper.size, divide=scaling.mode != "weighted")
         indptr, cols, coefs, rhs, row_rule, row_of_term = self._rows.arrays()
         return IntegerProgram(
             cands=self.cands,
@@ -523,6 +534,9 @@ class ProgramBuilder:
             row_rule=row_rule,
             row_of_term=row_of_term,
             scaling=scaling,
+            coverage_coef=coverage[0],
+            coverage_gap=coverage[1],
+            coverage_full=coverage[2],
         )
 
 
@@ -600,6 +614,25 @@ def _scale_primary(terms: list[_Primary]) -> _Scaled:
     first = np.cumsum([0] + [t.weights.size for t in terms]).tolist()
     divisor = int(np.gcd.reduce(ints)) if ints.size else 1
     return _Scaled(ints, first, max_units, divisor, slack, rounded, WEIGHT_SCALE * common)
+
+
+def _coverage(b: ProgramBuilder, size: int, divide: bool) -> tuple[IntArray, IntArray, IntArray]:
+    """Weighted coverage alone (the primary terms marked with their gaps), in the units
+    of the primary objective: coefficient and gap per variable, full value per gap."""
+    sc = _scale_primary(b._primary)
+    weights = sc.weights // sc.divisor if divide else sc.weights
+    coef = np.zeros(size, dtype=np.int64)
+    gap = np.full(size, -1, dtype=np.int64)
+    full = np.zeros(len(b.tables.gaps), dtype=np.int64)
+    for k, t in enumerate(b._primary):
+        if t.gaps is None:
+            continue
+        w = weights[sc.first[k] : sc.first[k] + t.weights.size]
+        np.add.at(coef, t.var, t.units * w[t.weight_of])
+        gap[t.var] = t.gaps[t.weight_of]
+        # coverage and community state a shared gap's full value alike: count it once
+        np.maximum.at(full, t.gaps, w * t.max_units)
+    return coef, gap, full
 
 
 def _primary_coefficients(terms: list[_Primary], sc: _Scaled, divide: bool, size: int) -> IntArray:

@@ -123,6 +123,11 @@ class Result:
         command line).
     stats
         What the search did (:class:`Statistics`).
+    stages
+        With lexicographic goals (``Scenario.stages``), each stage's
+        :class:`~matchaid.stages.StageResult`: value, bound and status. The status of the
+        result is ``optimal`` only when every stage is proven; ``objective`` and
+        ``best_bound`` are then the final plan's coverage and the first stage's bound.
     trace
         ``(seconds, objective, best bound)`` each time the search found a better plan or
         a better bound, seconds counted from the start of the search, values in the units
@@ -146,6 +151,7 @@ class Result:
     interrupted: bool = False
     stats: Statistics = field(default_factory=Statistics)
     trace: tuple[tuple[float, float | None, float | None], ...] = ()
+    stages: tuple[Any, ...] = ()
 
     @property
     def coverage(self) -> tuple[GapCoverage, ...]:
@@ -171,6 +177,23 @@ class Result:
             "num_candidates": self.num_candidates,
             "reason": self.reason,
             "interrupted": self.interrupted,
+            **(
+                {
+                    "stages": [
+                        {
+                            "goal": st.goal,
+                            "tolerance": st.tolerance,
+                            "value": st.value,
+                            "bound": st.bound,
+                            "status": st.status.value,
+                            "note": st.note,
+                        }
+                        for st in self.stages
+                    ]
+                }
+                if self.stages
+                else {}
+            ),
         }
 
     def summary(self, *, max_rows: int = 20) -> str:
@@ -178,11 +201,17 @@ class Result:
         bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
         gap = f"{100 * self.gap:.2f}%" if math.isfinite(self.gap) else "unknown"
         head = f"status {self.status}: objective {self.objective:g}, best bound {bound}, gap {gap}"
+        if self.stages:
+            head = (
+                f"status {self.status} over {len(self.stages)} lexicographic stages "
+                f"({'every stage proven' if self.status.value == 'optimal' else 'not all proven'}"
+                f"): objective {self.objective:g}; any plan's objective is at most {bound}"
+            )
         times = (
             f"{self.num_candidates} candidate postings; build {self.build_seconds:.2f} s, "
             f"search {self.solve_seconds:.2f} s"
         )
-        lines = [head, times]
+        lines = [head, times, *(st.line(k + 1) for k, st in enumerate(self.stages))]
         if self.reason:
             lines.append(self.reason)
         lines += ["", self.plan.summary(max_rows=max_rows)]

@@ -134,6 +134,12 @@ def solve(
     """
 
     params = params or SolveParams()
+    if (scenario.stages and scenario.stages[0].goal.value != "coverage") or len(
+        scenario.stages
+    ) > 1:
+        from matchaid.stages import solve_stages
+
+        return solve_stages(scenario, params)
     t0 = time.perf_counter()
     if scenario.pins:  # a scenario built in Python has not met the loader's pin check
         from matchaid.validation.pins import pin_problems

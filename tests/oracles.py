@@ -20,7 +20,7 @@ from collections import defaultdict
 import networkx as nx
 from ortools.math_opt.python import mathopt
 
-from matchaid.domain import LeaderMode, PairingMode, PinMode, Scenario
+from matchaid.domain import Goal, LeaderMode, PairingMode, PinMode, Scenario
 from matchaid.posting import Posting
 
 
@@ -84,6 +84,20 @@ def eligible_postings(scenario: Scenario) -> list[Posting]:
 def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> float | None:
     """The optimum of the planner's primary objective, solved as a MIP by HiGHS;
     ``None`` when no plan keeps every fixed pin."""
+    values = mip_stages(scenario, postings, stages=((Goal.COVERAGE, 0.0),))
+    return None if values is None else values[0]
+
+
+def mip_stages(
+    scenario: Scenario,
+    postings: list[Posting] | None = None,
+    stages: tuple[tuple[Goal, float], ...] | None = None,
+) -> list[float] | None:
+    """The value of each lexicographic stage (default: the scenario's), each optimised
+    by HiGHS with the earlier stages kept within their tolerance; ``None`` when no plan
+    keeps every fixed pin."""
+    if stages is None:
+        stages = tuple((st.goal, st.tolerance) for st in scenario.stages) or ((Goal.COVERAGE, 0.0),)
     postings = eligible_postings(scenario) if postings is None else postings
     forbidden = {p.key for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
     fixed = {p.key for p in scenario.pins if p.mode is PinMode.FIXED}
@@ -144,6 +158,8 @@ def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> fl
         return active(lambda p: p.recipient == rid and p.specialty == specialty, t)
 
     objective = 0.0
+    covered_at: dict[str, object] = {}
+    eligible_at = {p.recipient for p in postings}
     hub_of = {sp: (cm.hub, cm.share) for cm in scenario.communities for sp in cm.spokes}
     for r in recipients.values():
         for g in r.gaps:
@@ -158,14 +174,44 @@ def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> fl
                 cov = model.add_variable(lb=0, ub=g.demand)
                 model.add_linear_constraint(cov <= sum(here) + share * sum(shared))
                 objective += g.weight * cov
+                covered_at[r.id] = covered_at.get(r.id, 0.0) + g.weight * cov
     objective += _v2_rules(scenario, model, postings, x, present)
     del donors
-    model.maximize(objective)
-    result = mathopt.solve(model, mathopt.SolverType.HIGHS)
-    if result.termination.reason == mathopt.TerminationReason.INFEASIBLE:
-        return None
-    assert result.termination.reason == mathopt.TerminationReason.OPTIMAL, result.termination
-    return float(result.objective_value())
+    fair = model.add_variable(lb=0, ub=1)
+    for r in scenario.recipients:
+        if r.id in eligible_at:
+            demand = sum(g.weight * g.demand * (g.window[1] - g.window[0]) for g in r.gaps)
+            model.add_linear_constraint(fair * demand <= covered_at.get(r.id, 0.0))
+    cost = 0.0
+    if scenario.costs is not None:
+        c = scenario.costs
+        cost = sum(
+            (c.per_trip + p.months * c.per_period[experts[p.expert].seniority]) * x[i]
+            for i, p in enumerate(postings)
+        )
+    expression = {Goal.COVERAGE: objective, Goal.FAIRNESS: fair, Goal.COST: cost}
+    values = []
+    for goal, tolerance in stages:
+        if isinstance(expression[goal], (int, float)):
+            values.append(float(expression[goal]))  # a constant goal
+            continue
+        if goal is Goal.COST:
+            model.minimize(expression[goal])
+        else:
+            model.maximize(expression[goal])
+        result = mathopt.solve(model, mathopt.SolverType.HIGHS)
+        if result.termination.reason == mathopt.TerminationReason.INFEASIBLE:
+            return None
+        assert result.termination.reason == mathopt.TerminationReason.OPTIMAL, result.termination
+        value = float(result.objective_value())
+        values.append(value)
+
+        slack = tolerance * abs(value) + 1e-7
+        if goal is Goal.COST:
+            model.add_linear_constraint(expression[goal] <= value + slack)
+        else:
+            model.add_linear_constraint(expression[goal] >= value - slack)
+    return values
 
 
 def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped-def]

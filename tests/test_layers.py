@@ -42,6 +42,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.plan",
         "matchaid.result",
         "matchaid.search",
+        "matchaid.stages",
         "matchaid.greedy",
     ),
     "edge": ("matchaid.cli", "matchaid.__main__", "matchaid.report", "matchaid.plots"),

@@ -8,7 +8,8 @@ file                columns
 ==================  =====================================================================
 ``scenario.csv``    one row: ``months, start, start_step, terms, specialties, name,
                     description, version, unit, budget, cost_per_period,
-                    cost_per_trip, trainee_cost_per_period``
+                    cost_per_trip, trainee_cost_per_period, stages``
+                    (``goal:tolerance`` pairs in order)
 ``donors.csv``      ``id, name, city, release, max_away, group``
 ``experts.csv``     ``id, donor, specialties, seniority, academician, can_lead,
                     available_from, available_to, terms, max_postings``
@@ -70,6 +71,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "cost_per_period": "release",
         "cost_per_trip": "num",
         "trainee_cost_per_period": "num",
+        "stages": "release",
     },
     "donors.csv": {
         "id": "str",
@@ -174,6 +176,7 @@ _V2_COLUMNS = frozenset(
         "cost_per_period",
         "cost_per_trip",
         "trainee_cost_per_period",
+        "stages",
     }
 )
 _V2_FILES = frozenset({"projects.csv", "communities.csv", "pins.csv"})
@@ -354,6 +357,10 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
     }
     if costs:
         doc["costs"] = costs
+    if "stages" in row:  # goal:tolerance pairs, in order
+        doc["objective"] = {
+            "stages": [{"goal": g, "tolerance": t} for g, t in row.pop("stages").items()]
+        }
     doc.update(row)
     for prefix in (
         "horizon",
@@ -364,6 +371,7 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
         "version",
         "costs",
         "budget",
+        "objective",
     ):
         where[prefix] = f"scenario.csv line {meta.lines[0]}"
 
@@ -518,6 +526,9 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "version": doc["version"],
             "budget": doc.get("budget"),
             **_costs_cells(doc.get("costs")),
+            "stages": None
+            if "objective" not in doc
+            else ";".join(f"{st['goal']}:{st['tolerance']!r}" for st in doc["objective"]["stages"]),
         }
     ]
     rows["donors.csv"] = [

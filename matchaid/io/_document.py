@@ -19,6 +19,7 @@ from matchaid.domain import (
     DisciplineGap,
     DonorHospital,
     Expert,
+    Goal,
     Horizon,
     Leader,
     LeaderMode,
@@ -33,6 +34,7 @@ from matchaid.domain import (
     Road,
     Scenario,
     Seniority,
+    Stage,
     TimeUnit,
     check_entities,
 )
@@ -100,6 +102,8 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "project": (frozenset({"name", "needs", "window", "weight"}), frozenset()),
     "community": (frozenset({"hub", "spokes", "share"}), frozenset()),
     "costs": (frozenset({"per_period"}), frozenset({"per_trip", "trainee_per_period"})),
+    "objective": (frozenset({"stages"}), frozenset()),
+    "stage": (frozenset({"goal"}), frozenset({"tolerance"})),
     "pin": (
         frozenset({"expert", "recipient", "specialty", "start", "months", "mode"}),
         frozenset(),
@@ -112,7 +116,7 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 #: Optional fields of format version 2, by object kind (a file with ``"version": 2`` may
 #: use them; in a version 1 file they are errors that say so).
 _V2_FIELDS: dict[str, frozenset[str]] = {
-    "scenario": frozenset({"communities", "costs", "budget", "pins"}),
+    "scenario": frozenset({"communities", "costs", "budget", "pins", "objective"}),
     "horizon": frozenset({"unit"}),
     "donor": frozenset({"group"}),
     "recipient": frozenset({"leader", "max_donors", "max_donor_groups", "starts", "projects"}),
@@ -437,6 +441,24 @@ def _costs(rd: DocumentReader, raw: Any) -> Costs | None:
     )
 
 
+def _stages(rd: DocumentReader, raw: Any) -> tuple[Stage, ...]:
+    obj = rd.clean_obj(raw, "objective", "objective")
+    if obj is None:
+        return ()
+    if isinstance(obj["stages"], list) and not obj["stages"]:
+        rd.error("objective.stages", "must list at least one stage")
+    return tuple(s for _, s in _entities(rd, obj, "stages", _stage, "objective.stages"))
+
+
+def _stage(rd: DocumentReader, raw: Any, p: str) -> Stage | None:
+    mark = rd.mark()
+    st = rd.clean_obj(raw, p, "stage")
+    if st is None:
+        return None
+    goal = rd.enum(st["goal"], f"{p}.goal", Goal, "coverage, fairness, cost")
+    return Stage(goal, st.get("tolerance", 0.0)) if rd.clean_since(mark) else None
+
+
 def _pin(rd: DocumentReader, raw: Any, p: str) -> Pin | None:
     mark = rd.mark()
     pin = rd.clean_obj(raw, p, "pin")
@@ -534,6 +556,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
     communities = _entities(rd, top, "communities", _community)
     costs = _costs(rd, top["costs"]) if top.get("costs") is not None else None
     pins = _entities(rd, top, "pins", _pin)
+    stages = _stages(rd, top["objective"]) if top.get("objective") is not None else ()
     budget = rd.number(top.get("budget"))
     if rd.problems:
         # Shape problems: report them with the range/reference problems of whatever
@@ -552,6 +575,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             costs=costs,
             budget=budget,
             pins=pins,
+            stages=stages,
             known_ids=known,
         )
         if terms is None:  # already reported as missing or malformed
@@ -574,6 +598,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             costs=costs,
             budget=budget,  # type: ignore[arg-type]
             pins=tuple(pin for _, pin in pins),
+            stages=stages,
         )
     except ScenarioError as exc:
         raise ScenarioError(source, exc.problems) from None
@@ -602,6 +627,7 @@ _ORDER = (
     "costs",
     "budget",
     "pins",
+    "objective",
 )
 
 
@@ -729,6 +755,10 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         }
     if scenario.budget is not None:
         doc["budget"] = scenario.budget
+    if scenario.stages:
+        doc["objective"] = {
+            "stages": [{"goal": st.goal.value, "tolerance": st.tolerance} for st in scenario.stages]
+        }
     if scenario.pins:
         doc["pins"] = [
             {

@@ -124,6 +124,7 @@ class Builder(Protocol):
         weight_of: IntArray,
         units: IntArray,
         per: int = 1,
+        gaps: IntArray | None = None,
     ) -> None: ...
 
     def add_bonus(self, amount: float, var: IntArray, units: IntArray, max_units: int) -> None: ...

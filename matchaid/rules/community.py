@@ -94,6 +94,7 @@ def _build(b: Builder) -> None:
             weight_of=np.zeros(cov.size, dtype=np.int64),
             units=np.ones(cov.size, dtype=np.int64),
             per=SHARE_SCALE,
+            gaps=np.array([g], dtype=np.int64),
         )
 
 

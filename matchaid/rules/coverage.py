@@ -93,6 +93,7 @@ def _build(b: Builder) -> None:
         var=np.concatenate((np.arange(b.n, dtype=np.int64), cov)),
         weight_of=np.concatenate((g, gap_of_point[counted])),
         units=np.concatenate((x_units, np.ones(cov.size, dtype=np.int64))),
+        gaps=np.arange(len(gaps), dtype=np.int64),
     )
     b.facts[RuleName.COVERAGE] = CoveragePoints(point, item, size, need, direct, variable)
 

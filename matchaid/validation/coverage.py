@@ -26,10 +26,11 @@ def active_counts(view: PlanView) -> dict[tuple[str, str], dict[int, int]]:
     return active
 
 
-def value(view: PlanView) -> float:
+def gap_coverage(view: PlanView) -> dict[tuple[str, str], float]:
+    """Covered expert-periods per gap ``(recipient, specialty)``, with hub shares."""
     active = active_counts(view)
     hub_of = {spoke: (cm.hub, cm.share) for cm in view.scenario.communities for spoke in cm.spokes}
-    total = 0.0
+    out = {}
     for r in view.scenario.recipients:
         hub, share = hub_of.get(r.id, (None, 0.0))
         for g in r.gaps:
@@ -37,8 +38,14 @@ def value(view: PlanView) -> float:
             shared: dict[int, int] = {}
             if hub is not None and view.recipients[hub].gap(g.specialty) is not None:
                 shared = active.get((hub, g.specialty), {})
-            covered = sum(
+            out[(r.id, g.specialty)] = sum(
                 min(g.demand, counts.get(t, 0) + share * shared.get(t, 0)) for t in range(*g.window)
             )
-            total += g.weight * covered
-    return total
+    return out
+
+
+def value(view: PlanView) -> float:
+    covered = gap_coverage(view)
+    return sum(
+        g.weight * covered[(r.id, g.specialty)] for r in view.scenario.recipients for g in r.gaps
+    )

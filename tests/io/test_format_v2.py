@@ -48,6 +48,13 @@ def v2_doc(small_doc: dict[str, Any]) -> dict[str, Any]:
         "trainee_per_period": 0.5,
     }
     d["budget"] = 250
+    d["objective"] = {
+        "stages": [
+            {"goal": "coverage", "tolerance": 0.02},
+            {"goal": "fairness"},
+            {"goal": "cost"},
+        ]
+    }
     d["pins"] = [
         {
             "expert": "E1",
@@ -88,6 +95,11 @@ def test_v2_fields_load(write_doc: Any, v2_doc: dict[str, Any]) -> None:
     assert s.hub_of("R0") == ("R1", 0.5) and s.hub_of("R1") is None
     assert s.costs is not None and s.costs.posting(Seniority.CHIEF, 6) == 4 + 6 * 3
     assert s.budget == 250
+    assert [(st.goal.value, st.tolerance) for st in s.stages] == [
+        ("coverage", 0.02),
+        ("fairness", 0.0),
+        ("cost", 0.0),
+    ]
 
 
 @pytest.mark.parametrize("form", ["json", "csv"])
@@ -214,6 +226,23 @@ def test_v2_fields_in_a_v1_file_say_to_add_the_version(
         (lambda d: d.update(budget="lots"), "budget", "must be a number"),
         (lambda d: d.pop("costs"), "budget", "needs 'costs'"),
         (lambda d: d["pins"][0].update(expert="E99"), "pins[0].expert", "unknown expert"),
+        (
+            lambda d: d["objective"]["stages"][1].update(goal="coverage"),
+            "objective.stages[1].goal",
+            "already at",
+        ),
+        (
+            lambda d: d["objective"]["stages"][1].update(goal="speed"),
+            "objective.stages[1].goal",
+            "unknown value",
+        ),
+        (
+            lambda d: d["objective"]["stages"][0].update(tolerance=1.5),
+            "objective.stages[0].tolerance",
+            "at most 1",
+        ),
+        (lambda d: d["objective"].update(stages=[]), "objective.stages", "at least one stage"),
+        (lambda d: d.pop("costs") and d.pop("budget"), "objective.stages[2].goal", "needs 'costs'"),
         (lambda d: d["pins"][0].update(mode="maybe"), "pins[0].mode", "unknown value"),
         (lambda d: d["pins"][1].update(mode="fixed", expert="E1"), "pins[1]", "already pinned"),
         (lambda d: d["pins"][0].update(months=5), "pins[0]", "must be an eligible posting"),

@@ -1,0 +1,304 @@
+"""Lexicographic goals (format v2 ``objective.stages``): optimise the goals in order,
+each among the plans that keep every earlier stage within its tolerance.
+
+- ``coverage``: the primary objective (weighted coverage plus the programme rules'
+  terms), maximised. As the first stage it is solved by the whole search of
+  :func:`matchaid.solve` (independent parts, LP bound, CP-SAT).
+- ``fairness``: the least share of its weighted demand covered at any recipient with an
+  eligible posting, maximised; stated in units of 1e-6 (``F x demand_r <= 10^6 x
+  covered_r`` for each such recipient).
+- ``cost``: the plan's total cost, minimised (in thousandths; costs with more decimals
+  are rounded up, and the stage is then not called optimal).
+
+Later stages are solved by CP-SAT on the whole program with the earlier stages' limits
+as rows, hinted with the previous stage's plan. A stage that was not proven optimal
+passes its best value on as the reference. The tie-break terms apply in the last stage
+only.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from matchaid.candidates import CandidateSet, generate_candidates
+from matchaid.domain import Goal, Scenario, Stage
+from matchaid.params import DEFAULT_CP_SAT, SolveParams
+from matchaid.plan import Plan, sorted_postings
+from matchaid.program import IntegerProgram, build_program
+from matchaid.result import Result, SolveStatus, relative_gap
+from matchaid.validation.base import PlanView
+from matchaid.validation.budget import total_cost
+from matchaid.validation.fairness import fairness_recipients
+from matchaid.validation.fairness import value as fairness_value
+from matchaid.weights import ObjectiveWeights
+
+if TYPE_CHECKING:
+    from matchaid.cp_sat import StageModel
+
+__all__ = ["FAIRNESS_SCALE", "StageResult", "solve_stages"]
+
+#: Fairness is stated in units of 1/FAIRNESS_SCALE (compared to 1e-6).
+FAIRNESS_SCALE = 10**6
+_COST_SCALE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class StageResult:
+    """One lexicographic stage.
+
+    Attributes
+    ----------
+    goal, tolerance
+        The stage.
+    value
+        The goal's value in the plan this stage ended with (coverage and cost in weight
+        and cost units; fairness a share from 0 to 1).
+    bound
+        A proven bound on the goal among plans keeping the earlier stages (an upper
+        bound for coverage and fairness, a lower one for cost); ``None`` if unknown.
+    status
+        ``optimal`` when the value is proven best, else ``feasible`` or ``unknown``.
+    note
+        What to know, in words (the reference passed on when not proven optimal).
+    """
+
+    goal: str
+    tolerance: float
+    value: float
+    bound: float | None
+    status: SolveStatus
+    note: str | None = None
+
+    def line(self, k: int) -> str:
+        """One line for the command line."""
+        bound = "unknown" if self.bound is None else f"{self.bound:g}"
+        text = (
+            f"stage {k} {self.goal} (tolerance {self.tolerance:g}): {self.status.value}, "
+            f"value {self.value:g}, bound {bound}"
+        )
+        return text + (f"; {self.note}" if self.note else "")
+
+
+class _Goals:
+    """The goals as integer expressions over a program's variables, and their values."""
+
+    def __init__(self, scenario: Scenario, cands: CandidateSet, lm: IntegerProgram) -> None:
+        self.scenario, self.cands, self.lm = scenario, cands, lm
+        n = len(cands)
+        costs = scenario.costs
+        self.cost: npt.NDArray[np.int64] | None = None
+        self.cost_rounded = False
+        if costs is not None:
+            per = np.array([costs.per_period[e.seniority] for e in scenario.experts])
+            exact = (costs.per_trip + cands.months * per[cands.expert]) * _COST_SCALE
+            self.cost = np.ceil(np.round(exact, 6)).astype(np.int64)
+            self.cost_rounded = bool((np.abs(self.cost - exact) > 1e-6).any())
+            self.cost = np.concatenate((self.cost, np.zeros(lm.num_vars - n, dtype=np.int64)))
+        self.groups = self._fairness_groups()
+        self.recipients = fairness_recipients(scenario)
+
+    def _fairness_groups(self) -> tuple[tuple[np.ndarray, np.ndarray, int], ...]:
+        lm, t = self.lm, self.cands.tables
+        assert lm.coverage_gap is not None and lm.coverage_coef is not None
+        assert lm.coverage_full is not None and self.cands.eligible_by_gap is not None
+        eligible = np.bincount(
+            t.gap_recipient,
+            weights=self.cands.eligible_by_gap,
+            minlength=len(t.scenario.recipients),
+        )
+        gap_rec = np.where(
+            lm.coverage_gap >= 0, t.gap_recipient[np.maximum(lm.coverage_gap, 0)], -1
+        )
+        groups = []
+        for r in np.flatnonzero(eligible > 0).tolist():
+            demand = int(lm.coverage_full[t.gap_recipient == r].sum())
+            mine = np.flatnonzero((gap_rec == r) & (lm.coverage_coef != 0))
+            if demand > 0:
+                groups.append((mine, lm.coverage_coef[mine], demand))
+        return tuple(groups)
+
+    def scale(self) -> int:
+        """The fairness unit, coarsened if 10^6 would overflow int64 on huge demands."""
+        top = max((d for _, _, d in self.groups), default=1)
+        scale = FAIRNESS_SCALE
+        while scale > 1 and scale * top >= 2**62:
+            scale //= 10
+        return scale
+
+    def integer(self, goal: str, chosen: npt.NDArray[np.bool_]) -> int:
+        """The goal's value as the stage rows compare it."""
+        values = self.lm.complete(chosen)
+        if goal == "coverage":
+            return self.lm.reported_value(values)
+        if goal == "cost":
+            assert self.cost is not None
+            return int(np.dot(self.cost, values))
+        scale = self.scale()
+        shares = [
+            scale * int(np.dot(coefs, values[vars_])) // demand
+            for vars_, coefs, demand in self.groups
+        ]
+        return min(shares, default=scale)
+
+    def value(self, goal: str, plan: Plan) -> float:
+        """The goal's exact value in ``plan`` (recomputed by the validator's rules)."""
+        if goal == "coverage":
+            return plan.objective
+        view = PlanView(self.scenario, plan.postings)
+        if goal == "cost":
+            return total_cost(view)
+        return fairness_value(view, self.recipients)
+
+
+def _limit(goal: str, reference: int, tolerance: float) -> int:
+    """The least (most, for cost) integer value later stages must keep."""
+    slack = tolerance * abs(reference)
+    if goal == "cost":
+        return math.floor(reference + slack + 1e-9)
+    return math.ceil(reference - slack - 1e-9)
+
+
+def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
+    """Solve ``scenario``'s lexicographic stages (see the module docstring)."""
+    from matchaid.cp_sat import solve_stage
+    from matchaid.search import solve
+
+    stages: tuple[Stage, ...] = scenario.stages
+    t0 = time.perf_counter()
+    deadline = None if params.time_limit is None else t0 + params.time_limit
+
+    def share(left: int) -> float | None:
+        if deadline is None:
+            return None
+        return max(0.05, (deadline - time.perf_counter()) / left)
+
+    cands = generate_candidates(scenario)
+    lm = build_program(cands, params.weights)
+    goals = _Goals(scenario, cands, lm)
+    index = {_key(cands.posting(i)): i for i in range(len(cands))}
+    results: list[StageResult] = []
+    limits: list[tuple[str, int]] = []
+    first: Result | None = None
+    chosen = np.zeros(len(cands), dtype=bool)
+    for k, stage in enumerate(stages):
+        goal, last = stage.goal.value, k == len(stages) - 1
+        if k == 0 and stage.goal is Goal.COVERAGE:
+            weights = params.weights if last else ObjectiveWeights(mode="off")
+            first = solve(
+                replace(scenario, stages=()),
+                replace(params, time_limit=share(len(stages)), weights=weights),
+            )
+            for p in first.plan.postings:
+                chosen[index[_key(p)]] = True
+            status, bound = first.status, first.best_bound
+            bound_value: float | None = bound if math.isfinite(bound) else None
+            note = None if status is SolveStatus.OPTIMAL else first.reason
+        else:
+            model = _stage_model(goals, goal, tuple(limits), tiebreak=last)
+            outcome = solve_stage(
+                lm,
+                model,
+                chosen,
+                share(len(stages) - k),
+                params.workers or 1,
+                {**DEFAULT_CP_SAT, **params.cp_sat},
+            )
+            note = None
+            if outcome.chosen is not None:
+                chosen = np.zeros(len(cands), dtype=bool)
+                chosen[outcome.chosen] = True
+            else:
+                note = "no plan found in time: the previous stage's plan is kept"
+            exact = not (goal == "cost" and goals.cost_rounded) and not lm.scaling.rounded
+            status = (
+                SolveStatus.OPTIMAL
+                if outcome.status == "optimal" and exact
+                else SolveStatus.FEASIBLE
+                if outcome.chosen is not None
+                else SolveStatus.UNKNOWN
+            )
+            bound_value = _bound_value(goals, goal, outcome.bound, model.fair_scale)
+        plan = Plan(scenario, sorted_postings(cands.postings(np.flatnonzero(chosen))))
+        if goal == "fairness" and bound_value is not None and status is SolveStatus.OPTIMAL:
+            # F is the share rounded down to 1e-6: proven to that precision
+            bound_value = max(bound_value, goals.value(goal, plan))
+        reference = goals.integer(goal, chosen)
+        if status is not SolveStatus.OPTIMAL:
+            extra = "its best value is the reference for later stages"
+            note = f"{note}; {extra}" if note else extra
+        results.append(
+            StageResult(goal, stage.tolerance, goals.value(goal, plan), bound_value, status, note)
+        )
+        limits.append((goal, _limit(goal, reference, stage.tolerance)))
+    return _result(scenario, cands, chosen, results, first, time.perf_counter() - t0)
+
+
+def _stage_model(
+    goals: _Goals, goal: str, limits: tuple[tuple[str, int], ...], tiebreak: bool
+) -> StageModel:
+    from matchaid.cp_sat import StageModel
+
+    fair = goal == "fairness" or any(g == "fairness" for g, _ in limits)
+    return StageModel(
+        goal=goal,
+        cost=goals.cost,
+        fair_scale=goals.scale() if fair else 1,  # (F exists only when fair)
+        fair_groups=goals.groups if fair else (),
+        limits=limits,
+        tiebreak=tiebreak,
+    )
+
+
+def _bound_value(goals: _Goals, goal: str, bound: int | None, scale: int) -> float | None:
+    if bound is None:
+        return None
+    if goal == "coverage":
+        s = goals.lm.scaling
+        return s.value(bound) + s.slack
+    if goal == "fairness":
+        return min(bound / scale, 1.0)
+    return bound / _COST_SCALE
+
+
+def _key(p: object) -> tuple[str, str, str, int, int]:
+    return (p.expert, p.recipient, p.specialty, p.start, p.months)  # type: ignore[attr-defined]
+
+
+def _result(
+    scenario: Scenario,
+    cands: CandidateSet,
+    chosen: npt.NDArray[np.bool_],
+    stages: list[StageResult],
+    first: Result | None,
+    seconds: float,
+) -> Result:
+    plan = Plan(scenario, sorted_postings(cands.postings(np.flatnonzero(chosen))))
+    proven = all(s.status is SolveStatus.OPTIMAL for s in stages)
+    objective = plan.objective
+    bound = math.inf
+    if first is not None and math.isfinite(first.best_bound):
+        bound = max(first.best_bound, objective)
+    reason = "lexicographic goals: " + "; ".join(
+        f"{s.goal} {s.status.value} ({s.value:g})" for s in stages
+    )
+    return Result(
+        status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+        plan=plan,
+        objective=objective,
+        best_bound=bound,
+        gap=relative_gap(objective, bound) if math.isfinite(bound) else math.inf,
+        build_seconds=0.0 if first is None else first.build_seconds,
+        solve_seconds=seconds,
+        num_candidates=len(cands),
+        num_eligible=cands.num_eligible,
+        excluded=MappingProxyType(cands.excluded),
+        reason=reason,
+        stages=tuple(stages),
+    )

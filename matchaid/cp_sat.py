@@ -416,7 +416,50 @@ def solve_stage(
     parameters: Mapping[str, Any],
 ) -> StageOutcome:
     """Optimise one lexicographic stage over ``lm`` (its rows and bounds), keeping the
-    earlier stages' limits; ``hint`` is the previous stage's plan."""
+    earlier stages' limits; ``hint`` is the previous stage's plan. In the last stage
+    (``stage.tiebreak``) the goal is optimised first; then, with the goal kept at the
+    value found, the tie-break terms, for at most twice the goal's time (at least 1 s)
+    within the time left."""
+    import time
+
+    t0 = time.perf_counter()
+    outcome, value = _solve_once(lm, stage, False, hint, seconds, workers, parameters)
+    m = lm.scaling.multiplier
+    if not stage.tiebreak or outcome.chosen is None or lm.scaling.mode != "tiebreak" or m <= 1:
+        return outcome
+    spent = time.perf_counter() - t0
+    # The tie-breaks are secondary: at most twice the goal's time (and at least 1 s).
+    left = max(1.0, 2 * spent)
+    if seconds is not None:
+        left = min(left, seconds - spent)
+    if left < 0.05:
+        return outcome
+    keep = StageModel(
+        goal=stage.goal,
+        cost=stage.cost,
+        fair_scale=stage.fair_scale,
+        fair_groups=stage.fair_groups,
+        limits=(*stage.limits, (stage.goal, value)),
+    )
+    chosen = np.zeros(len(lm.cands), dtype=bool)
+    chosen[outcome.chosen] = True
+    second, _ = _solve_once(lm, keep, True, chosen, left, workers, parameters)
+    if second.chosen is None:
+        return outcome
+    return StageOutcome(outcome.status, second.chosen, outcome.bound)
+
+
+def _solve_once(
+    lm: IntegerProgram,
+    stage: StageModel,
+    secondary_only: bool,
+    hint: npt.NDArray[np.bool_],
+    seconds: float | None,
+    workers: int,
+    parameters: Mapping[str, Any],
+) -> tuple[StageOutcome, int]:
+    """One CP-SAT solve of a stage: its goal (or, with ``secondary_only``, the tie-break
+    terms); the outcome and the goal's value in the plan found."""
     model = to_cp_sat(lm, objective=False)
     proto = model.proto
     n = len(lm.cands)
@@ -451,23 +494,17 @@ def solve_stage(
             ct.domain.extend((limit, cp_model.INT_MAX))
     goal_vars, goal_coefs = expression(stage.goal)
     sign = -1 if stage.goal == "cost" else 1  # maximise sign x goal
-    weights = {v: sign * c for v, c in zip(goal_vars, goal_coefs, strict=True)}
-    m = lm.scaling.multiplier
-    scaled = False
-    if stage.tiebreak and lm.scaling.mode == "tiebreak" and m > 1:
-        secondary = lm.objective - m * lm.primary
-        top = sum(abs(c) for c in weights.values()) * max(stage.fair_scale, 1)
-        if (top + 1) * m < 2**62:
-            scaled = True
-            weights = {v: c * m for v, c in weights.items()}
-            for v in np.flatnonzero(secondary).tolist():
-                weights[v] = weights.get(v, 0) + int(secondary[v])
+    if secondary_only:
+        secondary = lm.objective - lm.scaling.multiplier * lm.primary
+        keep = np.flatnonzero(secondary)
+        weights = dict(zip(keep.tolist(), secondary[keep].tolist(), strict=True))
+    else:
+        weights = {v: sign * c for v, c in zip(goal_vars, goal_coefs, strict=True)}
     goal_proto = proto.objective
     goal_proto.vars.extend(list(weights))
     goal_proto.coeffs.extend([-c for c in weights.values()])  # CP-SAT minimises
     goal_proto.scaling_factor = -1.0
-    chosen = np.asarray(hint, dtype=bool)
-    values = lm.complete(chosen).tolist()
+    values = lm.complete(np.asarray(hint, dtype=bool)).tolist()
     hint_proto = proto.solution_hint
     hint_proto.vars.extend(range(lm.num_vars))
     hint_proto.values.extend(values)
@@ -478,13 +515,12 @@ def solve_stage(
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
-        return StageOutcome("infeasible", None, None)
+        return StageOutcome("infeasible", None, None), 0
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return StageOutcome("unknown", None, None)
+        return StageOutcome("unknown", None, None), 0
     solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
     picks = np.flatnonzero(solution[:n] > 0)
+    value = int(sum(c * int(solution[v]) for v, c in zip(goal_vars, goal_coefs, strict=True)))
     word = "optimal" if status == cp_model.OPTIMAL else "feasible"
     raw = math.floor(solver.best_objective_bound + 1e-6)  # on the maximised objective
-    if scaled:  # goal x m + secondary, secondary >= -max_penalty
-        raw = (raw + lm.scaling.max_penalty) // m
-    return StageOutcome(word, picks, raw if sign > 0 else -raw)
+    return StageOutcome(word, picks, raw if sign > 0 else -raw), value

@@ -19,6 +19,7 @@ only.
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -207,7 +208,7 @@ def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
                 model,
                 chosen,
                 share(len(stages) - k),
-                params.workers or 1,
+                params.workers or os.cpu_count() or 1,  # one model: every core
                 {**DEFAULT_CP_SAT, **params.cp_sat},
             )
             note = None

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     __version__: str
+    from matchaid.audit import BlockingPair, audit
     from matchaid.domain import (
         Community,
         Costs,
@@ -86,6 +87,7 @@ _HOME = {
         "FormatVersionError InputError MatchaidError ParamsError PlanFileError Problem "
         "ScenarioError SolverError"
     ),
+    "matchaid.audit": "BlockingPair audit",
     "matchaid.greedy": "greedy_plan",
     "matchaid.io": "load_postings load_scenario save_scenario schema_path",
     "matchaid.params": "SolveParams",
@@ -126,6 +128,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BlockingPair",
     "Community",
     "Costs",
     "DisciplineGap",
@@ -169,6 +172,7 @@ __all__ = [
     "TimeUnit",
     "Violation",
     "__version__",
+    "audit",
     "greedy_plan",
     "load_postings",
     "load_scenario",

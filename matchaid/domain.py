@@ -299,6 +299,8 @@ class Expert:
         Rotation lengths in months the expert accepts; ``None`` uses the scenario's.
     max_postings
         Optional cap on the number of postings over the horizon.
+    preferences
+        Format v2: recipient ids the expert would like to serve, best first.
     """
 
     id: str
@@ -310,9 +312,10 @@ class Expert:
     can_lead: bool = False
     terms: tuple[int, ...] | None = None
     max_postings: int | None = None
+    preferences: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("specialties", "available", "terms"):
+        for name in ("specialties", "available", "terms", "preferences"):
             _frozen_tuple(self, name)
         if isinstance(self.seniority, str):
             try:
@@ -745,6 +748,7 @@ class Scenario:
             or self.budget is not None
             or self.pins
             or self.stages
+            or any(e.preferences for e in self.experts)
             or self.horizon.unit is not TimeUnit.MONTH
             or any(d.group is not None for d in self.donors)
             or any(
@@ -969,6 +973,8 @@ def check_entities(
     c.known_experts = set(expert_ids)
     c.check_pins(pins)
     c.check_stages(stages, costs)
+    for i, e in experts:
+        c.check_preferences(f"experts[{i}].preferences", e.preferences)
     return c.problems
 
 
@@ -1299,6 +1305,21 @@ class _ScenarioChecker(_Checker):
             self.finite("budget", budget, positive=False, maximum=MAX_BUDGET)
             if costs is None:
                 self.error("budget", "a budget needs 'costs' to price the postings")
+
+    def check_preferences(self, path: str, preferences: object) -> None:
+        if not isinstance(preferences, tuple):
+            self.error(path, f"must be a list of recipient ids, got {_describe(preferences)}")
+            return
+        seen: set[str] = set()
+        for k, rid in enumerate(preferences):
+            if not self.text(f"{path}[{k}]", rid):
+                continue
+            assert isinstance(rid, str)
+            if rid not in self.known_recipients:
+                self.error(f"{path}[{k}]", f"unknown recipient {rid!r}")
+            elif rid in seen:
+                self.error(f"{path}[{k}]", f"recipient {rid!r} is listed twice")
+            seen.add(rid)
 
     def check_stages(self, stages: object, costs: object) -> None:
         """Each goal at most once, tolerances in [0, 1], ``cost`` only with costs."""

@@ -72,5 +72,8 @@ class RuleName(StrEnum):
     needed specialty has enough experts present."""
     PREFERRED = "preferred"
     """Tie-break (or weighted) bonus: covered months served by a ``preferred`` donor."""
+    PREFERENCES = "preferences"
+    """Tie-break (or weighted) bonus: periods experts serve at recipients they listed,
+    more for a higher choice."""
     COSTS = "costs"
     """Tie-break (or weighted) costs: travel hours and posted expert-months."""

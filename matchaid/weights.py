@@ -39,6 +39,10 @@ class ObjectiveWeights:
     posted_month
         Cost of each expert-month posted: keeps an expert at home when sending them
         would cover nothing.
+    preference
+        Value of one period an expert serves at a recipient on their ``preferences``
+        list (format v2): ``preference x (L - k + 1) / L`` at their ``k``-th choice of
+        ``L``, so a first choice earns the full amount. 0 (the default) turns it off.
     mode
         ``"tiebreak"`` (default): the secondary terms are scaled down so that all of
         them together are worth less than one covered expert-month of the lowest-weight
@@ -56,12 +60,13 @@ class ObjectiveWeights:
     preferred: float = 1.0
     travel: float = 0.01
     posted_month: float = 0.001
+    preference: float = 0.0
     mode: Literal["tiebreak", "weighted", "off"] = "tiebreak"
 
     def problems(self, path: str = "weights") -> list[Problem]:
         """What is wrong with these weights (empty when they are fine)."""
         out = []
-        for name in ("preferred", "travel", "posted_month"):
+        for name in ("preferred", "travel", "posted_month", "preference"):
             value = getattr(self, name)
             if (
                 isinstance(value, bool)

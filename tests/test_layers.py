@@ -45,7 +45,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.stages",
         "matchaid.greedy",
     ),
-    "edge": ("matchaid.cli", "matchaid.__main__", "matchaid.report", "matchaid.plots"),
+    "edge": (
+        "matchaid.cli",
+        "matchaid.__main__",
+        "matchaid.report",
+        "matchaid.plots",
+        "matchaid.audit",
+    ),
 }
 ORDER = list(LAYERS)
 VALIDATION = "matchaid.validation"

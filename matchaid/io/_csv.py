@@ -92,6 +92,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "available_to": "num",
         "terms": "numlist",
         "max_postings": "num",
+        "preferences": "list",
     },
     "recipients.csv": {
         "id": "str",
@@ -177,6 +178,7 @@ _V2_COLUMNS = frozenset(
         "cost_per_trip",
         "trainee_cost_per_period",
         "stages",
+        "preferences",
     }
 )
 _V2_FILES = frozenset({"projects.csv", "communities.csv", "pins.csv"})
@@ -544,6 +546,9 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "available_from": e["available"][0],
             "available_to": e["available"][1],
             "terms": None if e.get("terms") is None else _joined(e["terms"], "terms"),
+            "preferences": _joined(e["preferences"], "preferences")
+            if e.get("preferences")
+            else None,
         }
         for e in doc["experts"]
     ]

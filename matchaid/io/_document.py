@@ -119,6 +119,7 @@ _V2_FIELDS: dict[str, frozenset[str]] = {
     "scenario": frozenset({"communities", "costs", "budget", "pins", "objective"}),
     "horizon": frozenset({"unit"}),
     "donor": frozenset({"group"}),
+    "expert": frozenset({"preferences"}),
     "recipient": frozenset({"leader", "max_donors", "max_donor_groups", "starts", "projects"}),
     "gap": frozenset({"continuous", "handover_weight"}),
 }
@@ -323,6 +324,7 @@ def _expert(rd: DocumentReader, raw: Any, p: str) -> Expert | None:
     available = rd.interval(e["available"], f"{p}.available")
     specialties = rd.str_list(e["specialties"], f"{p}.specialties")
     terms = rd.int_list(e["terms"], f"{p}.terms") if e.get("terms") is not None else None
+    prefs = rd.str_list(e["preferences"], f"{p}.preferences") if e.get("preferences") else ()
     if not rd.clean_since(mark):
         return None
     # An unknown seniority stays in the entity for check_entities to report, so the
@@ -337,6 +339,7 @@ def _expert(rd: DocumentReader, raw: Any, p: str) -> Expert | None:
         can_lead=e.get("can_lead", False),
         terms=terms,  # type: ignore[arg-type]
         max_postings=rd.number(e.get("max_postings")),  # type: ignore[arg-type]
+        preferences=prefs,  # type: ignore[arg-type]
     )
 
 
@@ -699,6 +702,8 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
             ed["terms"] = list(e.terms)
         if e.max_postings is not None:
             ed["max_postings"] = e.max_postings
+        if e.preferences:
+            ed["preferences"] = list(e.preferences)
         doc["experts"].append(ed)
     doc["recipients"] = []
     for r in scenario.recipients:

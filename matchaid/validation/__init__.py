@@ -43,6 +43,7 @@ from matchaid.validation import (
     coverage,
     handover,
     leader,
+    preferences,
     preferred,
     project,
     references,
@@ -136,7 +137,8 @@ def objective_value(
     total = coverage.value(view) + handover.value(view) + project.value(view) - leader.value(view)
     if weights is not None and weights.mode == "weighted":
         total += (
-            weights.preferred * preferred.value(view)
+            weights.preference * preferences.value(view)
+            + weights.preferred * preferred.value(view)
             - weights.travel * costs.travel_hours(view)
             - weights.posted_month * costs.posted_months(view)
         )
@@ -174,7 +176,8 @@ class ProgrammeFigures:
     terms
         The primary objective's terms besides coverage: ``handover``, ``projects`` (sums
         of their weights) and ``leaderless`` (the preferred leaders' penalties, >= 0);
-        and ``cost``, the plan's total cost (0 without ``costs``).
+        ``cost``, the plan's total cost (0 without ``costs``); ``first_choice`` and
+        ``listed_choice``, experts serving their first choice / any listed recipient.
     """
 
     leaderless: dict[str, list[tuple[int, int]]]
@@ -209,5 +212,7 @@ def programme_figures(scenario: Scenario, plan: object) -> ProgrammeFigures:
             "projects": project.value(view),
             "leaderless": leader.value(view),
             "cost": budget.total_cost(view),
+            "first_choice": float(preferences.choices(view)[0]),
+            "listed_choice": float(preferences.choices(view)[1]),
         },
     )

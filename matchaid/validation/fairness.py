@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from matchaid.domain import PinMode, Scenario
 from matchaid.posting import Posting
-from matchaid.validation import pairing, references, seniority, starts, terms, travel
 from matchaid.validation.base import PlanView
-
-_ELIGIBILITY = (references, seniority, pairing, travel, terms, starts)
-
-
-def _eligible(scenario: Scenario, posting: Posting) -> bool:
-    view = PlanView(scenario, [posting])
-    return not any(module.check(view) for module in _ELIGIBILITY)
+from matchaid.validation.pins import eligible_alone as _eligible
 
 
 def fairness_recipients(scenario: Scenario) -> list[str]:

@@ -41,6 +41,12 @@ def check(view: PlanView) -> list[Violation]:
     return out
 
 
+def eligible_alone(scenario: Scenario, posting: Posting) -> bool:
+    """Whether ``posting`` is eligible by the contract (taken on its own)."""
+    view = PlanView(scenario, [posting])
+    return not any(module.check(view) for module in _ELIGIBILITY)
+
+
 def pin_problems(scenario: Scenario) -> list[Problem]:
     """Every fixed pin that is not an eligible posting by the contract, with why."""
     fixed = [(k, pin) for k, pin in enumerate(scenario.pins) if pin.mode is PinMode.FIXED]

@@ -29,6 +29,7 @@ def v2_doc(small_doc: dict[str, Any]) -> dict[str, Any]:
     d["horizon"]["unit"] = "week"
     d["donors"][0]["group"] = "Anhui"
     d["donors"][1]["group"] = "Anhui"
+    d["experts"][0]["preferences"] = ["R1", "R0"]
     r0, r1 = d["recipients"]
     r0.update(leader={"mode": "required"}, max_donors=1, starts=[0, 6])
     r1.update(leader={"mode": "preferred", "weight": 0.5}, max_donor_groups=1)
@@ -95,6 +96,7 @@ def test_v2_fields_load(write_doc: Any, v2_doc: dict[str, Any]) -> None:
     assert s.hub_of("R0") == ("R1", 0.5) and s.hub_of("R1") is None
     assert s.costs is not None and s.costs.posting(Seniority.CHIEF, 6) == 4 + 6 * 3
     assert s.budget == 250
+    assert s.expert("E0").preferences == ("R1", "R0")
     assert [(st.goal.value, st.tolerance) for st in s.stages] == [
         ("coverage", 0.02),
         ("fairness", 0.0),
@@ -226,6 +228,16 @@ def test_v2_fields_in_a_v1_file_say_to_add_the_version(
         (lambda d: d.update(budget="lots"), "budget", "must be a number"),
         (lambda d: d.pop("costs"), "budget", "needs 'costs'"),
         (lambda d: d["pins"][0].update(expert="E99"), "pins[0].expert", "unknown expert"),
+        (
+            lambda d: d["experts"][0].update(preferences=["R1", "R1"]),
+            "experts[0].preferences[1]",
+            "listed twice",
+        ),
+        (
+            lambda d: d["experts"][0].update(preferences=["R7"]),
+            "experts[0].preferences[0]",
+            "unknown recipient",
+        ),
         (
             lambda d: d["objective"]["stages"][1].update(goal="coverage"),
             "objective.stages[1].goal",

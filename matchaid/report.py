@@ -234,6 +234,14 @@ def _summary_rows(
             ("gap", gap),
             ("build / search seconds", f"{result.build_seconds:.2f} / {result.solve_seconds:.2f}"),
         ]
+        for n, st in enumerate(result.stages, 1):
+            bound_text = "unknown" if st.bound is None else f"{st.bound:g}"
+            rows.append(
+                (
+                    f"stage {n}: {st.goal} (tolerance {st.tolerance:g})",
+                    f"{st.status.value}, value {st.value:g}, bound {bound_text}",
+                )
+            )
         if result.reason:
             rows.append(("note", result.reason))
     unit = scenario.horizon.unit.value

@@ -21,6 +21,7 @@ from matchaid import (
     DisciplineGap,
     DonorHospital,
     Expert,
+    Goal,
     Horizon,
     Leader,
     LeaderMode,
@@ -32,6 +33,7 @@ from matchaid import (
     Road,
     Scenario,
     Seniority,
+    Stage,
     save_scenario,
 )
 
@@ -380,6 +382,9 @@ def build() -> Scenario:
         pairings=tuple(pairings),
         network=Network(tuple(roads)),
         communities=tuple(communities),
+        # cover the gaps; then, giving up at most 2% of that, the fairest plan between
+        # city and county hospitals
+        stages=(Stage(Goal.COVERAGE, 0.02), Stage(Goal.FAIRNESS)),
         name="Tibet group-style medical talent aid, 2015-2018",
         description=(
             "519 experts from the national hospitals and tertiary hospitals of Beijing, Shanghai, "

@@ -39,6 +39,7 @@ __all__ = [
     "SearchOutcome",
     "StageModel",
     "StageOutcome",
+    "Stopper",
     "build_model",
     "check_cp_sat_parameters",
     "check_pins",
@@ -342,6 +343,7 @@ def check_pins(lm: IntegerProgram, seconds: float | None) -> PinCheck:
         model = to_cp_sat(lm, lower=np.zeros(lm.num_vars, dtype=np.int64), objective=False)
         model.proto.assumptions.extend(assumed)
         solver = cp_model.CpSolver()
+        solver.parameters.catch_sigint_signal = False  # Python owns SIGINT (see CpSatSearch)
         solver.parameters.num_workers = 1
         if seconds is not None:
             solver.parameters.max_time_in_seconds = max(0.05, seconds - (time.perf_counter() - t0))
@@ -366,6 +368,29 @@ def check_pins(lm: IntegerProgram, seconds: float | None) -> PinCheck:
         elif status != cp_model.FEASIBLE and status != cp_model.OPTIMAL:
             minimal = False
     return PinCheck("infeasible", conflict=tuple(sorted(core)), minimal=minimal)
+
+
+class Stopper:
+    """Lets another thread stop the CP-SAT search running in a stage (Ctrl-C)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._solver: cp_model.CpSolver | None = None
+        self.stopped = False
+
+    def attach(self, solver: cp_model.CpSolver) -> None:
+        with self._lock:
+            self._solver = solver
+            if self.stopped:
+                solver.stop_search()
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            if self._solver is not None:
+                self._solver.stop_search()
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +439,7 @@ def solve_stage(
     seconds: float | None,
     workers: int,
     parameters: Mapping[str, Any],
+    stopper: Stopper | None = None,
 ) -> StageOutcome:
     """Optimise one lexicographic stage over ``lm`` (its rows and bounds), keeping the
     earlier stages' limits; ``hint`` is the previous stage's plan. In the last stage
@@ -423,9 +449,11 @@ def solve_stage(
     import time
 
     t0 = time.perf_counter()
-    outcome, value = _solve_once(lm, stage, False, hint, seconds, workers, parameters)
+    outcome, value = _solve_once(lm, stage, False, hint, seconds, workers, parameters, stopper)
     m = lm.scaling.multiplier
     if not stage.tiebreak or outcome.chosen is None or lm.scaling.mode != "tiebreak" or m <= 1:
+        return outcome
+    if stopper is not None and stopper.stopped:
         return outcome
     spent = time.perf_counter() - t0
     # The tie-breaks are secondary: at most twice the goal's time (and at least 1 s).
@@ -443,7 +471,7 @@ def solve_stage(
     )
     chosen = np.zeros(len(lm.cands), dtype=bool)
     chosen[outcome.chosen] = True
-    second, _ = _solve_once(lm, keep, True, chosen, left, workers, parameters)
+    second, _ = _solve_once(lm, keep, True, chosen, left, workers, parameters, stopper)
     if second.chosen is None:
         return outcome
     return StageOutcome(outcome.status, second.chosen, outcome.bound)
@@ -457,6 +485,7 @@ def _solve_once(
     seconds: float | None,
     workers: int,
     parameters: Mapping[str, Any],
+    stopper: Stopper | None = None,
 ) -> tuple[StageOutcome, int]:
     """One CP-SAT solve of a stage: its goal (or, with ``secondary_only``, the tie-break
     terms); the outcome and the goal's value in the plan found."""
@@ -510,9 +539,12 @@ def _solve_once(
     hint_proto.values.extend(values)
     solver = cp_model.CpSolver()
     apply_parameters(solver, parameters)
+    solver.parameters.catch_sigint_signal = False  # Python owns SIGINT (see CpSatSearch)
     solver.parameters.num_workers = max(1, workers)
     if seconds is not None:
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    if stopper is not None:
+        stopper.attach(solver)
     status = solver.solve(model)
     if status == cp_model.INFEASIBLE:
         return StageOutcome("infeasible", None, None), 0

@@ -21,7 +21,9 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -41,7 +43,7 @@ from matchaid.validation.fairness import value as fairness_value
 from matchaid.weights import ObjectiveWeights
 
 if TYPE_CHECKING:
-    from matchaid.cp_sat import StageModel
+    from matchaid.cp_sat import StageModel, StageOutcome, Stopper
 
 __all__ = ["FAIRNESS_SCALE", "StageResult", "solve_stages"]
 
@@ -168,7 +170,7 @@ def _limit(goal: str, reference: int, tolerance: float) -> int:
 
 def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
     """Solve ``scenario``'s lexicographic stages (see the module docstring)."""
-    from matchaid.cp_sat import solve_stage
+    from matchaid.cp_sat import Stopper, solve_stage
     from matchaid.search import solve
 
     stages: tuple[Stage, ...] = scenario.stages
@@ -188,57 +190,89 @@ def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
     limits: list[tuple[str, int]] = []
     first: Result | None = None
     chosen = np.zeros(len(cands), dtype=bool)
-    for k, stage in enumerate(stages):
-        goal, last = stage.goal.value, k == len(stages) - 1
-        if k == 0 and stage.goal is Goal.COVERAGE:
-            weights = params.weights if last else ObjectiveWeights(mode="off")
-            first = solve(
-                replace(scenario, stages=()),
-                replace(params, time_limit=share(len(stages)), weights=weights),
-            )
-            for p in first.plan.postings:
-                chosen[index[_key(p)]] = True
-            status, bound = first.status, first.best_bound
-            bound_value: float | None = bound if math.isfinite(bound) else None
-            note = None if status is SolveStatus.OPTIMAL else first.reason
-        else:
-            model = _stage_model(goals, goal, tuple(limits), tiebreak=last)
-            outcome = solve_stage(
-                lm,
-                model,
-                chosen,
-                share(len(stages) - k),
-                params.workers or os.cpu_count() or 1,  # one model: every core
-                {**DEFAULT_CP_SAT, **params.cp_sat},
-            )
-            note = None
-            if outcome.chosen is not None:
-                chosen = np.zeros(len(cands), dtype=bool)
-                chosen[outcome.chosen] = True
+    interrupted = False
+    try:
+        for k, stage in enumerate(stages):
+            if interrupted:
+                break
+            goal, last = stage.goal.value, k == len(stages) - 1
+            if k == 0 and stage.goal is Goal.COVERAGE:
+                weights = params.weights if last else ObjectiveWeights(mode="off")
+                first = solve(
+                    replace(scenario, stages=()),
+                    replace(params, time_limit=share(len(stages)), weights=weights),
+                )
+                for p in first.plan.postings:
+                    chosen[index[_key(p)]] = True
+                interrupted = first.interrupted
+                status, bound = first.status, first.best_bound
+                bound_value: float | None = bound if math.isfinite(bound) else None
+                note = None if status is SolveStatus.OPTIMAL else first.reason
             else:
-                note = "no plan found in time: the previous stage's plan is kept"
-            exact = not (goal == "cost" and goals.cost_rounded) and not lm.scaling.rounded
-            status = (
-                SolveStatus.OPTIMAL
-                if outcome.status == "optimal" and exact
-                else SolveStatus.FEASIBLE
-                if outcome.chosen is not None
-                else SolveStatus.UNKNOWN
+                model = _stage_model(goals, goal, tuple(limits), tiebreak=last)
+                stopper = Stopper()
+                run = partial(
+                    solve_stage,
+                    lm,
+                    model,
+                    chosen,
+                    share(len(stages) - k),
+                    params.workers or os.cpu_count() or 1,  # one model: every core
+                    {**DEFAULT_CP_SAT, **params.cp_sat},
+                    stopper,
+                )
+                outcome, interrupted = _interruptible(run, stopper)
+                note = "interrupted" if interrupted else None
+                if outcome.chosen is not None:
+                    chosen = np.zeros(len(cands), dtype=bool)
+                    chosen[outcome.chosen] = True
+                else:
+                    note = "no plan found in time: the previous stage's plan is kept"
+                exact = not (goal == "cost" and goals.cost_rounded) and not lm.scaling.rounded
+                status = (
+                    SolveStatus.OPTIMAL
+                    if outcome.status == "optimal" and exact
+                    else SolveStatus.FEASIBLE
+                    if outcome.chosen is not None
+                    else SolveStatus.UNKNOWN
+                )
+                bound_value = _bound_value(goals, goal, outcome.bound, model.fair_scale)
+            plan = Plan(scenario, sorted_postings(cands.postings(np.flatnonzero(chosen))))
+            if goal == "fairness" and bound_value is not None and status is SolveStatus.OPTIMAL:
+                # F is the share rounded down to 1e-6: proven to that precision
+                bound_value = max(bound_value, goals.value(goal, plan))
+            reference = goals.integer(goal, chosen)
+            if status is not SolveStatus.OPTIMAL:
+                extra = "its best value is the reference for later stages"
+                note = f"{note}; {extra}" if note else extra
+            results.append(
+                StageResult(
+                    goal, stage.tolerance, goals.value(goal, plan), bound_value, status, note
+                )
             )
-            bound_value = _bound_value(goals, goal, outcome.bound, model.fair_scale)
-        plan = Plan(scenario, sorted_postings(cands.postings(np.flatnonzero(chosen))))
-        if goal == "fairness" and bound_value is not None and status is SolveStatus.OPTIMAL:
-            # F is the share rounded down to 1e-6: proven to that precision
-            bound_value = max(bound_value, goals.value(goal, plan))
-        reference = goals.integer(goal, chosen)
-        if status is not SolveStatus.OPTIMAL:
-            extra = "its best value is the reference for later stages"
-            note = f"{note}; {extra}" if note else extra
-        results.append(
-            StageResult(goal, stage.tolerance, goals.value(goal, plan), bound_value, status, note)
-        )
-        limits.append((goal, _limit(goal, reference, stage.tolerance)))
-    return _result(scenario, cands, chosen, results, first, time.perf_counter() - t0)
+            limits.append((goal, _limit(goal, reference, stage.tolerance)))
+    except KeyboardInterrupt:  # between searches: keep what the stages found
+        interrupted = True
+
+    return _result(scenario, cands, chosen, results, first, time.perf_counter() - t0, interrupted)
+
+
+def _interruptible(run: Callable[[], StageOutcome], stopper: Stopper) -> tuple[StageOutcome, bool]:
+    """Run a stage's CP-SAT search in a worker thread, so that Ctrl-C (a
+    KeyboardInterrupt in this thread) stops it and keeps the best plan it found."""
+    import concurrent.futures as cf
+
+    interrupted = False
+    with cf.ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(run)
+        while True:
+            try:
+                return future.result(timeout=0.2), interrupted
+            except cf.TimeoutError:
+                continue
+            except KeyboardInterrupt:
+                interrupted = True
+                stopper.stop()
 
 
 def _stage_model(
@@ -279,9 +313,10 @@ def _result(
     stages: list[StageResult],
     first: Result | None,
     seconds: float,
+    interrupted: bool = False,
 ) -> Result:
     plan = Plan(scenario, sorted_postings(cands.postings(np.flatnonzero(chosen))))
-    proven = all(s.status is SolveStatus.OPTIMAL for s in stages)
+    proven = all(s.status is SolveStatus.OPTIMAL for s in stages) and not interrupted
     objective = plan.objective
     bound = math.inf
     if first is not None and math.isfinite(first.best_bound):
@@ -300,6 +335,7 @@ def _result(
         num_candidates=len(cands),
         num_eligible=cands.num_eligible,
         excluded=MappingProxyType(cands.excluded),
-        reason=reason,
+        reason=reason + ("; interrupted: later stages were not run" if interrupted else ""),
+        interrupted=interrupted,
         stages=tuple(stages),
     )

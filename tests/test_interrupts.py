@@ -244,3 +244,27 @@ def test_an_interrupt_wrapped_by_class_creation_is_an_interrupt(
     monkeypatch.setattr(cli, "_cmd_validate", wrapped)
     assert cli.main(["validate", "x.json"]) == 130
     assert "interrupted; nothing written" in capsys.readouterr().err
+
+
+def test_an_interrupt_during_a_later_stage_keeps_the_plan(tmp_path: Path) -> None:
+    """The Tibet flagship has two lexicographic stages; Ctrl-C 6 s in (the fairness
+    stage on this machine, or the coverage stage on a slower one) still writes a valid
+    plan marked interrupted."""
+    import os
+    import threading
+
+    from matchaid import cli
+
+    scenario = Path(__file__).parents[1] / "examples" / "tibet_group_aid" / "scenario.json"
+    out = tmp_path / "plan.json"
+    timer = threading.Timer(6.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        code = cli.main(["solve", str(scenario), "-o", str(out), "--time-limit", "60"])
+    finally:
+        timer.cancel()
+    assert code == 130
+    record = json.loads(out.read_text())
+    assert record["solve"]["interrupted"] is True
+    s = matchaid.load_scenario(scenario)
+    assert matchaid.validate(s, matchaid.load_postings(out)) == []

@@ -6,40 +6,64 @@ periods divided by ``sum(weight x demand x window length)``; coverage is the con
 
 from __future__ import annotations
 
-from matchaid.domain import PinMode, Scenario
+from matchaid.domain import Expert, PinMode, Scenario
 from matchaid.posting import Posting
+from matchaid.validation import pairing, references, seniority, starts, terms, travel
 from matchaid.validation.base import PlanView
-from matchaid.validation.pins import eligible_alone as _eligible
+
+#: The eligibility rules about an expert and a gap, and those about a posting's shape.
+_PAIR = (references, seniority, pairing, travel)
+_SHAPE = (terms, starts)
 
 
 def fairness_recipients(scenario: Scenario) -> list[str]:
     """Recipients with at least one eligible posting that no pin forbids (plain loops
-    over experts, gaps, terms and starts; each recipient stops at its first)."""
+    over experts, gaps, terms and starts; each recipient stops at its first). The rules
+    about the pair (references, seniority, pairing, travel) are checked once per expert
+    and gap, those about the posting's shape (terms, starts) per posting."""
     forbidden = {p.key for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
     step, months = scenario.horizon.start_step, scenario.horizon.months
     out = []
     for r in scenario.recipients:
-        found = False
-        for g in r.gaps:
-            for e in scenario.experts:
-                if g.specialty not in e.specialties:
-                    continue
-                for m in scenario.terms_of(e):
-                    for s in range(0, months, step):
-                        p = Posting(e.id, r.id, g.specialty, s, m)
-                        key = (p.expert, p.recipient, p.specialty, p.start, p.months)
-                        if key not in forbidden and _eligible(scenario, p):
-                            found = True
-                            break
-                    if found:
-                        break
-                if found:
-                    break
-            if found:
-                break
-        if found:
+        if any(
+            _pair_has_posting(scenario, e, r.id, g.specialty, step, months, forbidden)
+            for g in r.gaps
+            for e in scenario.experts
+            if g.specialty in e.specialties
+        ):
             out.append(r.id)
     return out
+
+
+def _pair_has_posting(
+    scenario: Scenario,
+    e: Expert,
+    rid: str,
+    specialty: str,
+    step: int,
+    months: int,
+    forbidden: set[tuple[str, str, str, int, int]],
+) -> bool:
+    lo, hi = e.available
+    shapes = [
+        (s, m)
+        for m in scenario.terms_of(e)
+        for s in range(0, months, step)
+        if lo <= s and s + m <= min(hi, months)
+    ]
+    if not shapes:
+        return False
+    probe = PlanView(scenario, [Posting(e.id, rid, specialty, *shapes[0])])
+    if any(module.check(probe) for module in _PAIR):
+        return False
+    for s, m in shapes:
+        p = Posting(e.id, rid, specialty, s, m)
+        if (e.id, rid, specialty, s, m) in forbidden:
+            continue
+        view = PlanView(scenario, [p])
+        if not any(module.check(view) for module in _SHAPE):
+            return True
+    return False
 
 
 def shares(view: PlanView, recipients: list[str]) -> dict[str, float]:

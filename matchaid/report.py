@@ -231,7 +231,9 @@ def _summary_rows(
             ("solver status", result.status.value),
             ("objective", f"{result.objective:g}"),
             ("best bound", bound),
-            ("gap", gap),
+            # with lexicographic stages the bound is the first stage's (coverage): the
+            # gap is what later stages gave up of it, within their tolerances
+            ("coverage given up for later stages" if result.stages else "gap", gap),
             ("build / search seconds", f"{result.build_seconds:.2f} / {result.solve_seconds:.2f}"),
         ]
         for n, st in enumerate(result.stages, 1):

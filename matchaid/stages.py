@@ -227,7 +227,8 @@ def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
                     chosen = np.zeros(len(cands), dtype=bool)
                     chosen[outcome.chosen] = True
                 else:
-                    note = "no plan found in time: the previous stage's plan is kept"
+                    why = "interrupted" if interrupted else "no plan found in time"
+                    note = f"{why}: the previous stage's plan is kept"
                 exact = not (goal == "cost" and goals.cost_rounded) and not lm.scaling.rounded
                 status = (
                     SolveStatus.OPTIMAL

@@ -139,7 +139,7 @@ def solve(
     ) > 1:
         from matchaid.stages import solve_stages
 
-        return solve_stages(scenario, params)
+        return solve_stages(scenario, params, progress, progress_interval)
     t0 = time.perf_counter()
     if scenario.pins:  # a scenario built in Python has not met the loader's pin check
         from matchaid.validation.pins import pin_problems

@@ -35,7 +35,7 @@ from matchaid.domain import Goal, Scenario, Stage
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import Plan, sorted_postings
 from matchaid.program import IntegerProgram, build_program
-from matchaid.result import Result, SolveStatus, relative_gap
+from matchaid.result import Progress, Result, SolveStatus, relative_gap
 from matchaid.validation.base import PlanView
 from matchaid.validation.budget import total_cost
 from matchaid.validation.fairness import fairness_recipients
@@ -168,8 +168,15 @@ def _limit(goal: str, reference: int, tolerance: float) -> int:
     return math.ceil(reference - slack - 1e-9)
 
 
-def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
-    """Solve ``scenario``'s lexicographic stages (see the module docstring)."""
+def solve_stages(
+    scenario: Scenario,
+    params: SolveParams,
+    progress: Callable[[Progress], None] | None = None,
+    progress_interval: float = 1.0,
+) -> Result:
+    """Solve ``scenario``'s lexicographic stages (see the module docstring);
+    ``progress`` is called as in :func:`matchaid.solve` (during a later stage with the
+    current plan's coverage and the first stage's bound)."""
     from matchaid.cp_sat import Stopper, solve_stage
     from matchaid.search import solve
 
@@ -191,6 +198,18 @@ def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
     first: Result | None = None
     chosen = np.zeros(len(cands), dtype=bool)
     interrupted = False
+    last_tick = [0.0]
+
+    def tick() -> None:
+        """Progress during a later stage: the current plan's coverage, stage 1's bound."""
+        now = time.perf_counter() - t0
+        if progress is None or now - last_tick[0] < progress_interval:
+            return
+        last_tick[0] = now
+        current = goals.lm.scaling.value(goals.integer("coverage", chosen))
+        bound = None if first is None or not math.isfinite(first.best_bound) else first.best_bound
+        progress(Progress(now, current, bound))
+
     try:
         for k, stage in enumerate(stages):
             if interrupted:
@@ -221,7 +240,7 @@ def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
                     {**DEFAULT_CP_SAT, **params.cp_sat},
                     stopper,
                 )
-                outcome, interrupted = _interruptible(run, stopper)
+                outcome, interrupted = _interruptible(run, stopper, tick)
                 note = "interrupted" if interrupted else None
                 if outcome.chosen is not None:
                     chosen = np.zeros(len(cands), dtype=bool)
@@ -258,9 +277,12 @@ def solve_stages(scenario: Scenario, params: SolveParams) -> Result:
     return _result(scenario, cands, chosen, results, first, time.perf_counter() - t0, interrupted)
 
 
-def _interruptible(run: Callable[[], StageOutcome], stopper: Stopper) -> tuple[StageOutcome, bool]:
+def _interruptible(
+    run: Callable[[], StageOutcome], stopper: Stopper, tick: Callable[[], None]
+) -> tuple[StageOutcome, bool]:
     """Run a stage's CP-SAT search in a worker thread, so that Ctrl-C (a
-    KeyboardInterrupt in this thread) stops it and keeps the best plan it found."""
+    KeyboardInterrupt in this thread, also one raised by the progress callback for an
+    interrupt whose KeyboardInterrupt was lost) stops it and keeps its best plan."""
     import concurrent.futures as cf
 
     interrupted = False
@@ -270,7 +292,11 @@ def _interruptible(run: Callable[[], StageOutcome], stopper: Stopper) -> tuple[S
             try:
                 return future.result(timeout=0.2), interrupted
             except cf.TimeoutError:
-                continue
+                try:
+                    tick()
+                except KeyboardInterrupt:
+                    interrupted = True
+                    stopper.stop()
             except KeyboardInterrupt:
                 interrupted = True
                 stopper.stop()

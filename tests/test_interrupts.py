@@ -281,3 +281,39 @@ def test_an_interrupt_during_a_later_stage_keeps_the_plan(
     assert record["solve"]["stages"][1]["note"].startswith("interrupted")
     s = matchaid.load_scenario(scenario)
     assert matchaid.validate(s, matchaid.load_postings(out)) == []
+
+
+def test_a_lost_interrupt_also_stops_a_later_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An interrupt noted but whose KeyboardInterrupt was lost still stops the second
+    stage: the progress callback raises it again, as in a one-stage solve."""
+    import os
+    import threading
+
+    from matchaid import cli, cp_sat
+
+    def swallowed(self: cli._Interrupts, signum: int, frame: object) -> None:
+        self.count += 1
+        self.signum = signum
+
+    monkeypatch.setattr(cli._Interrupts, "handle", swallowed)
+    real = cp_sat.solve_stage
+    timers: list[threading.Timer] = []
+
+    def signalled(*args: object, **kwargs: object) -> object:
+        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timers.append(timer)
+        timer.start()
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cp_sat, "solve_stage", signalled)
+    scenario = Path(__file__).parents[1] / "examples" / "tibet_group_aid" / "scenario.json"
+    out = tmp_path / "plan.json"
+    try:
+        code = cli.main(["solve", str(scenario), "-o", str(out), "--time-limit", "60"])
+    finally:
+        for timer in timers:
+            timer.cancel()
+    assert code == 130
+    assert json.loads(out.read_text())["solve"]["interrupted"] is True

@@ -246,16 +246,13 @@ def test_an_interrupt_wrapped_by_class_creation_is_an_interrupt(
     assert "interrupted; nothing written" in capsys.readouterr().err
 
 
-def test_an_interrupt_during_a_later_stage_keeps_the_plan(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The Tibet flagship has two lexicographic stages; Ctrl-C 0.5 s into the second
-    (fairness, a search of several seconds) still writes a valid plan marked
-    interrupted."""
+def _sigint_in_second_stage(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Send SIGINT 0.5 s after a lexicographic solve's second stage starts; returns the
+    timers (to cancel)."""
     import os
     import threading
 
-    from matchaid import cli, cp_sat
+    from matchaid import cp_sat
 
     real = cp_sat.solve_stage
     timers: list[threading.Timer] = []
@@ -267,19 +264,33 @@ def test_an_interrupt_during_a_later_stage_keeps_the_plan(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cp_sat, "solve_stage", signalled)
-    scenario = Path(__file__).parents[1] / "examples" / "tibet_group_aid" / "scenario.json"
+    return timers  # type: ignore[return-value]
+
+
+TIBET = Path(__file__).parents[1] / "examples" / "tibet_group_aid" / "scenario.json"
+
+
+def test_an_interrupt_during_a_later_stage_keeps_the_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Tibet flagship has two lexicographic stages; Ctrl-C 0.5 s into the second
+    (fairness, a search of several seconds) still writes a valid plan marked
+    interrupted."""
+    from matchaid import cli
+
+    timers = _sigint_in_second_stage(monkeypatch)
     out = tmp_path / "plan.json"
     try:
-        code = cli.main(["solve", str(scenario), "-o", str(out), "--time-limit", "60"])
+        code = cli.main(["solve", str(TIBET), "-o", str(out), "--time-limit", "60"])
     finally:
         for timer in timers:
-            timer.cancel()
+            timer.cancel()  # type: ignore[attr-defined]
     assert timers, "the second stage never started"
     assert code == 130
     record = json.loads(out.read_text())
     assert record["solve"]["interrupted"] is True
     assert record["solve"]["stages"][1]["note"].startswith("interrupted")
-    s = matchaid.load_scenario(scenario)
+    s = matchaid.load_scenario(TIBET)
     assert matchaid.validate(s, matchaid.load_postings(out)) == []
 
 
@@ -288,32 +299,19 @@ def test_a_lost_interrupt_also_stops_a_later_stage(
 ) -> None:
     """An interrupt noted but whose KeyboardInterrupt was lost still stops the second
     stage: the progress callback raises it again, as in a one-stage solve."""
-    import os
-    import threading
-
-    from matchaid import cli, cp_sat
+    from matchaid import cli
 
     def swallowed(self: cli._Interrupts, signum: int, frame: object) -> None:
         self.count += 1
         self.signum = signum
 
     monkeypatch.setattr(cli._Interrupts, "handle", swallowed)
-    real = cp_sat.solve_stage
-    timers: list[threading.Timer] = []
-
-    def signalled(*args: object, **kwargs: object) -> object:
-        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
-        timers.append(timer)
-        timer.start()
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cp_sat, "solve_stage", signalled)
-    scenario = Path(__file__).parents[1] / "examples" / "tibet_group_aid" / "scenario.json"
+    timers = _sigint_in_second_stage(monkeypatch)
     out = tmp_path / "plan.json"
     try:
-        code = cli.main(["solve", str(scenario), "-o", str(out), "--time-limit", "60"])
+        code = cli.main(["solve", str(TIBET), "-o", str(out), "--time-limit", "60"])
     finally:
         for timer in timers:
-            timer.cancel()
+            timer.cancel()  # type: ignore[attr-defined]
     assert code == 130
     assert json.loads(out.read_text())["solve"]["interrupted"] is True

@@ -445,6 +445,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_solve_parser(sub)
 
+    _add_plan_parsers(sub)
+
+    p = sub.add_parser(
+        "generate",
+        help="generate a seeded scenario of a size tier",
+        description="Write a realistic seeded scenario (JSON) for a size tier: xs (tests), s, "
+        "m (about the Tibet programme), l (a few thousand experts), xl (national: 10,000 "
+        "experts). --set changes a knob, e.g. --set demand_supply_ratio=2 --set pairing=none.",
+    )
+    p.add_argument("tier", choices=("xs", "s", "m", "l", "xl"))
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("-o", "--output", help="write here (default: stdout)")
+    p.add_argument("--set", action="append", metavar="KNOB=VALUE", help="change a generator knob")
+    p.set_defaults(func=_cmd_generate)
+    return parser
+
+
+def _add_plan_parsers(sub: Any) -> None:
+    """The commands that read a scenario and a plan: check, audit, report."""
     p = sub.add_parser(
         "check",
         help="check any plan file against a scenario's rules",
@@ -480,20 +499,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("plan", help="plan JSON file or postings.csv")
     p.add_argument("--html", metavar="OUT", help="write the HTML report here")
     p.set_defaults(func=_cmd_report)
-
-    p = sub.add_parser(
-        "generate",
-        help="generate a seeded scenario of a size tier",
-        description="Write a realistic seeded scenario (JSON) for a size tier: xs (tests), s, "
-        "m (about the Tibet programme), l (a few thousand experts), xl (national: 10,000 "
-        "experts). --set changes a knob, e.g. --set demand_supply_ratio=2 --set pairing=none.",
-    )
-    p.add_argument("tier", choices=("xs", "s", "m", "l", "xl"))
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("-o", "--output", help="write here (default: stdout)")
-    p.add_argument("--set", action="append", metavar="KNOB=VALUE", help="change a generator knob")
-    p.set_defaults(func=_cmd_generate)
-    return parser
 
 
 def _add_solve_parser(sub: Any) -> None:

@@ -477,21 +477,14 @@ def solve_stage(
     return StageOutcome(outcome.status, second.chosen, outcome.bound)
 
 
-def _solve_once(
-    lm: IntegerProgram,
-    stage: StageModel,
-    secondary_only: bool,
-    hint: npt.NDArray[np.bool_],
-    seconds: float | None,
-    workers: int,
-    parameters: Mapping[str, Any],
-    stopper: Stopper | None = None,
-) -> tuple[StageOutcome, int]:
-    """One CP-SAT solve of a stage: its goal (or, with ``secondary_only``, the tie-break
-    terms); the outcome and the goal's value in the plan found."""
+def _stage_model_proto(
+    lm: IntegerProgram, stage: StageModel, secondary_only: bool
+) -> tuple[cp_model.CpModel, list[int], list[int], int]:
+    """The CP-SAT model of a stage: the program's rows, fairness rows, earlier stages'
+    limits and the objective (the goal, or the tie-breaks); with the goal's variables,
+    coefficients and sign (1: maximised, -1: minimised)."""
     model = to_cp_sat(lm, objective=False)
     proto = model.proto
-    n = len(lm.cands)
     fair = lm.num_vars
     uses_fairness = stage.goal == "fairness" or any(g == "fairness" for g, _ in stage.limits)
     if uses_fairness:  # F: the least share, in 1/fair_scale (no group: every share is 1)
@@ -533,10 +526,24 @@ def _solve_once(
     goal_proto.vars.extend(list(weights))
     goal_proto.coeffs.extend([-c for c in weights.values()])  # CP-SAT minimises
     goal_proto.scaling_factor = -1.0
-    values = lm.complete(np.asarray(hint, dtype=bool)).tolist()
-    hint_proto = proto.solution_hint
-    hint_proto.vars.extend(range(lm.num_vars))
-    hint_proto.values.extend(values)
+    return model, goal_vars, goal_coefs, sign
+
+
+def _solve_once(
+    lm: IntegerProgram,
+    stage: StageModel,
+    secondary_only: bool,
+    hint: npt.NDArray[np.bool_],
+    seconds: float | None,
+    workers: int,
+    parameters: Mapping[str, Any],
+    stopper: Stopper | None = None,
+) -> tuple[StageOutcome, int]:
+    """One CP-SAT solve of a stage: its goal (or, with ``secondary_only``, the tie-break
+    terms); the outcome and the goal's value in the plan found."""
+    model, goal_vars, goal_coefs, sign = _stage_model_proto(lm, stage, secondary_only)
+    n = len(lm.cands)
+    set_hint(model, lm, np.asarray(hint, dtype=bool))
     solver = cp_model.CpSolver()
     apply_parameters(solver, parameters)
     solver.parameters.catch_sigint_signal = False  # Python owns SIGINT (see CpSatSearch)
@@ -552,7 +559,7 @@ def _solve_once(
         return StageOutcome("unknown", None, None), 0
     solution = np.asarray(solver.response_proto.solution, dtype=np.int64)
     picks = np.flatnonzero(solution[:n] > 0)
-    value = int(sum(c * int(solution[v]) for v, c in zip(goal_vars, goal_coefs, strict=True)))
+    value = int(np.dot(np.asarray(goal_coefs, dtype=np.int64), solution[goal_vars]))
     word = "optimal" if status == cp_model.OPTIMAL else "feasible"
     raw = math.floor(solver.best_objective_bound + 1e-6)  # on the maximised objective
     return StageOutcome(word, picks, raw if sign > 0 else -raw), value

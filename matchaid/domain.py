@@ -32,6 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from matchaid.exceptions import Problem, Problems, ScenarioError
+from matchaid.posting import Posting
 
 __all__ = [
     "MAX_BUDGET",
@@ -568,9 +569,9 @@ class Pin:
                 object.__setattr__(self, "mode", PinMode(self.mode))
 
     @property
-    def key(self) -> tuple[str, str, str, int, int]:
-        """The posting it pins: ``(expert, recipient, specialty, start, months)``."""
-        return (self.expert, self.recipient, self.specialty, self.start, self.months)
+    def posting(self) -> Posting:
+        """The posting it pins."""
+        return Posting(self.expert, self.recipient, self.specialty, self.start, self.months)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1351,7 +1352,7 @@ class _ScenarioChecker(_Checker):
         """References, numbers and modes; a posting is pinned at most once. (Whether a
         fixed pin is an eligible posting is checked against the whole contract by
         :func:`matchaid.validation.pin_problems`.)"""
-        seen: dict[tuple[object, ...], str] = {}
+        seen: dict[Posting, str] = {}
         for i, pin in pins:
             p = f"pins[{i}]"
             if not isinstance(pin, Pin):
@@ -1376,7 +1377,7 @@ class _ScenarioChecker(_Checker):
                 )
                 ok = False
             if ok:
-                key = pin.key
+                key = pin.posting
                 if key in seen:
                     self.error(p, f"this posting is already pinned at {seen[key]}")
                 seen.setdefault(key, p)

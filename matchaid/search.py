@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.decompose import independent_parts
-from matchaid.domain import Scenario
+from matchaid.domain import Goal, Scenario, Stage
 from matchaid.exceptions import Problem, ScenarioError, SolverError
 from matchaid.fill import greedy_fill
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
@@ -134,19 +134,12 @@ def solve(
     """
 
     params = params or SolveParams()
-    if (scenario.stages and scenario.stages[0].goal.value != "coverage") or len(
-        scenario.stages
-    ) > 1:
+    if scenario.stages and scenario.stages != (Stage(Goal.COVERAGE, scenario.stages[0].tolerance),):
         from matchaid.stages import solve_stages
 
         return solve_stages(scenario, params, progress, progress_interval)
     t0 = time.perf_counter()
-    if scenario.pins:  # a scenario built in Python has not met the loader's pin check
-        from matchaid.validation.pins import pin_problems
-
-        problems = pin_problems(scenario)
-        if problems:
-            raise ScenarioError("<scenario>", problems)
+    _check_fixed_pins(scenario)
     cands: CandidateSet | None = None
     try:
         cands = generate_candidates(scenario)
@@ -155,14 +148,7 @@ def solve(
             return _empty_result(
                 scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
             )
-        whole = build_program(cands, params.weights)
-        start = _pinned_start(scenario, whole, params)
-        groups = independent_parts(whole) if params.decompose else []
-        if len(groups) <= 1:  # one part: the whole model serves as it is
-            everything = np.arange(len(cands), dtype=np.int64)
-            parts = [_Part(cands, everything, params, whole, start)]
-        else:
-            parts = [_Part(cands, idx, params, start=start[idx]) for idx in groups]
+        parts = _parts(scenario, cands, params)
     except KeyboardInterrupt:
         return _empty_result(
             scenario,
@@ -180,6 +166,28 @@ def solve(
         except KeyboardInterrupt:
             search.interrupted = True
     return _merge(scenario, cands, parts, search, params, build_seconds)
+
+
+def _check_fixed_pins(scenario: Scenario) -> None:
+    """A scenario built in Python has not met the loader's check that every fixed pin is
+    an eligible posting: check it here."""
+    if scenario.pins:
+        from matchaid.validation.pins import pin_problems
+
+        problems = pin_problems(scenario)
+        if problems:
+            raise ScenarioError("<scenario>", problems)
+
+
+def _parts(scenario: Scenario, cands: CandidateSet, params: SolveParams) -> list[_Part]:
+    """The independent parts to search, each starting from the fixed pins' plan."""
+    whole = build_program(cands, params.weights)
+    start = _pinned_start(scenario, whole, params)
+    groups = independent_parts(whole) if params.decompose else []
+    if len(groups) <= 1:  # one part: the whole model serves as it is
+        everything = np.arange(len(cands), dtype=np.int64)
+        return [_Part(cands, everything, params, whole, start)]
+    return [_Part(cands, idx, params, start=start[idx]) for idx in groups]
 
 
 def _pinned_start(
@@ -206,8 +214,8 @@ def _pinned_start(
         start = np.zeros(n, dtype=bool)
         start[found.chosen] = True
         return start
-    where = {pin.key: k for k, pin in enumerate(scenario.pins)}
-    names = [f"pins[{where[_key(whole.cands.posting(i))]}]" for i in found.conflict]
+    where = {pin.posting: k for k, pin in enumerate(scenario.pins)}
+    names = [f"pins[{where[whole.cands.posting(i)]}]" for i in found.conflict]
     if found.status == "infeasible":
         smallest = "a smallest set" if found.minimal else "a set (not proven smallest)"
         message = (
@@ -240,10 +248,6 @@ def _no_lone_pin_breaks_a_rule(scenario: Scenario, kept: int) -> None:
                 )
             )
     raise ScenarioError("<scenario>", problems or [Problem("pins", "a fixed pin was lost")])
-
-
-def _key(p: Posting) -> tuple[str, str, str, int, int]:
-    return (p.expert, p.recipient, p.specialty, p.start, p.months)
 
 
 class _Part:

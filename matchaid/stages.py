@@ -177,104 +177,146 @@ def solve_stages(
     """Solve ``scenario``'s lexicographic stages (see the module docstring);
     ``progress`` is called as in :func:`matchaid.solve` (during a later stage with the
     current plan's coverage and the first stage's bound)."""
-    from matchaid.cp_sat import Stopper, solve_stage
-    from matchaid.search import solve
-
-    stages: tuple[Stage, ...] = scenario.stages
-    t0 = time.perf_counter()
-    deadline = None if params.time_limit is None else t0 + params.time_limit
-
-    def share(left: int) -> float | None:
-        if deadline is None:
-            return None
-        return max(0.05, (deadline - time.perf_counter()) / left)
-
-    cands = generate_candidates(scenario)
-    lm = build_program(cands, params.weights)
-    goals = _Goals(scenario, cands, lm)
-    index = {_key(cands.posting(i)): i for i in range(len(cands))}
-    results: list[StageResult] = []
-    limits: list[tuple[str, int]] = []
-    first: Result | None = None
-    chosen = np.zeros(len(cands), dtype=bool)
-    interrupted = False
-    last_tick = [0.0]
-
-    def tick() -> None:
-        """Progress during a later stage: the current plan's coverage, stage 1's bound."""
-        now = time.perf_counter() - t0
-        if progress is None or now - last_tick[0] < progress_interval:
-            return
-        last_tick[0] = now
-        current = goals.lm.scaling.value(goals.integer("coverage", chosen))
-        bound = None if first is None or not math.isfinite(first.best_bound) else first.best_bound
-        progress(Progress(now, current, bound))
-
+    run = _Run(scenario, params, progress, progress_interval)
     try:
-        for k, stage in enumerate(stages):
-            if interrupted:
+        for k, stage in enumerate(scenario.stages):
+            if run.interrupted:
                 break
-            goal, last = stage.goal.value, k == len(stages) - 1
             if k == 0 and stage.goal is Goal.COVERAGE:
-                weights = params.weights if last else ObjectiveWeights(mode="off")
-                first = solve(
-                    replace(scenario, stages=()),
-                    replace(params, time_limit=share(len(stages)), weights=weights),
-                )
-                for p in first.plan.postings:
-                    chosen[index[_key(p)]] = True
-                interrupted = first.interrupted
-                status, bound = first.status, first.best_bound
-                bound_value: float | None = bound if math.isfinite(bound) else None
-                note = None if status is SolveStatus.OPTIMAL else first.reason
+                outcome = run.coverage_first(stage)
             else:
-                model = _stage_model(goals, goal, tuple(limits), tiebreak=last)
-                stopper = Stopper()
-                run = partial(
-                    solve_stage,
-                    lm,
-                    model,
-                    chosen,
-                    share(len(stages) - k),
-                    params.workers or os.cpu_count() or 1,  # one model: every core
-                    {**DEFAULT_CP_SAT, **params.cp_sat},
-                    stopper,
-                )
-                outcome, interrupted = _interruptible(run, stopper, tick)
-                note = "interrupted" if interrupted else None
-                if outcome.chosen is not None:
-                    chosen = np.zeros(len(cands), dtype=bool)
-                    chosen[outcome.chosen] = True
-                else:
-                    why = "interrupted" if interrupted else "no plan found in time"
-                    note = f"{why}: the previous stage's plan is kept"
-                exact = not (goal == "cost" and goals.cost_rounded) and not lm.scaling.rounded
-                status = (
-                    SolveStatus.OPTIMAL
-                    if outcome.status == "optimal" and exact
-                    else SolveStatus.FEASIBLE
-                    if outcome.chosen is not None
-                    else SolveStatus.UNKNOWN
-                )
-                bound_value = _bound_value(goals, goal, outcome.bound, model.fair_scale)
-            plan = Plan(scenario, sorted_postings(cands.postings(np.flatnonzero(chosen))))
-            if goal == "fairness" and bound_value is not None and status is SolveStatus.OPTIMAL:
-                # F is the share rounded down to 1e-6: proven to that precision
-                bound_value = max(bound_value, goals.value(goal, plan))
-            reference = goals.integer(goal, chosen)
-            if status is not SolveStatus.OPTIMAL:
-                extra = "its best value is the reference for later stages"
-                note = f"{note}; {extra}" if note else extra
-            results.append(
-                StageResult(
-                    goal, stage.tolerance, goals.value(goal, plan), bound_value, status, note
-                )
-            )
-            limits.append((goal, _limit(goal, reference, stage.tolerance)))
+                outcome = run.later(k, stage)
+            run.record(stage, *outcome)
     except KeyboardInterrupt:  # between searches: keep what the stages found
-        interrupted = True
+        run.interrupted = True
+    return run.result()
 
-    return _result(scenario, cands, chosen, results, first, time.perf_counter() - t0, interrupted)
+
+class _Run:
+    """A lexicographic solve in progress: the program, the plan so far (``chosen``), the
+    stages done and the limits they leave to later ones."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        params: SolveParams,
+        progress: Callable[[Progress], None] | None,
+        progress_interval: float,
+    ) -> None:
+        self.scenario, self.params = scenario, params
+        self.progress, self.progress_interval = progress, progress_interval
+        self.t0 = time.perf_counter()
+        self.deadline = None if params.time_limit is None else self.t0 + params.time_limit
+        self.cands = generate_candidates(scenario)
+        self.lm = build_program(self.cands, params.weights)
+        self.goals = _Goals(scenario, self.cands, self.lm)
+        self.chosen = np.zeros(len(self.cands), dtype=bool)
+        self.first: Result | None = None
+        self.results: list[StageResult] = []
+        self.limits: list[tuple[str, int]] = []
+        self.interrupted = False
+        self.last_tick = 0.0
+
+    def share(self, left: int) -> float | None:
+        """This stage's share of the time left (``left`` stages to go)."""
+        if self.deadline is None:
+            return None
+        return max(0.05, (self.deadline - time.perf_counter()) / left)
+
+    def tick(self) -> None:
+        """Progress during a later stage: the current plan's coverage, stage 1's bound."""
+        now = time.perf_counter() - self.t0
+        if self.progress is None or now - self.last_tick < self.progress_interval:
+            return
+        self.last_tick = now
+        current = self.lm.scaling.value(self.goals.integer("coverage", self.chosen))
+        first = self.first
+        bound = None if first is None or not math.isfinite(first.best_bound) else first.best_bound
+        self.progress(Progress(now, current, bound))
+
+    def coverage_first(self, stage: Stage) -> tuple[SolveStatus, float | None, str | None]:
+        """Stage 1 as coverage: the whole search (parts, LP bound, CP-SAT)."""
+        from matchaid.search import solve
+
+        stages = self.scenario.stages
+        weights = self.params.weights if len(stages) == 1 else ObjectiveWeights(mode="off")
+        first = solve(
+            replace(self.scenario, stages=()),
+            replace(self.params, time_limit=self.share(len(stages)), weights=weights),
+            progress=self.progress,
+            progress_interval=self.progress_interval,
+        )
+        self.first = first
+        index = {self.cands.posting(i): i for i in range(len(self.cands))}
+        for p in first.plan.postings:
+            self.chosen[index[p]] = True
+        self.interrupted = first.interrupted
+        bound = first.best_bound if math.isfinite(first.best_bound) else None
+        note = None if first.status is SolveStatus.OPTIMAL else first.reason
+        return first.status, bound, note
+
+    def later(self, k: int, stage: Stage) -> tuple[SolveStatus, float | None, str | None]:
+        """A stage solved by CP-SAT on the whole program, earlier stages as rows."""
+        from matchaid.cp_sat import Stopper, solve_stage
+
+        goal, stages = stage.goal.value, self.scenario.stages
+        model = _stage_model(self.goals, goal, tuple(self.limits), tiebreak=k == len(stages) - 1)
+        stopper = Stopper()
+        run = partial(
+            solve_stage,
+            self.lm,
+            model,
+            self.chosen,
+            self.share(len(stages) - k),
+            self.params.workers or os.cpu_count() or 1,  # one model: every core
+            {**DEFAULT_CP_SAT, **self.params.cp_sat},
+            stopper,
+        )
+        outcome, self.interrupted = _interruptible(run, stopper, self.tick)
+        note = "interrupted" if self.interrupted else None
+        if outcome.chosen is not None:
+            self.chosen = np.zeros(len(self.cands), dtype=bool)
+            self.chosen[outcome.chosen] = True
+        else:
+            why = "interrupted" if self.interrupted else "no plan found in time"
+            note = f"{why}: the previous stage's plan is kept"
+        exact = not (goal == "cost" and self.goals.cost_rounded) and not self.lm.scaling.rounded
+        if outcome.status == "optimal" and exact:
+            status = SolveStatus.OPTIMAL
+        else:
+            status = SolveStatus.FEASIBLE if outcome.chosen is not None else SolveStatus.UNKNOWN
+        return status, _bound_value(self.goals, goal, outcome.bound, model.fair_scale), note
+
+    def record(
+        self, stage: Stage, status: SolveStatus, bound: float | None, note: str | None
+    ) -> None:
+        """Keep a finished stage and the limit it leaves to later ones."""
+        goal = stage.goal.value
+        value = self.goals.value(goal, self.plan())
+        if goal == "fairness" and bound is not None and status is SolveStatus.OPTIMAL:
+            bound = max(bound, value)  # F is the share rounded down to 1e-6: proven to that
+        if status is not SolveStatus.OPTIMAL:
+            extra = "its best value is the reference for later stages"
+            note = f"{note}; {extra}" if note else extra
+        self.results.append(StageResult(goal, stage.tolerance, value, bound, status, note))
+        reference = self.goals.integer(goal, self.chosen)
+        self.limits.append((goal, _limit(goal, reference, stage.tolerance)))
+
+    def plan(self) -> Plan:
+        return Plan(
+            self.scenario, sorted_postings(self.cands.postings(np.flatnonzero(self.chosen)))
+        )
+
+    def result(self) -> Result:
+        return _result(
+            self.scenario,
+            self.cands,
+            self.chosen,
+            self.results,
+            self.first,
+            time.perf_counter() - self.t0,
+            self.interrupted,
+        )
 
 
 def _interruptible(
@@ -327,10 +369,6 @@ def _bound_value(goals: _Goals, goal: str, bound: int | None, scale: int) -> flo
     if goal == "fairness":
         return min(bound / scale, 1.0)
     return bound / _COST_SCALE
-
-
-def _key(p: object) -> tuple[str, str, str, int, int]:
-    return (p.expert, p.recipient, p.specialty, p.start, p.months)  # type: ignore[attr-defined]
 
 
 def _result(

@@ -99,13 +99,9 @@ def mip_stages(
     if stages is None:
         stages = tuple((st.goal, st.tolerance) for st in scenario.stages) or ((Goal.COVERAGE, 0.0),)
     postings = eligible_postings(scenario) if postings is None else postings
-    forbidden = {p.key for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
-    fixed = {p.key for p in scenario.pins if p.mode is PinMode.FIXED}
-    postings = [
-        p
-        for p in postings
-        if (p.expert, p.recipient, p.specialty, p.start, p.months) not in forbidden
-    ]
+    forbidden = {p.posting for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
+    fixed = {p.posting for p in scenario.pins if p.mode is PinMode.FIXED}
+    postings = [p for p in postings if p not in forbidden]
     experts = {e.id: e for e in scenario.experts}
     donors = {d.id: d for d in scenario.donors}
     recipients = {r.id: r for r in scenario.recipients}
@@ -113,7 +109,7 @@ def mip_stages(
     model = mathopt.Model(name="matchaid-oracle")
     x = [
         model.add_variable(
-            lb=1 if (p.expert, p.recipient, p.specialty, p.start, p.months) in fixed else 0,
+            lb=1 if p in fixed else 0,
             ub=1,
             is_integer=True,
         )

@@ -328,26 +328,18 @@ def _attach(
         recipients[i][key].append(record)
 
 
-def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
-    """Read a scenario from a folder of CSV files (see the module docstring)."""
-    root = Path(folder)
-    source = str(folder)
-    problems: list[Problem] = []
-    tables = {name: _Table(root, name, problems) for name in _COLUMNS if name != "postings.csv"}
-    if problems:
-        raise ScenarioError(source, problems)
-
-    where: dict[str, str] = {}  # document path prefix -> "file line N"
-    doc: dict[str, Any] = {}
-    meta = tables["scenario.csv"]
+def _scenario_row(meta: _Table, source: str, where: dict[str, str]) -> dict[str, Any]:
+    """The document's top-level fields from ``scenario.csv``'s one row (noting in
+    ``where`` that their problems are on that line)."""
     if len(meta.rows) != 1:
         raise ScenarioError(
             source,
             [Problem("scenario.csv", f"must have exactly one data row, found {len(meta.rows)}")],
         )
     row = dict(meta.rows[0])
-    horizon = {k: row.pop(k) for k in ("months", "start", "start_step", "unit") if k in row}
-    doc["horizon"] = horizon
+    doc: dict[str, Any] = {
+        "horizon": {k: row.pop(k) for k in ("months", "start", "start_step", "unit") if k in row}
+    }
     costs = {
         key: row.pop(column)
         for column, key in (
@@ -364,18 +356,22 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
             "stages": [{"goal": g, "tolerance": t} for g, t in row.pop("stages").items()]
         }
     doc.update(row)
-    for prefix in (
-        "horizon",
-        "terms",
-        "specialties",
-        "name",
-        "description",
-        "version",
-        "costs",
-        "budget",
-        "objective",
-    ):
+    for prefix in (*doc, "terms", "specialties", "name", "description", "version", "budget"):
         where[prefix] = f"scenario.csv line {meta.lines[0]}"
+    return doc
+
+
+def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
+    """Read a scenario from a folder of CSV files (see the module docstring)."""
+    root = Path(folder)
+    source = str(folder)
+    problems: list[Problem] = []
+    tables = {name: _Table(root, name, problems) for name in _COLUMNS if name != "postings.csv"}
+    if problems:
+        raise ScenarioError(source, problems)
+
+    where: dict[str, str] = {}  # document path prefix -> "file line N"
+    doc = _scenario_row(tables["scenario.csv"], source, where)
 
     def rows_of(name: str, key: str) -> list[dict[str, Any]]:
         table = tables[name]

@@ -654,7 +654,8 @@ def _numbers(path: str) -> list[str]:
 
 
 def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
-    """The v1 document of ``scenario`` (what :func:`matchaid.save_scenario` writes).
+    """The document of ``scenario`` (what :func:`matchaid.save_scenario` writes), of the
+    lowest format version it needs.
 
     Optional fields are written only when set, so a loaded file writes back as it was.
     """
@@ -674,75 +675,9 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
     doc["terms"] = list(scenario.terms)
     if scenario.specialties is not None:
         doc["specialties"] = list(scenario.specialties)
-    doc["donors"] = []
-    for d in scenario.donors:
-        dd: dict[str, Any] = {
-            "id": d.id,
-            "name": d.name,
-            "city": d.city,
-            "release": dict(d.release),
-        }
-        if d.max_away is not None:
-            dd["max_away"] = d.max_away
-        if d.group is not None:
-            dd["group"] = d.group
-        doc["donors"].append(dd)
-    doc["experts"] = []
-    for e in scenario.experts:
-        ed: dict[str, Any] = {
-            "id": e.id,
-            "donor": e.donor,
-            "specialties": list(e.specialties),
-            "seniority": e.seniority.label,
-            "academician": e.academician,
-            "can_lead": e.can_lead,
-            "available": list(e.available),
-        }
-        if e.terms is not None:
-            ed["terms"] = list(e.terms)
-        if e.max_postings is not None:
-            ed["max_postings"] = e.max_postings
-        if e.preferences:
-            ed["preferences"] = list(e.preferences)
-        doc["experts"].append(ed)
-    doc["recipients"] = []
-    for r in scenario.recipients:
-        rd: dict[str, Any] = {
-            "id": r.id,
-            "name": r.name,
-            "city": r.city,
-            "level": r.level.value,
-            "hosting": r.hosting,
-        }
-        if r.max_travel_hours is not None:
-            rd["max_travel_hours"] = r.max_travel_hours
-        rd.update(_recipient_v2(r))
-        rd["gaps"] = []
-        for g in r.gaps:
-            gd: dict[str, Any] = {
-                "specialty": g.specialty,
-                "demand": g.demand,
-                "window": list(g.window),
-                "weight": g.weight,
-            }
-            if g.min_seniority is not None:
-                gd["min_seniority"] = g.min_seniority.label
-            if g.continuous:
-                gd["continuous"] = True
-            if g.handover_weight:
-                gd["handover_weight"] = g.handover_weight
-            rd["gaps"].append(gd)
-        if r.projects:
-            rd["projects"] = [
-                {
-                    "name": pj.name,
-                    "needs": dict(pj.needs),
-                    "window": list(pj.window),
-                    "weight": pj.weight,
-                }
-                for pj in r.projects
-            ]
-        doc["recipients"].append(rd)
+    doc["donors"] = [_donor_doc(d) for d in scenario.donors]
+    doc["experts"] = [_expert_doc(e) for e in scenario.experts]
+    doc["recipients"] = [_recipient_doc(r) for r in scenario.recipients]
     doc["pairings"] = [
         {"donor": p.donor, "recipient": p.recipient, "mode": p.mode.value}
         for p in scenario.pairings
@@ -751,21 +686,97 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
         doc["network"] = {
             "edges": [{"a": r.a, "b": r.b, "hours": r.hours} for r in scenario.network.edges]
         }
+    doc.update(_programme_doc(scenario))
+    return doc
+
+
+def _donor_doc(d: DonorHospital) -> dict[str, Any]:
+    dd: dict[str, Any] = {"id": d.id, "name": d.name, "city": d.city, "release": dict(d.release)}
+    if d.max_away is not None:
+        dd["max_away"] = d.max_away
+    if d.group is not None:
+        dd["group"] = d.group
+    return dd
+
+
+def _expert_doc(e: Expert) -> dict[str, Any]:
+    ed: dict[str, Any] = {
+        "id": e.id,
+        "donor": e.donor,
+        "specialties": list(e.specialties),
+        "seniority": e.seniority.label,
+        "academician": e.academician,
+        "can_lead": e.can_lead,
+        "available": list(e.available),
+    }
+    if e.terms is not None:
+        ed["terms"] = list(e.terms)
+    if e.max_postings is not None:
+        ed["max_postings"] = e.max_postings
+    if e.preferences:
+        ed["preferences"] = list(e.preferences)
+    return ed
+
+
+def _recipient_doc(r: RecipientHospital) -> dict[str, Any]:
+    rd: dict[str, Any] = {
+        "id": r.id,
+        "name": r.name,
+        "city": r.city,
+        "level": r.level.value,
+        "hosting": r.hosting,
+    }
+    if r.max_travel_hours is not None:
+        rd["max_travel_hours"] = r.max_travel_hours
+    rd.update(_recipient_v2(r))
+    rd["gaps"] = [_gap_doc(g) for g in r.gaps]
+    if r.projects:
+        rd["projects"] = [
+            {
+                "name": pj.name,
+                "needs": dict(pj.needs),
+                "window": list(pj.window),
+                "weight": pj.weight,
+            }
+            for pj in r.projects
+        ]
+    return rd
+
+
+def _gap_doc(g: DisciplineGap) -> dict[str, Any]:
+    gd: dict[str, Any] = {
+        "specialty": g.specialty,
+        "demand": g.demand,
+        "window": list(g.window),
+        "weight": g.weight,
+    }
+    if g.min_seniority is not None:
+        gd["min_seniority"] = g.min_seniority.label
+    if g.continuous:
+        gd["continuous"] = True
+    if g.handover_weight:
+        gd["handover_weight"] = g.handover_weight
+    return gd
+
+
+def _programme_doc(scenario: Scenario) -> dict[str, Any]:
+    """The top-level fields of format v2 that are set."""
+    out: dict[str, Any] = {}
     if scenario.costs is not None:
         c = scenario.costs
-        doc["costs"] = {
+        out["costs"] = {
             "per_period": {rank.label: c.per_period[rank] for rank in Seniority},
             "per_trip": c.per_trip,
             "trainee_per_period": c.trainee_per_period,
         }
     if scenario.budget is not None:
-        doc["budget"] = scenario.budget
+        out["budget"] = scenario.budget
     if scenario.stages:
-        doc["objective"] = {
+        out["objective"] = {
             "stages": [{"goal": st.goal.value, "tolerance": st.tolerance} for st in scenario.stages]
         }
     if scenario.pins:
-        doc["pins"] = [
+        out["pins"] = [
             {
                 "expert": p.expert,
                 "recipient": p.recipient,
@@ -777,11 +788,11 @@ def scenario_to_document(scenario: Scenario) -> dict[str, Any]:
             for p in scenario.pins
         ]
     if scenario.communities:
-        doc["communities"] = [
+        out["communities"] = [
             {"hub": cm.hub, "spokes": list(cm.spokes), "share": cm.share}
             for cm in scenario.communities
         ]
-    return doc
+    return out
 
 
 def _recipient_v2(r: RecipientHospital) -> dict[str, Any]:

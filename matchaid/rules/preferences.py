@@ -5,8 +5,6 @@ at the ``k``-th recipient of their ``preferences`` list of ``L`` earns
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from matchaid.rulenames import RuleName
@@ -17,28 +15,26 @@ def _build(b: Builder) -> None:
     weight = b.weights.preference
     if b.weights.mode == "off" or weight <= 0:
         return
-    s = b.scenario
-    rank: dict[tuple[int, int], tuple[int, int]] = {}  # (expert, recipient) -> (L - k + 1, L)
-    index = b.tables.recipient_index
+    s, index = b.scenario, b.tables.recipient_index
+    # rank[e, r] = L - k + 1 at the expert's k-th of L choices (0: not listed), size[e] = L
+    rank = np.zeros((len(s.experts), len(s.recipients)), dtype=np.int64)
+    size = np.array([max(len(e.preferences), 1) for e in s.experts], dtype=np.int64)
     for e_idx, e in enumerate(s.experts):
-        size = len(e.preferences)
         for k, rid in enumerate(e.preferences):
-            rank[(e_idx, index[rid])] = (size - k, size)
-    if not rank:
+            rank[e_idx, index[rid]] = len(e.preferences) - k
+    num, den = rank[b.expert, b.recipient], size[b.expert]
+    listed = np.flatnonzero(num > 0)
+    if listed.size == 0:
         return
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for i, key in enumerate(zip(b.expert.tolist(), b.recipient.tolist(), strict=True)):
-        if key in rank:
-            groups[rank[key]].append(i)
     months = b.cands.months.astype(np.int64)
-    for (num, den), members in sorted(groups.items()):
-        var = np.array(members, dtype=np.int64)
-        best: dict[int, int] = {}  # most periods an expert can serve: bounds what a plan earns
-        for i in members:
-            who = int(b.expert[i])
-            lo, hi = s.experts[who].available
-            best[who] = hi - lo
-        b.add_bonus(weight * num / den, var=var, units=months[var], max_units=sum(best.values()))
+    span = np.array([hi - lo for lo, hi in (e.available for e in s.experts)], dtype=np.int64)
+    pairs, group = np.unique(num[listed] * (den.max() + 1) + den[listed], return_inverse=True)
+    for k, key in enumerate(pairs.tolist()):
+        var = listed[group == k]
+        # the most periods its experts can serve bounds what a plan earns
+        most = int(span[np.unique(b.expert[var])].sum())
+        n, d = divmod(key, int(den.max()) + 1)
+        b.add_bonus(weight * n / d, var=var, units=months[var], max_units=most)
 
 
 RULE = Rule(RuleName.PREFERENCES, build=_build)

@@ -21,7 +21,7 @@ def fairness_recipients(scenario: Scenario) -> list[str]:
     over experts, gaps, terms and starts; each recipient stops at its first). The rules
     about the pair (references, seniority, pairing, travel) are checked once per expert
     and gap, those about the posting's shape (terms, starts) per posting."""
-    forbidden = {p.key for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
+    forbidden = {p.posting for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
     step, months = scenario.horizon.start_step, scenario.horizon.months
     out = []
     for r in scenario.recipients:
@@ -42,7 +42,7 @@ def _pair_has_posting(
     specialty: str,
     step: int,
     months: int,
-    forbidden: set[tuple[str, str, str, int, int]],
+    forbidden: set[Posting],
 ) -> bool:
     lo, hi = e.available
     shapes = [
@@ -58,7 +58,7 @@ def _pair_has_posting(
         return False
     for s, m in shapes:
         p = Posting(e.id, rid, specialty, s, m)
-        if (e.id, rid, specialty, s, m) in forbidden:
+        if p in forbidden:
             continue
         view = PlanView(scenario, [p])
         if not any(module.check(view) for module in _SHAPE):

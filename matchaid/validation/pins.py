@@ -15,16 +15,11 @@ CODES = ("pin_fixed", "pin_forbidden")
 _ELIGIBILITY = (references, seniority, pairing, travel, terms, starts)
 
 
-def _posting(pin: object) -> Posting:
-    p = pin
-    return Posting(p.expert, p.recipient, p.specialty, p.start, p.months)  # type: ignore[attr-defined]
-
-
 def check(view: PlanView) -> list[Violation]:
-    planned = {(p.expert, p.recipient, p.specialty, p.start, p.months) for p in view.postings}
+    planned = set(view.postings)
     out = []
     for k, pin in enumerate(view.scenario.pins):
-        there = pin.key in planned
+        there = pin.posting in planned
         if (pin.mode is PinMode.FIXED) == there:
             continue
         said = "fixed but not in the plan" if not there else "forbidden but in the plan"
@@ -50,7 +45,7 @@ def eligible_alone(scenario: Scenario, posting: Posting) -> bool:
 def pin_problems(scenario: Scenario) -> list[Problem]:
     """Every fixed pin that is not an eligible posting by the contract, with why."""
     fixed = [(k, pin) for k, pin in enumerate(scenario.pins) if pin.mode is PinMode.FIXED]
-    view = PlanView(scenario, [_posting(pin) for _, pin in fixed])
+    view = PlanView(scenario, [pin.posting for _, pin in fixed])
     problems = []
     for module in _ELIGIBILITY:
         for v in module.check(view):

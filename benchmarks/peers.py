@@ -90,7 +90,7 @@ def solve_highs(cands: CandidateSet, time_limit: float) -> PeerResult:
         return PeerResult("unknown", None, bound, build, solve, None, str(reason))
     values = result.variable_values(v[:n])
     chosen = [i for i, x in enumerate(values) if x > 0.5]
-    plan = Plan(cands.scenario, sorted_postings(cands.postings(chosen)))
+    plan = Plan.of_decisions(cands, chosen)
     return PeerResult(status, plan.objective, bound, build, solve, plan)
 
 
@@ -98,7 +98,8 @@ def is_flow_case(s: matchaid.Scenario) -> bool:
     """Whether the scenario is the special case :func:`solve_flow` solves exactly."""
     months = s.horizon.months
     return (
-        s.terms == (months,)
+        s.format_version == 1  # no programme rules (trainees, leaders, ...)
+        and s.terms == (months,)
         and not s.pairings
         and all(
             e.terms is None and e.available == (0, months) and e.max_postings is None
@@ -117,7 +118,7 @@ def solve_flow(cands: CandidateSet) -> PeerResult:
     t0 = time.perf_counter()
     g = nx.DiGraph()
     scale = 1000
-    for i in range(len(cands)):
+    for i in range(cands.num_postings):
         e, k = int(cands.expert[i]), int(cands.gap[i])
         g.add_edge("s", ("e", e), capacity=1, weight=0)
         g.add_edge(("e", e), ("g", k), capacity=1, weight=0)
@@ -131,7 +132,7 @@ def solve_flow(cands: CandidateSet) -> PeerResult:
     t1 = time.perf_counter()
     flow = nx.max_flow_min_cost(g, "s", "t")
     chosen = []
-    for i in range(len(cands)):
+    for i in range(cands.num_postings):
         e, k = int(cands.expert[i]), int(cands.gap[i])
         if flow.get(("e", e), {}).get(("g", k), 0) > 0:
             chosen.append(i)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         Seniority,
         Stage,
         TimeUnit,
+        Trainee,
         scenario_warnings,
     )
     from matchaid.exceptions import (
@@ -58,10 +59,16 @@ if TYPE_CHECKING:
         SolverError,
     )
     from matchaid.greedy import greedy_plan
-    from matchaid.io import load_postings, load_scenario, save_scenario, schema_path
+    from matchaid.io import (
+        load_plan_entries,
+        load_postings,
+        load_scenario,
+        save_scenario,
+        schema_path,
+    )
     from matchaid.params import SolveParams
     from matchaid.plan import GapCoverage, Plan, PlanKPIs
-    from matchaid.posting import Posting
+    from matchaid.posting import Posting, Training
     from matchaid.result import Progress, Result, SolveStatus, Statistics
     from matchaid.search import solve
     from matchaid.summary import summarize
@@ -81,7 +88,7 @@ _HOME = {
     "matchaid.domain": (
         "Community Costs DisciplineGap DonorHospital Expert Goal Horizon Leader LeaderMode Level Network "
         "Pairing PairingMode Pin PinMode Project RecipientHospital Road Scenario Seniority Stage TimeUnit "
-        "scenario_warnings"
+        "Trainee scenario_warnings"
     ),
     "matchaid.exceptions": (
         "FormatVersionError InputError MatchaidError ParamsError PlanFileError Problem "
@@ -89,11 +96,11 @@ _HOME = {
     ),
     "matchaid.audit": "BlockingPair audit",
     "matchaid.greedy": "greedy_plan",
-    "matchaid.io": "load_postings load_scenario save_scenario schema_path",
+    "matchaid.io": "load_plan_entries load_postings load_scenario save_scenario schema_path",
     "matchaid.params": "SolveParams",
     "matchaid.weights": "ObjectiveWeights",
     "matchaid.plan": "GapCoverage Plan PlanKPIs",
-    "matchaid.posting": "Posting",
+    "matchaid.posting": "Posting Training",
     "matchaid.result": "Progress Result SolveStatus Statistics",
     "matchaid.search": "solve",
     "matchaid.summary": "summarize",
@@ -170,10 +177,13 @@ __all__ = [
     "Stage",
     "Statistics",
     "TimeUnit",
+    "Trainee",
+    "Training",
     "Violation",
     "__version__",
     "audit",
     "greedy_plan",
+    "load_plan_entries",
     "load_postings",
     "load_scenario",
     "objective_value",

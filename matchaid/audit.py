@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from matchaid.domain import Scenario
-from matchaid.posting import Posting
+from matchaid.plan import Plan
+from matchaid.posting import Posting, Training
 from matchaid.validation import validate
 from matchaid.validation.base import PlanView
 from matchaid.validation.coverage import gap_coverage
@@ -72,6 +73,7 @@ def _weighted(scenario: Scenario, postings: Iterable[Posting], rid: str) -> floa
 def audit(scenario: Scenario, plan: object) -> list[BlockingPair]:
     """Every blocking pair of ``plan`` (a :class:`~matchaid.Plan` or postings)."""
     postings: tuple[Posting, ...] = tuple(getattr(plan, "postings", plan))  # type: ignore[arg-type]
+    trainings: tuple[Training, ...] = tuple(getattr(plan, "trainings", ()))
     months, step = scenario.horizon.months, scenario.horizon.start_step
     out = []
     for e in scenario.experts:
@@ -99,7 +101,7 @@ def audit(scenario: Scenario, plan: object) -> list[BlockingPair]:
                         gain = _weighted(scenario, trial, rid) - base
                         if gain <= 1e-9 or (best is not None and gain <= best[0] + 1e-9):
                             continue
-                        if validate(scenario, trial) == []:
+                        if validate(scenario, Plan(scenario, tuple(trial), trainings)) == []:
                             best = (gain, q)
             if best is not None:
                 out.append(BlockingPair(e.id, rid, k + 1, serving, best[1], best[0]))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -25,13 +25,14 @@ import numpy.typing as npt
 
 from matchaid.arrays import IntArray
 from matchaid.domain import DisciplineGap, Scenario
-from matchaid.posting import Posting
+from matchaid.posting import Posting, Training
 from matchaid.rules import EXCLUSIONS, RULES, ScenarioTables
-from matchaid.rules.base import PairTest, PostingTest, Shapes
+from matchaid.rules.base import PairTest, PlacementTest, PostingTest, Shapes
 
 __all__ = [
     "EXCLUSION_REASONS",
     "CandidateSet",
+    "Placements",
     "generate_candidates",
 ]
 
@@ -45,8 +46,37 @@ Int32Array = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True, slots=True)
+class Placements:
+    """Eligible training placements, one per index in parallel arrays: index of the
+    trainee, index of the donor, first period, length in periods."""
+
+    trainee: Int32Array
+    donor: Int32Array
+    start: Int32Array
+    months: Int32Array
+
+    def __len__(self) -> int:
+        return int(self.trainee.shape[0])
+
+    @classmethod
+    def empty(cls) -> Placements:
+        """No placements."""
+        none = np.zeros(0, dtype=np.int32)
+        return cls(none, none, none, none)
+
+    def take(self, idx: IntArray) -> Placements:
+        """The placements at ``idx``."""
+        return Placements(self.trainee[idx], self.donor[idx], self.start[idx], self.months[idx])
+
+
+@dataclass(frozen=True, slots=True)
 class CandidateSet:
-    """The eligible postings of a scenario, one entry per index in parallel arrays.
+    """The eligible postings of a scenario, one entry per index in parallel arrays, and
+    its eligible training placements.
+
+    A *decision* is a candidate posting or placement: ``len(self)`` counts both.
+    Decision ``i < num_postings`` is posting ``i``; decision ``num_postings + j`` is
+    placement ``j`` (the integer program's Booleans follow the same order).
 
     Attributes
     ----------
@@ -70,6 +100,8 @@ class CandidateSet:
         ``len(self) + sum(pruned.values())`` is the number of eligible postings.
     eligible_by_gap
         Eligible postings per gap, those left out included (``None`` in a subset).
+    placements
+        The eligible training placements (format v2 trainees).
     """
 
     scenario: Scenario
@@ -83,8 +115,14 @@ class CandidateSet:
     excluded_by_gap: npt.NDArray[np.int64]
     pruned: Mapping[str, int] = field(default_factory=dict)
     eligible_by_gap: npt.NDArray[np.int64] | None = None
+    placements: Placements = field(default_factory=Placements.empty)
 
     def __len__(self) -> int:
+        return self.num_postings + len(self.placements)
+
+    @property
+    def num_postings(self) -> int:
+        """Candidate postings (the first decisions)."""
         return int(self.expert.shape[0])
 
     @property
@@ -95,8 +133,8 @@ class CandidateSet:
 
     @property
     def num_eligible(self) -> int:
-        """Eligible postings, including those left out because no plan is better for
-        them (see :attr:`pruned`)."""
+        """Eligible postings and placements, including postings left out because no
+        plan is better for them (see :attr:`pruned`)."""
         return len(self) + sum(self.pruned.values())
 
     @property
@@ -106,10 +144,11 @@ class CandidateSet:
         return {reason: int(n) for reason, n in zip(EXCLUSION_REASONS, totals, strict=True)}
 
     def subset(self, indices: npt.ArrayLike) -> CandidateSet:
-        """The candidates at ``indices`` (ascending) as a set of their own, for solving an
-        independent part; gap and expert indices keep referring to the whole scenario.
-        Exclusion counts stay with the whole set and are zero here."""
-        idx = np.sort(np.asarray(indices, dtype=np.int64))
+        """The decisions at ``indices`` (ascending) as a set of their own, for solving an
+        independent part; gap, expert, trainee and donor indices keep referring to the
+        whole scenario. Exclusion counts stay with the whole set and are zero here."""
+        every = np.sort(np.asarray(indices, dtype=np.int64))
+        idx = every[every < self.num_postings]
         return CandidateSet(
             scenario=self.scenario,
             tables=self.tables,
@@ -120,10 +159,11 @@ class CandidateSet:
             recipient=self.recipient[idx],
             travel_hours=self.travel_hours[idx],
             excluded_by_gap=np.zeros_like(self.excluded_by_gap),
+            placements=self.placements.take(every[every >= self.num_postings] - self.num_postings),
         )
 
     def posting(self, i: int) -> Posting:
-        """Candidate ``i`` as a :class:`Posting`."""
+        """Candidate ``i`` (a posting: ``i < num_postings``) as a :class:`Posting`."""
         r_idx, g = self.gaps[int(self.gap[i])]
         return Posting(
             expert=self.scenario.experts[int(self.expert[i])].id,
@@ -133,9 +173,45 @@ class CandidateSet:
             months=int(self.months[i]),
         )
 
+    def training(self, i: int) -> Training:
+        """Decision ``i`` (a placement: ``i >= num_postings``) as a :class:`Training`."""
+        pl, j = self.placements, i - self.num_postings
+        return Training(
+            trainee=self.scenario.trainees[int(pl.trainee[j])].id,
+            donor=self.scenario.donors[int(pl.donor[j])].id,
+            start=int(pl.start[j]),
+            months=int(pl.months[j]),
+        )
+
     def postings(self, indices: npt.ArrayLike) -> tuple[Posting, ...]:
-        """The candidates at ``indices`` as postings, in index order."""
-        return tuple(self.posting(int(i)) for i in np.sort(np.asarray(indices, dtype=np.int64)))
+        """The postings among the decisions at ``indices``, in index order."""
+        idx = np.sort(np.asarray(indices, dtype=np.int64))
+        return tuple(self.posting(int(i)) for i in idx[idx < self.num_postings])
+
+    def trainings(self, indices: npt.ArrayLike) -> tuple[Training, ...]:
+        """The placements among the decisions at ``indices``, in index order."""
+        idx = np.sort(np.asarray(indices, dtype=np.int64))
+        return tuple(self.training(int(i)) for i in idx[idx >= self.num_postings])
+
+    def index(self) -> dict[Posting | Training, int]:
+        """Each decision's posting or placement -> its index."""
+        out: dict[Posting | Training, int] = {self.posting(i): i for i in range(self.num_postings)}
+        out.update({self.training(i): i for i in range(self.num_postings, len(self))})
+        return out
+
+    def cost(self) -> npt.NDArray[np.float64]:
+        """Per decision, what it costs (``costs``; zeros without): a posting
+        ``per_trip + periods x per_period[seniority]``, a placement ``per_trip + periods
+        x trainee_per_period``."""
+        costs = self.scenario.costs
+        if costs is None:
+            return np.zeros(len(self), dtype=np.float64)
+        per = np.array(
+            [costs.per_period[e.seniority] for e in self.scenario.experts], dtype=np.float64
+        )
+        posting = costs.per_trip + self.months * per[self.expert]
+        placement = costs.per_trip + self.placements.months * float(costs.trainee_per_period)
+        return np.concatenate((posting, placement)).astype(np.float64)
 
 
 class _Tests:
@@ -228,7 +304,41 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
                     )
             bad = reason >= 0
             np.add.at(excluded, (ks[bad], reason[bad]), 1)
-    return _candidate_set(scenario, tables, chunks, excluded, pruned, eligible)
+    cands = _candidate_set(scenario, tables, chunks, excluded, pruned, eligible)
+    if scenario.trainees:
+        cands = replace(cands, placements=_placements(tables))
+    return cands
+
+
+def _placements(tables: ScenarioTables) -> Placements:
+    """Every eligible training placement, ordered by trainee, donor, length, start: each
+    trainee's shapes (from the one rule that defines them) at every donor, then every
+    rule's placement test."""
+    shapes_of = [r.placement_shapes(tables) for r in RULES if r.placement_shapes]
+    if len(shapes_of) != 1:
+        raise RuntimeError(f"exactly one rule must define placement shapes, not {len(shapes_of)}")
+    tests: list[PlacementTest] = [r.placement_test(tables) for r in RULES if r.placement_test]
+    donors = np.arange(len(tables.scenario.donors), dtype=np.int64)
+    chunks: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+    for k in range(len(tables.scenario.trainees)):
+        starts, terms = shapes_of[0](k)
+        order = np.lexsort((starts, terms))
+        starts, terms = starts[order], terms[order]
+        d = np.repeat(donors, starts.size)
+        s = np.tile(starts, donors.size)
+        m = np.tile(terms, donors.size)
+        keep = np.ones(d.shape, dtype=bool)
+        for test in tests:
+            for excluded in test(k, d, s, m):
+                keep &= ~excluded
+        if keep.any():
+            chunks.append((np.full(int(keep.sum()), k), d[keep], s[keep], m[keep]))
+    if not chunks:
+        return Placements.empty()
+    trainee, donor, start, months = (
+        np.concatenate(parts).astype(np.int32) for parts in zip(*chunks, strict=True)
+    )
+    return Placements(trainee, donor, start, months)
 
 
 def _candidate_set(

@@ -217,8 +217,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         )
         return _INTERRUPTS.exit_code
     _warn(scenario, args.scenario)
+    trainees = f", {len(scenario.trainees)} trainees" if scenario.trainees else ""
     print(
-        f"solving {args.scenario}: {len(scenario.experts)} experts, "
+        f"solving {args.scenario}: {len(scenario.experts)} experts{trainees}, "
         f"{len(scenario.recipients)} recipients (Ctrl-C stops and keeps the best plan)",
         file=sys.stderr,
     )
@@ -269,13 +270,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from matchaid.io import load_scenario
 
     scenario = load_scenario(args.scenario)
-    postings = matchaid.load_postings(args.plan)
-    violations = matchaid.validate(scenario, postings)
-    value = matchaid.objective_value(scenario, postings)
+    plan = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.plan))
+    violations = matchaid.validate(scenario, plan)
+    value = matchaid.objective_value(scenario, plan)
     for v in violations:
         print(f"{args.plan}: {v}")
     verdict = "valid" if not violations else f"INVALID: {len(violations)} violation(s)"
-    print(f"{args.plan}: {len(postings)} postings, objective {value:g}: {verdict}")
+    count = f"{len(plan.postings)} postings"
+    if plan.trainings or scenario.trainees:
+        count += f", {len(plan.trainings)} trainings"
+    print(f"{args.plan}: {count}, objective {value:g}: {verdict}")
     return EXIT_OK if not violations else EXIT_NO
 
 
@@ -284,8 +288,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from matchaid.io import json_text, load_scenario
 
     scenario = load_scenario(args.scenario)
-    postings = matchaid.load_postings(args.plan)
-    pairs = matchaid.audit(scenario, postings)
+    pairs = matchaid.audit(
+        scenario, matchaid.Plan(scenario, *matchaid.load_plan_entries(args.plan))
+    )
     if args.json:
         print(
             json_text(
@@ -324,8 +329,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.html:
         prepare_file(args.html)
     scenario = load_scenario(args.scenario)
-    postings = matchaid.load_postings(args.plan)
-    violations = matchaid.validate(scenario, postings)
+    plan = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.plan))
+    violations = matchaid.validate(scenario, plan)
     foreign = [
         v for v in violations if v.rule in ("unknown_expert", "unknown_recipient", "no_such_gap")
     ]
@@ -346,7 +351,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"warning: {args.plan} breaks {len(violations)} rule(s); run 'matchaid check' for the list",
             file=sys.stderr,
         )
-    plan = matchaid.Plan(scenario, postings)
     report = build_report(scenario, plan, pictures=bool(args.html))
     if args.html:
         with _INTERRUPTS.deferred():

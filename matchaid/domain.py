@@ -63,6 +63,7 @@ __all__ = [
     "Seniority",
     "Stage",
     "TimeUnit",
+    "Trainee",
     "scenario_warnings",
 ]
 
@@ -261,6 +262,9 @@ class DonorHospital:
     group
         Optional group (format v2), such as the donor's province; a donor without one is
         a group of its own. ``max_donor_groups`` counts groups.
+    seats
+        Format v2: specialty -> trainees of that specialty it can train at once. A
+        specialty not listed has no seats.
     """
 
     id: str
@@ -269,6 +273,7 @@ class DonorHospital:
     release: Mapping[str, int] = field(default_factory=dict)
     max_away: int | None = None
     group: str | None = None
+    seats: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def group_key(self) -> str:
@@ -276,8 +281,10 @@ class DonorHospital:
         return f"group:{self.group}" if self.group is not None else f"donor:{self.id}"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.release, MappingProxyType):
-            object.__setattr__(self, "release", MappingProxyType(dict(self.release)))
+        for name in ("release", "seats"):
+            value = getattr(self, name)
+            if isinstance(value, Mapping) and not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +582,43 @@ class Pin:
 
 
 @dataclass(frozen=True, slots=True)
+class Trainee:
+    """A doctor of a recipient hospital who can train at a donor (format v2
+    ``trainees[]``, the reverse flow).
+
+    Parameters
+    ----------
+    id
+        Identifier (unique among trainees).
+    recipient
+        The trainee's home hospital: pairings are read between it and the donor.
+    specialty
+        What the trainee trains in: a donor needs a seat in it.
+    available
+        ``(from, to)``: the periods the trainee can be away, half-open.
+    weight
+        Each period of a placement adds ``weight`` to the primary objective (> 0).
+    terms
+        Placement lengths in periods; ``None`` uses the scenario's terms.
+    starts
+        Optional allowed start periods (a cohort date); ``None``: any multiple of
+        ``start_step``.
+    """
+
+    id: str
+    recipient: str
+    specialty: str
+    available: tuple[int, int]
+    weight: float
+    terms: tuple[int, ...] | None = None
+    starts: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("available", "terms", "starts"):
+            _frozen_tuple(self, name)
+
+
+@dataclass(frozen=True, slots=True)
 class Stage:
     """One stage of a lexicographic objective: its goal, and how far (a share of its
     optimum, 0 to 1) later stages may move it."""
@@ -646,6 +690,8 @@ class Scenario:
     stages
         Format v2 ``objective.stages``: the goals in their order; empty means coverage
         alone.
+    trainees
+        Format v2: doctors of recipient hospitals who can train at donors with seats.
 
     Raises
     ------
@@ -668,6 +714,7 @@ class Scenario:
     budget: float | None = None
     pins: tuple[Pin, ...] = ()
     stages: tuple[Stage, ...] = ()
+    trainees: tuple[Trainee, ...] = ()
     _index: dict[str, dict[str, Any]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -683,6 +730,7 @@ class Scenario:
             "communities",
             "pins",
             "stages",
+            "trainees",
         ):
             _frozen_tuple(self, name)
         errors = check_entities(
@@ -699,6 +747,7 @@ class Scenario:
             budget=self.budget,
             pins=list(enumerate(self.pins)),
             stages=self.stages,
+            trainees=list(enumerate(self.trainees)),
         )
         if errors:
             raise ScenarioError("<scenario>", errors)
@@ -706,6 +755,7 @@ class Scenario:
             "donor": {d.id: d for d in self.donors},
             "expert": {e.id: e for e in self.experts},
             "recipient": {r.id: r for r in self.recipients},
+            "trainee": {t.id: t for t in self.trainees},
         }
         self._index.update(index)
 
@@ -722,9 +772,13 @@ class Scenario:
         """The recipient with this id (``KeyError`` if none)."""
         return self._index["recipient"][recipient_id]  # type: ignore[no-any-return]
 
-    def terms_of(self, expert: Expert) -> tuple[int, ...]:
-        """The rotation lengths ``expert`` accepts."""
-        return expert.terms if expert.terms is not None else self.terms
+    def trainee(self, trainee_id: str) -> Trainee:
+        """The trainee with this id (``KeyError`` if none)."""
+        return self._index["trainee"][trainee_id]  # type: ignore[no-any-return]
+
+    def terms_of(self, person: Expert | Trainee) -> tuple[int, ...]:
+        """The rotation (or placement) lengths ``person`` accepts."""
+        return person.terms if person.terms is not None else self.terms
 
     @property
     def gaps(self) -> tuple[tuple[RecipientHospital, DisciplineGap], ...]:
@@ -749,9 +803,10 @@ class Scenario:
             or self.budget is not None
             or self.pins
             or self.stages
+            or self.trainees
             or any(e.preferences for e in self.experts)
             or self.horizon.unit is not TimeUnit.MONTH
-            or any(d.group is not None for d in self.donors)
+            or any(d.group is not None or d.seats for d in self.donors)
             or any(
                 r.leader is not None
                 or r.max_donors is not None
@@ -940,6 +995,7 @@ def check_entities(
     budget: object = None,
     pins: Sequence[tuple[int, Pin]] = (),
     stages: object = (),
+    trainees: Sequence[tuple[int, Trainee]] = (),
     known_ids: Mapping[str, set[str]] | None = None,
 ) -> list[Problem]:
     """Check a scenario's entities against the contract (format v2); return every error.
@@ -963,8 +1019,11 @@ def check_entities(
     recipient_ids: dict[str, str] = {}
     for i, r in recipients:
         c.check_recipient(f"recipients[{i}]", r, recipient_ids)
-    c.check_weighted_demand()
     c.known_recipients = set(recipient_ids) | set((known_ids or {}).get("recipient", ()))
+    trainee_ids: dict[str, str] = {}
+    for i, t in trainees:
+        c.check_trainee(f"trainees[{i}]", t, trainee_ids)
+    c.check_weighted_demand()
     pairs: dict[tuple[str, str], str] = {}
     for i, pr in pairings:
         c.check_pairing(f"pairings[{i}]", pr, pairs)
@@ -1040,6 +1099,12 @@ class _ScenarioChecker(_Checker):
             self.integer(f"{p}.max_away", d.max_away, 0, " of experts")
         if d.group is not None:
             self.text(f"{p}.group", d.group)
+        if not isinstance(d.seats, Mapping):
+            self.error(f"{p}.seats", f"must be specialty: count, got {_describe(d.seats)}")
+            return
+        for spec, n in d.seats.items():
+            self.specialty(f"{p}.seats.{spec}", spec, self.declared)
+            self.integer(f"{p}.seats.{spec}", n, 0, " of trainees")
 
     def check_expert(self, p: str, e: Expert, ids: dict[str, str]) -> None:
         self.identifier(f"{p}.id", e.id, ids)
@@ -1109,22 +1174,46 @@ class _ScenarioChecker(_Checker):
             if value is not None:
                 self.integer(f"{p}.{key}", value, 1)
         if r.starts is not None:
-            if not isinstance(r.starts, tuple):
-                self.error(f"{p}.starts", f"must be a list of periods, got {_describe(r.starts)}")
-            else:
-                seen: set[int] = set()
-                top = (self.months or MAX_PERIODS + 1) - 1
-                for k, t in enumerate(r.starts):
-                    if self.integer(f"{p}.starts[{k}]", t, 0, " (a period)", top):
-                        if t in seen:
-                            self.error(f"{p}.starts[{k}]", f"start {t} is listed twice")
-                        seen.add(t)
+            self.starts(f"{p}.starts", r.starts)
         if not isinstance(r.projects, tuple):
             self.error(f"{p}.projects", f"must be a list of projects, got {_describe(r.projects)}")
             return
         names: dict[str, str] = {}
         for k, pj in enumerate(r.projects):
             self.check_project(f"{p}.projects[{k}]", pj, gaps, names)
+
+    def starts(self, path: str, value: object) -> None:
+        """A list of distinct periods of the horizon."""
+        if not isinstance(value, tuple):
+            self.error(path, f"must be a list of periods, got {_describe(value)}")
+            return
+        seen: set[int] = set()
+        top = (self.months or MAX_PERIODS + 1) - 1
+        for k, t in enumerate(value):
+            if self.integer(f"{path}[{k}]", t, 0, " (a period)", top):
+                if t in seen:
+                    self.error(f"{path}[{k}]", f"start {t} is listed twice")
+                seen.add(t)
+
+    def check_trainee(self, p: str, t: Trainee, ids: dict[str, str]) -> None:
+        if not isinstance(t, Trainee):
+            self.error(p, f"must be a trainee, got {_describe(t)}")
+            return
+        self.identifier(f"{p}.id", t.id, ids)
+        if self.text(f"{p}.recipient", t.recipient) and t.recipient not in self.known_recipients:
+            self.error(
+                f"{p}.recipient",
+                f"unknown recipient {t.recipient!r}{_known_list(self.known_recipients)}",
+            )
+        self.specialty(f"{p}.specialty", t.specialty, self.declared)
+        ok = self.interval(f"{p}.available", t.available, self.months, "availability")
+        if t.terms is not None:
+            self.terms(f"{p}.terms", t.terms, self.months)
+        if t.starts is not None:
+            self.starts(f"{p}.starts", t.starts)
+        if self.finite(f"{p}.weight", t.weight, positive=True) and ok:
+            lo, hi = t.available
+            self.weighted.append((float(t.weight) * (hi - lo), f"{p}.weight"))
 
     def check_leader(self, p: str, leader: object) -> None:
         if not isinstance(leader, Leader):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.domain import Scenario
 from matchaid.fill import greedy_fill
-from matchaid.plan import Plan, sorted_postings
+from matchaid.plan import Plan
 from matchaid.program import build_program
 from matchaid.weights import ObjectiveWeights
 
@@ -35,4 +35,4 @@ def greedy_plan(scenario: Scenario, cands: CandidateSet | None = None) -> Plan:
     """
     cands = cands if cands is not None else generate_candidates(scenario)
     chosen = greedy_fill(build_program(cands, ObjectiveWeights(mode="off")))
-    return Plan(scenario, sorted_postings(cands.postings(chosen)))
+    return Plan.of_decisions(cands, chosen)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from matchaid.candidates import CandidateSet
 from matchaid.domain import Scenario
 from matchaid.io import (
     FORMAT_VERSION,
@@ -26,9 +27,9 @@ from matchaid.io import (
     write_json,
     write_text_atomic,
 )
-from matchaid.posting import Posting
+from matchaid.posting import Posting, Training
 
-__all__ = ["GapCoverage", "Plan", "PlanKPIs", "sorted_postings"]
+__all__ = ["GapCoverage", "Plan", "PlanKPIs", "sorted_postings", "sorted_trainings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,9 @@ class PlanKPIs:
         Posted expert-months over available expert-months, all experts together.
     recipients_with_nothing
         Recipients with at least one gap whose coverage is zero everywhere.
+    num_trainings, training_months, training_value
+        Format v2: training placements, the trainee-periods they hold, and what they add
+        to the objective (``weight x periods`` each).
     """
 
     objective: float
@@ -103,11 +107,14 @@ class PlanKPIs:
     num_experts_posted: int
     expert_utilisation: float
     recipients_with_nothing: tuple[str, ...]
+    num_trainings: int = 0
+    training_months: int = 0
+    training_value: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The postings chosen for a scenario.
+    """The postings (and training placements) chosen for a scenario.
 
     Parameters
     ----------
@@ -116,15 +123,20 @@ class Plan:
     postings
         The postings, in any order (solvers return them sorted by recipient, specialty,
         start, expert).
+    trainings
+        Format v2: the trainees' placements at donors (solvers return them sorted by
+        trainee).
     """
 
     scenario: Scenario
     postings: tuple[Posting, ...]
+    trainings: tuple[Training, ...] = ()
     _coverage: npt.NDArray[np.int64] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if isinstance(self.postings, list):
-            object.__setattr__(self, "postings", tuple(self.postings))
+        for name in ("postings", "trainings"):
+            if not isinstance(getattr(self, name), tuple):
+                object.__setattr__(self, name, tuple(getattr(self, name)))
         months = self.scenario.horizon.months
         gaps = self.scenario.gaps
         index = {(r.id, g.specialty): k for k, (r, g) in enumerate(gaps)}
@@ -155,6 +167,16 @@ class Plan:
         """The plan that posts nobody."""
         return cls(scenario, ())
 
+    @classmethod
+    def of_decisions(cls, cands: CandidateSet, indices: npt.ArrayLike) -> Plan:
+        """The plan that takes the candidate postings and placements at ``indices``,
+        each sorted in plan order."""
+        return cls(
+            cands.scenario,
+            sorted_postings(cands.postings(indices)),
+            sorted_trainings(cands.trainings(indices)),
+        )
+
     # -- coverage -----------------------------------------------------------------
     def coverage(self) -> tuple[GapCoverage, ...]:
         """Coverage of every gap, in scenario order."""
@@ -184,14 +206,16 @@ class Plan:
     @property
     def objective(self) -> float:
         """The primary objective: :attr:`weighted_covered`, plus (format v2) the weights of
-        handover and project periods, minus leaderless periods' penalties (as
-        :func:`matchaid.programme_figures` recomputes them)."""
+        handover and project periods and of training periods, minus leaderless periods'
+        penalties (as :func:`matchaid.programme_figures` recomputes them)."""
         if self.scenario.format_version < 2:
             return self.weighted_covered
         from matchaid.validation import programme_figures
 
-        terms = programme_figures(self.scenario, self.postings).terms
-        return self.weighted_covered + terms["handover"] + terms["projects"] - terms["leaderless"]
+        t = programme_figures(self.scenario, self).terms
+        return (
+            self.weighted_covered + t["handover"] + t["projects"] + t["training"] - t["leaderless"]
+        )
 
     def kpis(self) -> PlanKPIs:
         """The headline figures of this plan."""
@@ -209,6 +233,7 @@ class Plan:
         available = sum(e.available[1] - e.available[0] for e in self.scenario.experts)
         posted = sum(p.months for p in self.postings)
         covered = self.weighted_covered
+        trainee_weight = {t.id: t.weight for t in self.scenario.trainees}
         return PlanKPIs(
             objective=self.objective,
             max_objective=max_objective,
@@ -221,6 +246,11 @@ class Plan:
             num_experts_posted=len({p.expert for p in self.postings}),
             expert_utilisation=posted / available if available else 0.0,
             recipients_with_nothing=tuple(nothing),
+            num_trainings=len(self.trainings),
+            training_months=sum(t.months for t in self.trainings),
+            training_value=_number(
+                sum(trainee_weight.get(t.trainee, 0.0) * t.months for t in self.trainings)
+            ),
         )
 
     # -- output -------------------------------------------------------------------
@@ -239,6 +269,10 @@ class Plan:
                 }
                 for p in self.postings
             ],
+            "trainings": [
+                {"trainee": t.trainee, "donor": t.donor, "start": t.start, "months": t.months}
+                for t in self.trainings
+            ],
             "summary": {
                 "objective": k.objective,
                 "max_objective": k.max_objective,
@@ -251,8 +285,13 @@ class Plan:
                 "recipients_with_nothing": list(k.recipients_with_nothing),
                 "unmet_by_specialty": k.unmet_by_specialty,
                 "unmet_by_recipient": k.unmet_by_recipient,
+                "num_trainings": k.num_trainings,
+                "training_months": k.training_months,
             },
         }
+        if not self.trainings and not self.scenario.trainees:
+            del doc["trainings"]
+            del doc["summary"]["num_trainings"], doc["summary"]["training_months"]
         if extra:
             doc.update(extra)
         return doc
@@ -262,10 +301,16 @@ class Plan:
         write_json(path, self.to_document(extra))
 
     def to_csv(self, folder: str | os.PathLike[str]) -> None:
-        """Write ``postings.csv`` and ``coverage.csv`` (gap x month) into ``folder``."""
+        """Write ``postings.csv`` and ``coverage.csv`` (gap x month) into ``folder``, and
+        ``trainings.csv`` (``trainee, donor, start, months``) when the scenario has
+        trainees."""
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         write_text_atomic(root / "postings.csv", postings_csv_text(self.postings))
+        if self.scenario.trainees:
+            rows = [[t.trainee, t.donor, t.start, t.months] for t in self.trainings]
+            text = csv_table_text(["trainee", "donor", "start", "months"], rows)
+            write_text_atomic(root / "trainings.csv", text)
         months = self.scenario.horizon.months
         columns = ["recipient", "specialty", "weight", "demand_months", "covered_months"]
         columns += [self.scenario.horizon.month_label(t) for t in range(months)]
@@ -286,13 +331,15 @@ class Plan:
         if self.scenario.format_version >= 2:
             from matchaid.validation import programme_figures
 
-            t = programme_figures(self.scenario, self.postings).terms
+            t = programme_figures(self.scenario, self).terms
             head = (
                 f"objective {k.objective:g}: weighted coverage {self.weighted_covered:g} of "
                 f"{k.max_objective:g} possible ({100 * k.weighted_coverage:.1f}%), handover "
                 f"+{t['handover']:g}, projects +{t['projects']:g}, leaderless "
                 f"-{t['leaderless']:g}"
             )
+            if self.scenario.trainees:
+                head += f", training +{t['training']:g}"
         lines = [
             head,
             f"{k.num_postings} postings, {k.num_experts_posted} of "
@@ -300,6 +347,11 @@ class Plan:
             f"{100 * k.expert_utilisation:.1f}% of available {unit}",
             f"covered {k.covered_months:g} of {k.demand_months} {unit} wanted",
         ]
+        if self.scenario.trainees:
+            lines.append(
+                f"{k.num_trainings} of {len(self.scenario.trainees)} trainees placed, "
+                f"{k.training_months} trainee-{self.scenario.horizon.unit.value}s"
+            )
         if k.recipients_with_nothing:
             lines.append("recipients with nothing: " + ", ".join(k.recipients_with_nothing))
         unmet = {s: n for s, n in k.unmet_by_specialty.items() if n}
@@ -336,3 +388,8 @@ def sorted_postings(postings: Iterable[Posting]) -> tuple[Posting, ...]:
     return tuple(
         sorted(postings, key=lambda p: (p.recipient, p.specialty, p.start, p.expert, p.months))
     )
+
+
+def sorted_trainings(trainings: Iterable[Training]) -> tuple[Training, ...]:
+    """Placements in the order plans list them: trainee, start, donor, months."""
+    return tuple(sorted(trainings, key=lambda t: (t.trainee, t.start, t.donor, t.months)))

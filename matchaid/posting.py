@@ -1,10 +1,11 @@
-"""A posting: one expert serving one recipient's gap for one rotation."""
+"""A posting: one expert serving one recipient's gap for one rotation; a training
+placement: one trainee training at one donor."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Posting"]
+__all__ = ["Posting", "Training"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -31,3 +32,25 @@ class Posting:
     def is_active(self, month: int) -> bool:
         """Whether the expert is at the recipient in ``month``."""
         return self.start <= month < self.start + self.months
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Training:
+    """Trainee ``trainee`` trains at ``donor`` during periods ``start .. start + months -
+    1`` (a *placement*; the field is named ``months`` as in postings, whatever the
+    unit).
+
+    >>> t = Training("T1", "D0", start=0, months=6)
+    >>> t.end
+    6
+    """
+
+    trainee: str
+    donor: str
+    start: int
+    months: int
+
+    @property
+    def end(self) -> int:
+        """First period after the placement."""
+        return self.start + self.months

@@ -121,11 +121,12 @@ class IntegerProgram:
     Attributes
     ----------
     cands
-        The candidate postings; variable ``i < len(cands)`` is candidate ``i``'s Boolean.
+        The candidate postings and placements; variable ``i < len(cands)`` is decision
+        ``i``'s Boolean (see :class:`~matchaid.candidates.CandidateSet`).
     lower
         Per variable: lower bound (1 for a fixed pin's Boolean, else 0).
     upper, level, objective
-        Per variable: upper bound, level (0 for a posting's Boolean; a variable of level
+        Per variable: upper bound, level (0 for a decision's Boolean; a variable of level
         ``k > 0`` is defined by rows over variables of lower levels, see
         :meth:`ProgramBuilder.add_variables`), integer objective coefficient.
     primary
@@ -356,10 +357,11 @@ class ProgramBuilder:
     """What a rule module adds its variables, rows and objective terms to.
 
     Attributes read by rules: ``cands``, ``scenario``, ``tables``, ``weights``, ``n``
-    (number of candidates; variables ``0..n-1`` are their Booleans), ``start``, ``end``
-    and ``expert``, ``donor``, ``recipient`` (per candidate, int64), ``span`` (a number
-    larger than every month, for combined keys), and ``facts`` (what earlier rules
-    published for later ones, by rule name).
+    (number of candidate postings; variables ``0..n-1`` are their Booleans), ``start``,
+    ``end`` and ``expert``, ``donor``, ``recipient`` (per candidate posting, int64),
+    ``placement_var`` (the Booleans of the candidate training placements, which follow
+    the postings'), ``span`` (a number larger than every month, for combined keys), and
+    ``facts`` (what earlier rules published for later ones, by rule name).
     """
 
     def __init__(self, cands: CandidateSet, weights: ObjectiveWeights) -> None:
@@ -367,7 +369,8 @@ class ProgramBuilder:
         self.scenario = cands.scenario
         self.tables = cands.tables
         self.weights = weights
-        self.n = len(cands)
+        self.n = cands.num_postings
+        self.placement_var = np.arange(self.n, len(cands), dtype=np.int64)
         self.start = cands.start.astype(np.int64)
         self.end = self.start + cands.months
         self.span = self.scenario.horizon.months + 1  # every start and end month is < span
@@ -375,10 +378,10 @@ class ProgramBuilder:
         self.donor = self.tables.expert_donor[self.expert]
         self.recipient = cands.recipient.astype(np.int64)
         self.facts: dict[RuleName, Any] = {}
-        self._upper = [np.ones(self.n, dtype=np.int64)]
+        self._upper = [np.ones(len(cands), dtype=np.int64)]
         self._fixed: list[IntArray] = []
-        self._level = [np.zeros(self.n, dtype=np.int64)]
-        self._num_vars = self.n
+        self._level = [np.zeros(len(cands), dtype=np.int64)]
+        self._num_vars = len(cands)
         self._rows = _Rows()
         self._primary: list[_Primary] = []
         self._bonus: list[_Bonus] = []
@@ -406,18 +409,27 @@ class ProgramBuilder:
         """Variables ``var`` are at least 1 in every plan (fixed pins)."""
         self._fixed.append(var.astype(np.int64))
 
-    def add_capacity(self, rule: RuleName, key: IntArray, cap: IntArray) -> None:
+    def add_capacity(
+        self,
+        rule: RuleName,
+        key: IntArray,
+        cap: IntArray,
+        spans: tuple[IntArray, IntArray, IntArray] | None = None,
+    ) -> None:
         """At most ``cap[key[i]]`` postings of each group active in any month (``key < 0``:
-        no limit), stated at the months where a posting of the group starts."""
+        no limit), stated at the months where a posting of the group starts. With
+        ``spans = (var, start, end)``, the same over those variables active in
+        ``[start, end)`` (training placements), ``key`` giving each one's group."""
+        var, start, end = spans or (np.arange(self.n, dtype=np.int64), self.start, self.end)
         sel = np.flatnonzero(key >= 0)
         if sel.size == 0:
             return
         k, span = key[sel], self.span
-        points = np.unique(k * span + self.start[sel])
-        point, item = expand(points, k * span + self.start[sel], k * span + self.end[sel])
+        points = np.unique(k * span + start[sel])
+        point, item = expand(points, k * span + start[sel], k * span + end[sel])
         size = np.bincount(point, minlength=points.shape[0])
         limit = cap[points // span]
-        self._rows.add(rule, point, sel[item], size > limit, limit)
+        self._rows.add(rule, point, var[sel[item]], size > limit, limit)
 
     def add_count_limit(self, rule: RuleName, key: IntArray, cap: IntArray) -> None:
         """At most ``cap[key[i]]`` postings of each group in all (``cap < 0``: no limit)."""

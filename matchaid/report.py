@@ -48,6 +48,7 @@ PROGRAMME_SECTIONS = (
     "Handover periods",
     "Spoke coverage from the hub",
     "Project periods",
+    "Trainees",
 )
 
 
@@ -271,11 +272,21 @@ def _programme_terms(
     if scenario.format_version < 2:
         return []
     extra = k.objective - k.weighted_coverage * k.max_objective
-    rows: list[tuple[str, ...]] = [("handover + projects - leaderless", f"{extra:+g}")]
+    label = "handover + projects" + (" + training" if scenario.trainees else "")
+    rows: list[tuple[str, ...]] = [(f"{label} - leaderless", f"{extra:+g}")]
+    if scenario.trainees:
+        unit = scenario.horizon.unit.value
+        rows.append(
+            (
+                "trainees placed",
+                f"{k.num_trainings} of {len(scenario.trainees)}, {k.training_months} "
+                f"trainee-{unit}s, +{k.training_value:g}",
+            )
+        )
     if scenario.costs is not None and plan is not None:
         from matchaid.validation import programme_figures
 
-        cost = programme_figures(scenario, plan.postings).terms["cost"]
+        cost = programme_figures(scenario, plan).terms["cost"]
         limit = "" if scenario.budget is None else f" (budget {scenario.budget:g})"
         rows.append(("total cost", f"{cost:g}{limit}"))
     return rows
@@ -331,7 +342,7 @@ def _programme_sections(scenario: Scenario, plan: Plan) -> list[Section]:
         return []
     from matchaid.validation import programme_figures
 
-    f = programme_figures(scenario, plan.postings)
+    f = programme_figures(scenario, plan)
     recipients = scenario.recipients
     out: list[Section] = []
     rows: list[tuple[str, ...]]
@@ -391,7 +402,28 @@ def _programme_sections(scenario: Scenario, plan: Plan) -> list[Section]:
                 )
             )
         out.append(Section(PROGRAMME_SECTIONS[4], table=tuple(rows)))
+    if scenario.trainees:
+        out.append(Section(PROGRAMME_SECTIONS[5], table=_trainee_rows(scenario, plan)))
     return out
+
+
+def _trainee_rows(scenario: Scenario, plan: Plan) -> tuple[tuple[str, ...], ...]:
+    """Every trainee: home hospital, specialty, and where and when they train."""
+    placed = {t.trainee: t for t in plan.trainings}
+    rows: list[tuple[str, ...]] = [("trainee", "home", "specialty", "donor", "periods", "value")]
+    for person in scenario.trainees:
+        t = placed.get(person.id)
+        where = (
+            ("not placed", "-", "0")
+            if t is None
+            else (
+                t.donor,
+                f"{t.start}-{t.end - 1}",
+                f"{person.weight * t.months:g}",
+            )
+        )
+        rows.append((person.id, person.recipient, person.specialty, *where))
+    return tuple(rows)
 
 
 def _flow_rows(scenario: Scenario, plan: Plan) -> list[tuple[str, ...]]:

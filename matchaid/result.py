@@ -111,9 +111,10 @@ class Result:
     build_seconds, solve_seconds
         Candidate generation plus model building; the search itself.
     num_candidates
-        Candidate postings given to the model.
+        Candidate postings (and training placements) given to the model.
     num_eligible
-        Eligible postings, including those left out for missing their window.
+        Eligible postings (and placements), including postings left out because no plan
+        is better for them.
     excluded
         Expert-gap pairs excluded from candidacy, by reason.
     reason
@@ -207,8 +208,9 @@ class Result:
                 f"({'every stage proven' if self.status.value == 'optimal' else 'not all proven'}"
                 f"): objective {self.objective:g}; any plan's objective is at most {bound}"
             )
+        what = "postings and placements" if self.plan.scenario.trainees else "postings"
         times = (
-            f"{self.num_candidates} candidate postings; build {self.build_seconds:.2f} s, "
+            f"{self.num_candidates} candidate {what}; build {self.build_seconds:.2f} s, "
             f"search {self.solve_seconds:.2f} s"
         )
         lines = [head, times, *(st.line(k + 1) for k, st in enumerate(self.stages))]

@@ -34,6 +34,11 @@ class RuleName(StrEnum):
     """A ``fixed`` pin's posting is in the plan; a ``forbidden`` one's is not."""
     STARTS = "starts"
     """A posting at a recipient with ``starts`` starts in one of those periods."""
+    TRAINING = "training"
+    """A trainee's placement is eligible (a seat in the specialty at the donor, one of
+    the trainee's terms, inside their availability and the horizon, an allowed start,
+    pairings read between the donor and the trainee's home recipient), a trainee has at
+    most one, and each adds ``weight x periods`` to the primary objective."""
     OVERLAP = "overlap"
     """An expert's postings never overlap."""
     MAX_POSTINGS = "max_postings"
@@ -45,9 +50,13 @@ class RuleName(StrEnum):
     """In every month, a donor's experts away number at most its ``max_away``."""
     HOSTING = "hosting"
     """In every month, a recipient hosts at most ``hosting`` visiting experts."""
+    SEATS = "seats"
+    """In every period, the trainees of a specialty placed at a donor number at most its
+    ``seats`` for it."""
     BUDGET = "budget"
-    """The plan's total cost (``costs``: per trip plus per period by seniority) is at
-    most ``budget``."""
+    """The plan's total cost (``costs``: per trip plus per period by seniority for a
+    posting, per trip plus ``trainee_per_period`` per period for a placement) is at most
+    ``budget``."""
     MAX_DONORS = "max_donors"
     """The donors of all experts posted at a recipient number at most its
     ``max_donors``."""

@@ -37,7 +37,7 @@ from matchaid.domain import Goal, Scenario, Stage
 from matchaid.exceptions import Problem, ScenarioError, SolverError
 from matchaid.fill import greedy_fill
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
-from matchaid.plan import Plan, sorted_postings
+from matchaid.plan import Plan
 from matchaid.posting import Posting
 from matchaid.program import IntegerProgram, build_program
 from matchaid.relax import Interrupter, Relaxation
@@ -625,7 +625,7 @@ def _plan_and_status(
         reason: str | None = "CP-SAT rejected the model: " + invalid[0]
     else:
         picks_all = np.concatenate([p.idx[np.flatnonzero(p.best)] for p in parts])
-        plan = Plan(scenario, sorted_postings(cands.postings(picks_all)))
+        plan = Plan.of_decisions(cands, picks_all)
         if all(p.reported_proven for p in parts) and not rounded:
             status, reason = SolveStatus.OPTIMAL, None
             if params.weights.mode == "tiebreak" and not all(p.proven for p in parts):
@@ -633,7 +633,9 @@ def _plan_and_status(
                     "coverage is proven optimal; the tie-break terms (preferred donors, "
                     "travel, posted months) are not"
                 )
-        elif not plan.postings and not any(p.cp_sat_found or p.lp is not None for p in parts):
+        elif not (plan.postings or plan.trainings) and not any(
+            p.cp_sat_found or p.lp is not None for p in parts
+        ):
             status, reason = SolveStatus.UNKNOWN, "search stopped before finding a plan"
             if search.interrupted:
                 reason += " (interrupted)"

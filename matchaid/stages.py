@@ -33,7 +33,8 @@ import numpy.typing as npt
 from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.domain import Goal, Scenario, Stage
 from matchaid.params import DEFAULT_CP_SAT, SolveParams
-from matchaid.plan import Plan, sorted_postings
+from matchaid.plan import Plan
+from matchaid.posting import Posting, Training
 from matchaid.program import IntegerProgram, build_program
 from matchaid.result import Progress, Result, SolveStatus, relative_gap
 from matchaid.validation.base import PlanView
@@ -99,8 +100,7 @@ class _Goals:
         self.cost: npt.NDArray[np.int64] | None = None
         self.cost_rounded = False
         if costs is not None:
-            per = np.array([costs.per_period[e.seniority] for e in scenario.experts])
-            exact = (costs.per_trip + cands.months * per[cands.expert]) * _COST_SCALE
+            exact = cands.cost() * _COST_SCALE
             self.cost = np.ceil(np.round(exact, 6)).astype(np.int64)
             self.cost_rounded = bool((np.abs(self.cost - exact) > 1e-6).any())
             self.cost = np.concatenate((self.cost, np.zeros(lm.num_vars - n, dtype=np.int64)))
@@ -154,7 +154,7 @@ class _Goals:
         """The goal's exact value in ``plan`` (recomputed by the validator's rules)."""
         if goal == "coverage":
             return plan.objective
-        view = PlanView(self.scenario, plan.postings)
+        view = PlanView(self.scenario, plan.postings, plan.trainings)
         if goal == "cost":
             return total_cost(view)
         return fairness_value(view, self.recipients)
@@ -247,9 +247,10 @@ class _Run:
             progress_interval=self.progress_interval,
         )
         self.first = first
-        index = {self.cands.posting(i): i for i in range(len(self.cands))}
-        for p in first.plan.postings:
-            self.chosen[index[p]] = True
+        index = self.cands.index()
+        entries: list[Posting | Training] = [*first.plan.postings, *first.plan.trainings]
+        for entry in entries:
+            self.chosen[index[entry]] = True
         self.interrupted = first.interrupted
         bound = first.best_bound if math.isfinite(first.best_bound) else None
         note = None if first.status is SolveStatus.OPTIMAL else first.reason
@@ -303,9 +304,7 @@ class _Run:
         self.limits.append((goal, _limit(goal, reference, stage.tolerance)))
 
     def plan(self) -> Plan:
-        return Plan(
-            self.scenario, sorted_postings(self.cands.postings(np.flatnonzero(self.chosen)))
-        )
+        return Plan.of_decisions(self.cands, np.flatnonzero(self.chosen))
 
     def result(self) -> Result:
         return _result(
@@ -380,7 +379,7 @@ def _result(
     seconds: float,
     interrupted: bool = False,
 ) -> Result:
-    plan = Plan(scenario, sorted_postings(cands.postings(np.flatnonzero(chosen))))
+    plan = Plan.of_decisions(cands, np.flatnonzero(chosen))
     proven = all(s.status is SolveStatus.OPTIMAL for s in stages) and not interrupted
     objective = plan.objective
     bound = math.inf

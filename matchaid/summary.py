@@ -32,7 +32,8 @@ class SpecialtyBalance:
 
 @dataclass(frozen=True, slots=True)
 class ScenarioSummary:
-    """Counts of a scenario and its balance by specialty."""
+    """Counts of a scenario and its balance by specialty (``num_trainees`` and
+    ``num_seats``: format v2 trainees, and every donor's seats summed)."""
 
     name: str | None
     months: int
@@ -43,6 +44,8 @@ class ScenarioSummary:
     num_pairings: int
     balance: tuple[SpecialtyBalance, ...]
     unit: str = "month"
+    num_trainees: int = 0
+    num_seats: int = 0
 
 
 def summarize(scenario: Scenario) -> ScenarioSummary:
@@ -80,6 +83,8 @@ def summarize(scenario: Scenario) -> ScenarioSummary:
         num_pairings=len(scenario.pairings),
         balance=tuple(rows),
         unit=scenario.horizon.unit.value,
+        num_trainees=len(scenario.trainees),
+        num_seats=sum(n for d in scenario.donors for n in d.seats.values()),
     )
 
 
@@ -93,6 +98,10 @@ def format_summary(summary: ScenarioSummary) -> str:
         f"{summary.num_recipients} recipients, {summary.num_gaps} gaps, "
         f"{summary.num_pairings} pairings over {summary.months} {summary.unit}s"
     )
+    if summary.num_trainees or summary.num_seats:
+        lines.append(
+            f"{summary.num_trainees} trainees, {summary.num_seats} training seats at donors"
+        )
     lines.append("")
     head = f"{'specialty':<24} {'experts':>7} {'(any)':>6} {'gaps':>5} {'demand':>8} {'supply':>8} {'ratio':>6}"
     lines.append(head)

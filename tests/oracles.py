@@ -1,6 +1,7 @@
 """Independent oracles for the planner, written from the contract in issue 3 and, for
 format v2 (team starts, cohesion, leaders, continuity, handover, communities,
-projects), from issue 12.
+projects), from issue 12, and (trainees and seats, costs and budget, pins, stages) from
+issue 13.
 
 None of these use matchaid's candidate generation, model or validator:
 
@@ -21,7 +22,7 @@ import networkx as nx
 from ortools.math_opt.python import mathopt
 
 from matchaid.domain import Goal, LeaderMode, PairingMode, PinMode, Scenario
-from matchaid.posting import Posting
+from matchaid.posting import Posting, Training
 
 
 def _travel(scenario: Scenario, a: str, b: str) -> float | None:
@@ -39,22 +40,19 @@ def _travel(scenario: Scenario, a: str, b: str) -> float | None:
         return None
 
 
+def _paired(scenario: Scenario, recipient: str, mode: PairingMode) -> set[str]:
+    """The donors paired with ``recipient`` in ``mode``."""
+    return {p.donor for p in scenario.pairings if p.recipient == recipient and p.mode is mode}
+
+
 def eligible_postings(scenario: Scenario) -> list[Posting]:
     """Every eligible posting by the contract, in a plain loop."""
     donors = {d.id: d for d in scenario.donors}
     out = []
     for e in scenario.experts:
         for r in scenario.recipients:
-            req = {
-                p.donor
-                for p in scenario.pairings
-                if p.recipient == r.id and p.mode is PairingMode.REQUIRED
-            }
-            forb = {
-                p.donor
-                for p in scenario.pairings
-                if p.recipient == r.id and p.mode is PairingMode.FORBIDDEN
-            }
+            req = _paired(scenario, r.id, PairingMode.REQUIRED)
+            forb = _paired(scenario, r.id, PairingMode.FORBIDDEN)
             if e.donor in forb or (req and e.donor not in req):
                 continue
             if r.max_travel_hours is not None:
@@ -78,6 +76,28 @@ def eligible_postings(scenario: Scenario) -> list[Posting]:
                             and s + m <= scenario.horizon.months
                         ):
                             out.append(Posting(e.id, r.id, g.specialty, s, m))
+    return out
+
+
+def eligible_trainings(scenario: Scenario) -> list[Training]:
+    """Every eligible training placement by the contract, in a plain loop."""
+    out = []
+    for t in scenario.trainees:
+        req = _paired(scenario, t.recipient, PairingMode.REQUIRED)
+        forb = _paired(scenario, t.recipient, PairingMode.FORBIDDEN)
+        for d in scenario.donors:
+            if d.seats.get(t.specialty, 0) < 1 or d.id in forb or (req and d.id not in req):
+                continue
+            for m in t.terms if t.terms is not None else scenario.terms:
+                for s in range(scenario.horizon.months):
+                    if s % scenario.horizon.start_step or (
+                        t.starts is not None and s not in t.starts
+                    ):
+                        continue
+                    if t.available[0] <= s and s + m <= min(
+                        t.available[1], scenario.horizon.months
+                    ):
+                        out.append(Training(t.id, d.id, s, m))
     return out
 
 
@@ -115,6 +135,8 @@ def mip_stages(
         )
         for p in postings
     ]
+    trainings = eligible_trainings(scenario)
+    y = [model.add_binary_variable() for _ in trainings]
 
     def active(pred, t):  # type: ignore[no-untyped-def]
         return [
@@ -172,6 +194,7 @@ def mip_stages(
                 objective += g.weight * cov
                 covered_at[r.id] = covered_at.get(r.id, 0.0) + g.weight * cov
     objective += _v2_rules(scenario, model, postings, x, present)
+    objective += _trainees(scenario, model, trainings, y)
     del donors
     fair = model.add_variable(lb=0, ub=1)
     for r in scenario.recipients:
@@ -184,7 +207,11 @@ def mip_stages(
         cost = sum(
             (c.per_trip + p.months * c.per_period[experts[p.expert].seniority]) * x[i]
             for i, p in enumerate(postings)
+        ) + sum(
+            (c.per_trip + tr.months * c.trainee_per_period) * y[j] for j, tr in enumerate(trainings)
         )
+        if scenario.budget is not None and (postings or trainings):
+            model.add_linear_constraint(cost <= scenario.budget)
     expression = {Goal.COVERAGE: objective, Goal.FAIRNESS: fair, Goal.COST: cost}
     values = []
     for goal, tolerance in stages:
@@ -210,6 +237,29 @@ def mip_stages(
     return values
 
 
+def _trainees(scenario, model, trainings, y):  # type: ignore[no-untyped-def]
+    """At most one placement per trainee; seats per donor, specialty and period; each
+    placement's weight x periods."""
+    trainees = {t.id: t for t in scenario.trainees}
+    for t in scenario.trainees:
+        mine = [y[j] for j, tr in enumerate(trainings) if tr.trainee == t.id]
+        if len(mine) > 1:
+            model.add_linear_constraint(sum(mine) <= 1)
+    for d in scenario.donors:
+        for spec, cap in d.seats.items():
+            for t in range(scenario.horizon.months):
+                here = [
+                    y[j]
+                    for j, tr in enumerate(trainings)
+                    if tr.donor == d.id
+                    and trainees[tr.trainee].specialty == spec
+                    and tr.start <= t < tr.start + tr.months
+                ]
+                if len(here) > cap:
+                    model.add_linear_constraint(sum(here) <= cap)
+    return sum(trainees[tr.trainee].weight * tr.months * y[j] for j, tr in enumerate(trainings))
+
+
 def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped-def]
     """The format v2 rules, each period by period with its own indicator variables;
     returns their objective terms."""
@@ -217,15 +267,6 @@ def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped
     donors = {d.id: d for d in scenario.donors}
     horizon = scenario.horizon.months
     objective = 0.0
-    if scenario.budget is not None and postings:
-        c = scenario.costs
-        model.add_linear_constraint(
-            sum(
-                (c.per_trip + p.months * c.per_period[experts[p.expert].seniority]) * x[i]
-                for i, p in enumerate(postings)
-            )
-            <= scenario.budget
-        )
     for r in scenario.recipients:
         at_r = [i for i, p in enumerate(postings) if p.recipient == r.id]
         # cohesion: an indicator per donor (group) used

@@ -26,6 +26,7 @@ from matchaid.domain import (
     Road,
     Scenario,
     Seniority,
+    Trainee,
 )
 
 SPECIALTIES = ("cardiology", "urology", "neurosurgery", "obstetrics", "orthopedics")
@@ -185,7 +186,8 @@ def scenarios(
 def v2_scenarios(draw: st.DrawFn, **kwargs: object) -> Scenario:
     """A valid scenario of format v2: :func:`scenarios` plus, at random, donor groups,
     leader rules, cohesion limits, team starts, continuous gaps, handover weights,
-    projects and one medical community."""
+    projects, one medical community, trainees with donor seats, costs with a budget and
+    pins."""
     side_rules = draw(st.booleans())  # without them, more postings to choose from
     base = draw(scenarios(side_rules=side_rules, **kwargs))  # type: ignore[arg-type]
     months = base.horizon.months
@@ -246,11 +248,44 @@ def v2_scenarios(draw: st.DrawFn, **kwargs: object) -> Scenario:
                 share=draw(st.sampled_from([0.25, 0.5, 0.33, 1.0])),
             ),
         )
+    trainees: tuple[Trainee, ...] = ()
+    if draw(st.booleans()):
+        specs = list(base.all_specialties[:3]) or ["cardiology"]
+        donors = tuple(
+            replace(
+                d,
+                seats={sp: draw(st.integers(0, 2)) for sp in draw(st.sets(st.sampled_from(specs)))},
+            )
+            for d in donors
+        )
+        trainees = tuple(
+            Trainee(
+                id=f"T{k}",
+                recipient=draw(st.sampled_from([r.id for r in recipients])),
+                specialty=draw(st.sampled_from(specs)),
+                available=draw(intervals(months)),
+                weight=draw(st.sampled_from([0.5, 1.0, 3.0])),
+                terms=draw(
+                    st.none()
+                    | st.sets(st.integers(1, months), min_size=1, max_size=2).map(
+                        lambda x: tuple(sorted(x))
+                    )
+                ),
+                starts=draw(
+                    st.none()
+                    | st.sets(st.integers(0, months - 1), max_size=2).map(
+                        lambda x: tuple(sorted(x))
+                    )
+                ),
+            )
+            for k in range(draw(st.integers(1, 4)))
+        )
     costs = budget = None
     if draw(st.booleans()):
         costs = Costs(
             {rank: draw(st.sampled_from([0, 1, 1.5, 4])) for rank in Seniority},
             per_trip=draw(st.sampled_from([0, 2, 5])),
+            trainee_per_period=draw(st.sampled_from([0, 0.5, 2])),
         )
         budget = draw(st.none() | st.sampled_from([0, 5, 12.5, 30, 80]))
     s = replace(
@@ -260,6 +295,7 @@ def v2_scenarios(draw: st.DrawFn, **kwargs: object) -> Scenario:
         communities=communities,
         costs=costs,
         budget=budget,
+        trainees=trainees,
     )
     if not draw(st.booleans()):
         return s

@@ -86,8 +86,9 @@ def test_an_unknown_bound_is_shown_as_unknown_not_inf(solved) -> None:  # type: 
 
 def test_programme_sections_show_what_each_v2_rule_did() -> None:
     """A hand-checked plan: A (can lead, donor D1 of group Anhui) serves months 0-1 and
-    2-3, B (donor D2) all six months, at hub H; spoke S takes half of H's urologists."""
-    from matchaid import Community, Leader, LeaderMode, Posting, Project
+    2-3, B (donor D2) all six months, at hub H; spoke S takes half of H's urologists;
+    trainee T of S trains at D2 in months 0-5, trainee U is not placed."""
+    from matchaid import Community, Leader, LeaderMode, Posting, Project, Trainee, Training
     from matchaid.report import PROGRAMME_SECTIONS
     from tests.planner.helpers import donor, expert, gap, recipient, scenario
 
@@ -100,19 +101,26 @@ def test_programme_sections_show_what_each_v2_rule_did() -> None:
     s = scenario(
         [expert("A", "D1", can_lead=True), expert("B", "D2")],
         [hub, recipient("S", gap())],
-        [donor("D1", group="Anhui"), donor("D2")],
+        [donor("D1", group="Anhui"), donor("D2", seats={"urology": 1})],
         terms=(2, 6),
         communities=(Community("H", ("S",), 0.5),),
+        trainees=(
+            Trainee("T", "S", "urology", (0, 6), 1.5),
+            Trainee("U", "H", "urology", (0, 6), 1.0),
+        ),
     )
     plan = [
         Posting("B", "H", "urology", 0, 6),
         Posting("A", "H", "urology", 0, 2),
         Posting("A", "H", "urology", 2, 2),
     ]
-    assert matchaid.validate(s, plan) == []
+    full = matchaid.Plan(s, tuple(plan), (Training("T", "D2", 0, 6),))
+    assert matchaid.validate(s, full) == []
     # coverage H 2x4 + 1x2, S 1+1+1+1+0.5+0.5, handovers 2 x 0.5, project 4 x 3, 2 lone
     assert matchaid.objective_value(s, plan) == pytest.approx(10 + 5 + 1 + 12 - 2)
-    text = build_report(s, matchaid.Plan(s, tuple(plan)), pictures=False).to_markdown()
+    # and T's training 1.5 x 6
+    assert matchaid.objective_value(s, full) == pytest.approx(26 + 9)
+    text = build_report(s, full, pictures=False).to_markdown()
     for title in PROGRAMME_SECTIONS:
         assert f"## {title}" in text
     for row in (
@@ -121,5 +129,8 @@ def test_programme_sections_show_what_each_v2_rule_did() -> None:
         "| H | urology | 2 | 1, 3 | 1 |",
         "| S | urology | H | 5 |",
         "| H | centre | 4 of 6 | 0-3 | 12 |",
+        "| T | S | urology | D2 | 0-5 | 9 |",
+        "| U | H | urology | not placed | - | 0 |",
+        "| handover + projects + training - leaderless | +20 |",
     ):
         assert row in text, text

@@ -2,7 +2,8 @@
 
 - :func:`load_scenario` reads a v1 JSON file or a folder of CSV files.
 - :func:`save_scenario` writes either form (atomically).
-- :func:`load_postings` reads the postings of a plan file (JSON or ``postings.csv``).
+- :func:`load_postings` reads the postings of a plan file (JSON or ``postings.csv``);
+  :func:`load_plan_entries` also its training placements.
 - :func:`scenario_to_document` / :func:`scenario_from_document` convert to and from the
   JSON document (plain dicts and lists).
 - :func:`schema_path` names the published JSON Schemas.
@@ -33,15 +34,17 @@ from matchaid.io._document import (
     scenario_to_document,
 )
 from matchaid.io._json import json_text, read_json, write_json
-from matchaid.posting import Posting
+from matchaid.posting import Posting, Training
 
 __all__ = [
     "FORMAT_VERSION",
     "atomic_writer",
     "csv_table_text",
     "json_text",
+    "load_plan_entries",
     "load_postings",
     "load_scenario",
+    "plan_entries_from_document",
     "postings_csv_text",
     "postings_from_document",
     "prepare_file",
@@ -107,6 +110,14 @@ def postings_from_document(doc: object, source: str) -> tuple[Posting, ...]:
     Whether the postings obey the scenario's rules is :func:`matchaid.validate`'s job,
     so a hand-made plan with an unknown expert still loads and is then reported.
     """
+    return plan_entries_from_document(doc, source)[0]
+
+
+def plan_entries_from_document(
+    doc: object, source: str
+) -> tuple[tuple[Posting, ...], tuple[Training, ...]]:
+    """Read the postings and the training placements (format v2 ``trainings``, empty
+    when absent) of a plan document, checking only their shape and types."""
     rd = DocumentReader()
     top = rd.obj(doc, "", "plan", open_=True)
     if top is None:
@@ -116,28 +127,45 @@ def postings_from_document(doc: object, source: str) -> tuple[Posting, ...]:
             check_version(top, source)
         except ScenarioError as exc:
             raise PlanFileError(source, exc.problems) from None
-    postings: list[Posting] = []
-    for i, raw in enumerate(rd.array(top.get("postings"), "postings") or []):
-        p = f"postings[{i}]"
+    postings = [
+        Posting(r["expert"], r["recipient"], r["specialty"], r["start"], r["months"])
+        for r in _entries(
+            rd, top.get("postings"), "postings", "posting", ("expert", "recipient", "specialty")
+        )
+    ]
+    trainings = [
+        Training(r["trainee"], r["donor"], r["start"], r["months"])
+        for r in _entries(
+            rd, top.get("trainings", []), "trainings", "training", ("trainee", "donor")
+        )
+    ]
+    if rd.problems:
+        raise PlanFileError(source, rd.problems)
+    return tuple(postings), tuple(trainings)
+
+
+def _entries(
+    rd: DocumentReader, raw: object, path: str, kind: str, names: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The well-formed entries of a plan's list ``path``: ``names`` non-empty strings,
+    ``start`` and ``months`` whole numbers (problems noted in ``rd``)."""
+    out: list[dict[str, Any]] = []
+    for i, item in enumerate(rd.array(raw, path) or []):
+        p = f"{path}[{i}]"
         before = len(rd.problems)
-        rec = rd.obj(raw, p, "posting")
+        rec = rd.obj(item, p, kind)
         if rec is None or len(rd.problems) > before:
             continue
-        for key in ("expert", "recipient", "specialty"):
+        for key in names:
             if not isinstance(rec[key], str) or not rec[key]:
                 rd.error(f"{p}.{key}", f"must be a non-empty string, got {rec[key]!r}")
-        start, months = rd.number(rec["start"]), rd.number(rec["months"])
-        for key, value in (("start", start), ("months", months)):
+        numbers = {key: rd.number(rec[key]) for key in ("start", "months")}
+        for key, value in numbers.items():
             if not isinstance(value, int) or isinstance(value, bool):
                 rd.error(f"{p}.{key}", f"must be a whole number of months, got {rec[key]!r}")
         if len(rd.problems) == before:
-            assert isinstance(start, int) and isinstance(months, int)
-            postings.append(
-                Posting(rec["expert"], rec["recipient"], rec["specialty"], start, months)
-            )
-    if rd.problems:
-        raise PlanFileError(source, rd.problems)
-    return tuple(postings)
+            out.append({**rec, **numbers})
+    return out
 
 
 def load_postings(path: str | os.PathLike[str]) -> tuple[Posting, ...]:
@@ -148,13 +176,27 @@ def load_postings(path: str | os.PathLike[str]) -> tuple[Posting, ...]:
     PlanFileError
         If the file is unreadable or a posting is malformed (file, path and reason).
     """
+    return load_plan_entries(path)[0]
+
+
+def load_plan_entries(
+    path: str | os.PathLike[str],
+) -> tuple[tuple[Posting, ...], tuple[Training, ...]]:
+    """Read the postings and training placements of a plan file: a plan JSON file, or
+    a ``postings.csv`` (which has no placements).
+
+    Raises
+    ------
+    PlanFileError
+        If the file is unreadable or an entry is malformed (file, path and reason).
+    """
     if str(path).lower().endswith(".csv"):
         rows, lines = read_postings_csv(path, PlanFileError)
         try:
-            return postings_from_document({"postings": rows}, str(path))
+            return plan_entries_from_document({"postings": rows}, str(path))
         except PlanFileError as exc:
             raise PlanFileError(str(path), [_at_line(p, lines) for p in exc.problems]) from None
-    return postings_from_document(read_json(path, PlanFileError), str(path))
+    return plan_entries_from_document(read_json(path, PlanFileError), str(path))
 
 
 def _at_line(problem: Problem, lines: list[int]) -> Problem:

@@ -10,7 +10,7 @@ file                columns
                     description, version, unit, budget, cost_per_period,
                     cost_per_trip, trainee_cost_per_period, stages``
                     (``goal:tolerance`` pairs in order)
-``donors.csv``      ``id, name, city, release, max_away, group``
+``donors.csv``      ``id, name, city, release, max_away, group, seats``
 ``experts.csv``     ``id, donor, specialties, seniority, academician, can_lead,
                     available_from, available_to, terms, max_postings``
 ``recipients.csv``  ``id, name, city, level, hosting, max_travel_hours, leader_mode,
@@ -22,12 +22,15 @@ file                columns
 ``projects.csv`` *  ``recipient, name, needs, window_from, window_to, weight``
 ``communities.csv`` * ``hub, spokes, share``
 ``pins.csv`` *      ``expert, recipient, specialty, start, months, mode``
+``trainees.csv`` *  ``id, recipient, specialty, available_from, available_to, weight,
+                    terms, starts``
 ==================  =====================================================================
 
-Columns after ``version`` in ``scenario.csv``, ``group``, ``leader_mode`` to ``starts``,
-``continuous``, ``handover_weight`` and the last two files are format version 2 (set
-``version`` to 2 to use them); a version 1 scenario is written without them. List cells
-are ``;``-separated (``3;6;12``); a donor's ``release`` and a project's ``needs`` are
+Columns after ``version`` in ``scenario.csv``, ``group``, ``seats``, ``leader_mode`` to
+``starts``, ``continuous``, ``handover_weight`` and the last four files are format
+version 2 (set ``version`` to 2 to use them); a version 1 scenario is written without
+them. List cells are ``;``-separated (``3;6;12``); a donor's ``release`` and ``seats``
+and a project's ``needs`` are
 ``specialty:count`` pairs (``cardiology:2;urology:1``), ``cost_per_period`` is
 ``seniority:amount`` pairs; booleans are ``true``/``false``
 (also ``yes``/``no``, ``1``/``0``); an empty cell leaves an optional field unset. Cells
@@ -80,6 +83,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "release": "release",
         "max_away": "num",
         "group": "str",
+        "seats": "release",
     },
     "experts.csv": {
         "id": "str",
@@ -137,6 +141,16 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "months": "num",
         "mode": "str",
     },
+    "trainees.csv": {
+        "id": "str",
+        "recipient": "str",
+        "specialty": "str",
+        "available_from": "num",
+        "available_to": "num",
+        "weight": "num",
+        "terms": "numlist",
+        "starts": "numlist",
+    },
     "postings.csv": {
         "expert": "str",
         "recipient": "str",
@@ -156,16 +170,18 @@ _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "projects.csv": ("recipient", "name", "needs", "window_from", "window_to", "weight"),
     "communities.csv": ("hub", "spokes", "share"),
     "pins.csv": ("expert", "recipient", "specialty", "start", "months", "mode"),
+    "trainees.csv": ("id", "recipient", "specialty", "available_from", "available_to", "weight"),
     "postings.csv": ("expert", "recipient", "specialty", "start", "months"),
 }
 _OPTIONAL_FILES = frozenset(
-    {"pairings.csv", "network.csv", "projects.csv", "communities.csv", "pins.csv"}
+    {"pairings.csv", "network.csv", "projects.csv", "communities.csv", "pins.csv", "trainees.csv"}
 )
 #: Columns (by file) and files of format version 2, left out when writing version 1.
 _V2_COLUMNS = frozenset(
     {
         "unit",
         "group",
+        "seats",
         "leader_mode",
         "leader_weight",
         "max_donors",
@@ -181,7 +197,7 @@ _V2_COLUMNS = frozenset(
         "preferences",
     }
 )
-_V2_FILES = frozenset({"projects.csv", "communities.csv", "pins.csv"})
+_V2_FILES = frozenset({"projects.csv", "communities.csv", "pins.csv", "trainees.csv"})
 _FIELD_LIMIT = 2**31 - 1  # the csv module's C long on every platform
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
@@ -406,6 +422,10 @@ def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
         doc["communities"] = rows_of("communities.csv", "communities")
     if tables["pins.csv"].present:
         doc["pins"] = rows_of("pins.csv", "pins")
+    if tables["trainees.csv"].present:
+        doc["trainees"] = rows_of("trainees.csv", "trainees")
+        for record in doc["trainees"]:
+            _interval(record, "available")
 
     try:
         scenario = scenario_from_document(doc, source)
@@ -530,7 +550,13 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         }
     ]
     rows["donors.csv"] = [
-        {**d, "release": _pairs_cell(d, "release", f"donors.csv, donor {d['id']!r}, release")}
+        {
+            **d,
+            "release": _pairs_cell(d, "release", f"donors.csv, donor {d['id']!r}, release"),
+            "seats": _pairs_cell(d, "seats", f"donors.csv, donor {d['id']!r}, seats")
+            if d.get("seats")
+            else None,
+        }
         for d in doc["donors"]
     ]
     rows["experts.csv"] = [
@@ -578,6 +604,17 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         rows["network.csv"] = list(doc["network"]["edges"])
     if "pins" in doc:
         rows["pins.csv"] = list(doc["pins"])
+    if "trainees" in doc:
+        rows["trainees.csv"] = [
+            {
+                **t,
+                "available_from": t["available"][0],
+                "available_to": t["available"][1],
+                "terms": None if t.get("terms") is None else _joined(t["terms"], "terms"),
+                "starts": None if t.get("starts") is None else _joined(t["starts"], "starts"),
+            }
+            for t in doc["trainees"]
+        ]
     if "communities" in doc:
         rows["communities.csv"] = [
             {**c, "spokes": _joined(c["spokes"], "communities.csv, spokes")}

@@ -36,6 +36,7 @@ from matchaid.domain import (
     Seniority,
     Stage,
     TimeUnit,
+    Trainee,
     check_entities,
 )
 from matchaid.exceptions import FormatVersionError, Problem, Problems, ScenarioError
@@ -108,17 +109,22 @@ _SCHEMA: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"expert", "recipient", "specialty", "start", "months", "mode"}),
         frozenset(),
     ),
+    "trainee": (
+        frozenset({"id", "recipient", "specialty", "available", "weight"}),
+        frozenset({"terms", "starts"}),
+    ),
     "plan": (frozenset({"postings"}), frozenset()),  # plans may carry any summary
     "posting": (frozenset({"expert", "recipient", "specialty", "start", "months"}), frozenset()),
+    "training": (frozenset({"trainee", "donor", "start", "months"}), frozenset()),
 }
 
 
 #: Optional fields of format version 2, by object kind (a file with ``"version": 2`` may
 #: use them; in a version 1 file they are errors that say so).
 _V2_FIELDS: dict[str, frozenset[str]] = {
-    "scenario": frozenset({"communities", "costs", "budget", "pins", "objective"}),
+    "scenario": frozenset({"communities", "costs", "budget", "pins", "objective", "trainees"}),
     "horizon": frozenset({"unit"}),
-    "donor": frozenset({"group"}),
+    "donor": frozenset({"group", "seats"}),
     "expert": frozenset({"preferences"}),
     "recipient": frozenset({"leader", "max_donors", "max_donor_groups", "starts", "projects"}),
     "gap": frozenset({"continuous", "handover_weight"}),
@@ -296,23 +302,49 @@ def _donor(rd: DocumentReader, raw: Any, p: str) -> DonorHospital | None:
     d = rd.obj(raw, p, "donor")
     if d is None:
         return None
-    release = d.get("release", {})
-    if not isinstance(release, dict):
-        rd.error(
-            f"{p}.release", f"must be an object of specialty: count, got {_kind_name(release)}"
-        )
-        release = {}
-    for key in getattr(release, "duplicates", ()):
-        rd.error(f"{p}.release.{key}", "specialty given more than once")
+    release = _counts(rd, d.get("release", {}), f"{p}.release")
+    seats = _counts(rd, d.get("seats", {}), f"{p}.seats")
     if not rd.clean_since(mark):
         return None
     return DonorHospital(
         id=d["id"],
         name=d["name"],
         city=d["city"],
-        release={k: rd.number(v) for k, v in release.items()},  # type: ignore[misc]
+        release=release,  # type: ignore[arg-type]
         max_away=rd.number(d.get("max_away")),  # type: ignore[arg-type]
         group=d.get("group"),
+        seats=seats,  # type: ignore[arg-type]
+    )
+
+
+def _counts(rd: DocumentReader, raw: object, path: str) -> dict[str, object]:
+    """An object of specialty: count (a donor's ``release`` or ``seats``)."""
+    if not isinstance(raw, dict):
+        rd.error(path, f"must be an object of specialty: count, got {_kind_name(raw)}")
+        return {}
+    for key in getattr(raw, "duplicates", ()):
+        rd.error(f"{path}.{key}", "specialty given more than once")
+    return {k: rd.number(v) for k, v in raw.items()}
+
+
+def _trainee(rd: DocumentReader, raw: Any, p: str) -> Trainee | None:
+    mark = rd.mark()
+    t = rd.clean_obj(raw, p, "trainee")
+    if t is None:
+        return None
+    available = rd.interval(t["available"], f"{p}.available")
+    terms = rd.int_list(t["terms"], f"{p}.terms") if t.get("terms") is not None else None
+    starts = rd.int_list(t["starts"], f"{p}.starts") if t.get("starts") is not None else None
+    if not rd.clean_since(mark):
+        return None
+    return Trainee(
+        id=t["id"],
+        recipient=t["recipient"],
+        specialty=t["specialty"],
+        available=available,  # type: ignore[arg-type]
+        weight=t["weight"],
+        terms=terms,  # type: ignore[arg-type]
+        starts=starts,  # type: ignore[arg-type]
     )
 
 
@@ -559,6 +591,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
     communities = _entities(rd, top, "communities", _community)
     costs = _costs(rd, top["costs"]) if top.get("costs") is not None else None
     pins = _entities(rd, top, "pins", _pin)
+    trainees = _entities(rd, top, "trainees", _trainee)
     stages = _stages(rd, top["objective"]) if top.get("objective") is not None else ()
     budget = rd.number(top.get("budget"))
     if rd.problems:
@@ -579,6 +612,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             budget=budget,
             pins=pins,
             stages=stages,
+            trainees=trainees,
             known_ids=known,
         )
         if terms is None:  # already reported as missing or malformed
@@ -602,6 +636,7 @@ def scenario_from_document(doc: object, source: str) -> Scenario:
             budget=budget,  # type: ignore[arg-type]
             pins=tuple(pin for _, pin in pins),
             stages=stages,
+            trainees=tuple(t for _, t in trainees),
         )
     except ScenarioError as exc:
         raise ScenarioError(source, exc.problems) from None
@@ -627,6 +662,7 @@ _ORDER = (
     "pairings",
     "network",
     "communities",
+    "trainees",
     "costs",
     "budget",
     "pins",
@@ -696,6 +732,8 @@ def _donor_doc(d: DonorHospital) -> dict[str, Any]:
         dd["max_away"] = d.max_away
     if d.group is not None:
         dd["group"] = d.group
+    if d.seats:
+        dd["seats"] = dict(d.seats)
     return dd
 
 
@@ -792,7 +830,24 @@ def _programme_doc(scenario: Scenario) -> dict[str, Any]:
             {"hub": cm.hub, "spokes": list(cm.spokes), "share": cm.share}
             for cm in scenario.communities
         ]
+    if scenario.trainees:
+        out["trainees"] = [_trainee_doc(t) for t in scenario.trainees]
     return out
+
+
+def _trainee_doc(t: Trainee) -> dict[str, Any]:
+    td: dict[str, Any] = {
+        "id": t.id,
+        "recipient": t.recipient,
+        "specialty": t.specialty,
+        "available": list(t.available),
+        "weight": t.weight,
+    }
+    if t.terms is not None:
+        td["terms"] = list(t.terms)
+    if t.starts is not None:
+        td["starts"] = list(t.starts)
+    return td
 
 
 def _recipient_v2(r: RecipientHospital) -> dict[str, Any]:

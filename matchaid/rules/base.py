@@ -45,6 +45,7 @@ __all__ = [
     "Builder",
     "Exclusion",
     "PairTest",
+    "PlacementTest",
     "PostingTest",
     "Reads",
     "Rule",
@@ -59,8 +60,12 @@ PairTest = Callable[[int, IntArray], Sequence[tuple[str, BoolArray]]]
 #: ``test(expert, gap, start, months) -> [(reason, excluded), ...]`` over the postings of
 #: one expert (parallel arrays).
 PostingTest = Callable[[int, IntArray, IntArray, IntArray], Sequence[tuple[str, BoolArray]]]
-#: ``shapes(expert) -> (starts, lengths)``: every start and length a posting may have.
+#: ``shapes(expert) -> (starts, lengths)``: every start and length a posting may have
+#: (for placements: ``shapes(trainee)``).
 Shapes = Callable[[int], tuple[IntArray, IntArray]]
+#: ``test(trainee, donor, start, months) -> [excluded, ...]`` over the placements of one
+#: trainee (parallel arrays): masks with ``True`` where a placement is not eligible.
+PlacementTest = Callable[[int, IntArray, IntArray, IntArray], Sequence[BoolArray]]
 #: ``reads(tables) -> (gap, lo, hi)``: a posting for gap ``gap[k]`` active in some period
 #: of ``[lo[k], hi[k])`` counts for the rule.
 Reads = Callable[["ScenarioTables"], tuple[IntArray, IntArray, IntArray]]
@@ -76,9 +81,11 @@ class Builder(Protocol):
     """What a rule adds its part of the integer program to (implemented by
     :class:`matchaid.program.ProgramBuilder`, which documents each method).
 
-    Variables ``0..n-1`` are the candidates' Booleans; per-candidate arrays ``start``,
-    ``end``, ``expert``, ``donor`` and ``recipient`` are int64; ``span`` exceeds every
-    month (for combined keys); ``facts`` holds what earlier rules published.
+    Variables ``0..n-1`` are the candidate postings' Booleans; per-candidate arrays
+    ``start``, ``end``, ``expert``, ``donor`` and ``recipient`` are int64; ``span``
+    exceeds every month (for combined keys); ``facts`` holds what earlier rules
+    published. The candidate training placements' Booleans are ``placement_var``
+    (``cands.placements`` describes them).
     """
 
     cands: CandidateSet
@@ -92,13 +99,20 @@ class Builder(Protocol):
     expert: IntArray
     donor: IntArray
     recipient: IntArray
+    placement_var: IntArray
     facts: dict[RuleName, Any]
 
     def add_variables(self, upper: IntArray, level: int) -> IntArray: ...
 
     def fix(self, var: IntArray) -> None: ...
 
-    def add_capacity(self, rule: RuleName, key: IntArray, cap: IntArray) -> None: ...
+    def add_capacity(
+        self,
+        rule: RuleName,
+        key: IntArray,
+        cap: IntArray,
+        spans: tuple[IntArray, IntArray, IntArray] | None = None,
+    ) -> None: ...
 
     def add_count_limit(self, rule: RuleName, key: IntArray, cap: IntArray) -> None: ...
 
@@ -164,6 +178,9 @@ class Rule:
     pair_test, posting_test, shapes, reads
         Built once per scenario from its :class:`ScenarioTables` (see the module
         docstring); ``None`` where the rule has none.
+    placement_shapes, placement_test
+        The same for trainees' training placements: the rule that defines which start
+        and length a placement may have, and which placements a rule leaves out.
     build
         Adds the rule's variables, rows and objective terms to the integer program.
     """
@@ -175,6 +192,8 @@ class Rule:
     shapes: Callable[[ScenarioTables], Shapes] | None = None
     reads: Reads | None = None
     build: Callable[[Builder], None] | None = None
+    placement_shapes: Callable[[ScenarioTables], Shapes] | None = None
+    placement_test: Callable[[ScenarioTables], PlacementTest] | None = None
 
 
 class ScenarioTables:
@@ -197,6 +216,10 @@ class ScenarioTables:
         self.gap_hi = np.array([g.window[1] for _, g in self.gaps], dtype=np.int64)
         self.expert_donor = np.array(
             [self.donor_index[e.donor] for e in scenario.experts], dtype=np.int64
+        )
+        #: Each trainee's home recipient.
+        self.trainee_recipient = np.array(
+            [self.recipient_index[t.recipient] for t in scenario.trainees], dtype=np.int64
         )
 
     @cached_property

@@ -47,6 +47,7 @@ from matchaid.validation import (
     preferred,
     project,
     references,
+    training,
 )
 from matchaid.validation.base import Check, PlanView, Violation
 from matchaid.weights import ObjectiveWeights
@@ -78,7 +79,8 @@ CODES: tuple[str, ...] = references.CODES + tuple(
 
 def _view(scenario: Scenario, plan: object) -> PlanView:
     postings = getattr(plan, "postings", plan)
-    return PlanView(scenario, tuple(postings))  # type: ignore[arg-type]
+    trainings = getattr(plan, "trainings", ())
+    return PlanView(scenario, tuple(postings), tuple(trainings))  # type: ignore[arg-type]
 
 
 def validate(scenario: Scenario, plan: object) -> list[Violation]:
@@ -89,7 +91,8 @@ def validate(scenario: Scenario, plan: object) -> list[Violation]:
     scenario
         The scenario the plan is for.
     plan
-        A :class:`~matchaid.Plan`, or any iterable of :class:`~matchaid.Posting`.
+        A :class:`~matchaid.Plan` (its postings and training placements), or any
+        iterable of :class:`~matchaid.Posting`.
 
     Examples
     --------
@@ -134,7 +137,13 @@ def objective_value(
     2.5
     """
     view = _view(scenario, plan)
-    total = coverage.value(view) + handover.value(view) + project.value(view) - leader.value(view)
+    total = (
+        coverage.value(view)
+        + handover.value(view)
+        + project.value(view)
+        + training.value(view)
+        - leader.value(view)
+    )
     if weights is not None and weights.mode == "weighted":
         total += (
             weights.preference * preferences.value(view)
@@ -174,8 +183,8 @@ class ProgrammeFigures:
     projects
         Per ``(recipient, project name)``: its counted periods.
     terms
-        The primary objective's terms besides coverage: ``handover``, ``projects`` (sums
-        of their weights) and ``leaderless`` (the preferred leaders' penalties, >= 0);
+        The primary objective's terms besides coverage: ``handover``, ``projects`` and
+        ``training`` (sums of their weights) and ``leaderless`` (the preferred leaders' penalties, >= 0);
         ``cost``, the plan's total cost (0 without ``costs``); ``first_choice`` and
         ``listed_choice``, experts serving their first choice / any listed recipient.
     """
@@ -211,6 +220,7 @@ def programme_figures(scenario: Scenario, plan: object) -> ProgrammeFigures:
             "handover": handover.value(view),
             "projects": project.value(view),
             "leaderless": leader.value(view),
+            "training": training.value(view),
             "cost": budget.total_cost(view),
             "first_choice": float(preferences.choices(view)[0]),
             "listed_choice": float(preferences.choices(view)[1]),

@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from matchaid.domain import DisciplineGap, DonorHospital, Expert, RecipientHospital, Scenario
-from matchaid.posting import Posting
+from matchaid.domain import (
+    DisciplineGap,
+    DonorHospital,
+    Expert,
+    RecipientHospital,
+    Scenario,
+    Trainee,
+)
+from matchaid.posting import Posting, Training
 
 __all__ = ["Check", "PlanView", "Violation", "count_by_month", "over_capacity"]
 
@@ -54,15 +61,22 @@ class Violation:
 
 
 class PlanView:
-    """A plan's postings with the scenario's lookups, read by every check.
+    """A plan's postings and training placements with the scenario's lookups, read by
+    every check.
 
     Postings whose expert or recipient does not exist are reported once (by the
-    reference check) and skipped by every rule's check (:meth:`known`).
+    reference check) and skipped by every rule's check (:meth:`known`); so are
+    placements whose trainee or donor does not exist (reported by the training check,
+    :meth:`known_trainings`).
     """
 
-    def __init__(self, scenario: Scenario, postings: Sequence[Posting]) -> None:
+    def __init__(
+        self, scenario: Scenario, postings: Sequence[Posting], trainings: Sequence[Training] = ()
+    ) -> None:
         self.scenario = scenario
         self.postings = tuple(postings)
+        self.trainings = tuple(trainings)
+        self.trainees: dict[str, Trainee] = {t.id: t for t in scenario.trainees}
         self.horizon = scenario.horizon.months
         self.experts: dict[str, Expert] = {e.id: e for e in scenario.experts}
         self.donors: dict[str, DonorHospital] = {d.id: d for d in scenario.donors}
@@ -91,6 +105,16 @@ class PlanView:
             gap = r.gap(p.specialty)
             if gap is not None:
                 out.append((i, p, e, r, gap))
+        return out
+
+    def known_trainings(self) -> list[tuple[int, Training, Trainee, DonorHospital]]:
+        """``(index, placement, trainee, donor)`` for placements whose trainee and donor
+        exist."""
+        out = []
+        for i, t in enumerate(self.trainings):
+            person, d = self.trainees.get(t.trainee), self.donors.get(t.donor)
+            if person is not None and d is not None:
+                out.append((i, t, person, d))
         return out
 
     @staticmethod

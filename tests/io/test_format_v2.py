@@ -15,6 +15,7 @@ from matchaid import (
     ScenarioError,
     Seniority,
     TimeUnit,
+    Trainee,
     load_scenario,
     save_scenario,
 )
@@ -29,7 +30,20 @@ def v2_doc(small_doc: dict[str, Any]) -> dict[str, Any]:
     d["horizon"]["unit"] = "week"
     d["donors"][0]["group"] = "Anhui"
     d["donors"][1]["group"] = "Anhui"
+    d["donors"][0]["seats"] = {"urology": 2, "neurosurgery": 0}
     d["experts"][0]["preferences"] = ["R1", "R0"]
+    d["trainees"] = [
+        {"id": "T0", "recipient": "R0", "specialty": "urology", "available": [0, 12], "weight": 1},
+        {
+            "id": "T1",
+            "recipient": "R1",
+            "specialty": "neurosurgery",
+            "available": [2, 12],
+            "weight": 2.5,
+            "terms": [3],
+            "starts": [3, 6],
+        },
+    ]
     r0, r1 = d["recipients"]
     r0.update(leader={"mode": "required"}, max_donors=1, starts=[0, 6])
     r1.update(leader={"mode": "preferred", "weight": 0.5}, max_donor_groups=1)
@@ -97,6 +111,9 @@ def test_v2_fields_load(write_doc: Any, v2_doc: dict[str, Any]) -> None:
     assert s.costs is not None and s.costs.posting(Seniority.CHIEF, 6) == 4 + 6 * 3
     assert s.budget == 250
     assert s.expert("E0").preferences == ("R1", "R0")
+    assert dict(s.donor("D0").seats) == {"urology": 2, "neurosurgery": 0}
+    assert s.trainee("T1") == Trainee("T1", "R1", "neurosurgery", (2, 12), 2.5, (3,), (3, 6))
+    assert s.trainee("T0").terms is None and s.trainee("T0").starts is None
     assert [(st.goal.value, st.tolerance) for st in s.stages] == [
         ("coverage", 0.02),
         ("fairness", 0.0),
@@ -133,7 +150,14 @@ def test_v2_fields_in_a_v1_file_say_to_add_the_version(
 ) -> None:
     v2_doc["version"] = 1
     problems = _problems(write_doc, v2_doc)
-    for path in ("horizon.unit", "donors[0].group", "recipients[0].leader", "communities"):
+    for path in (
+        "horizon.unit",
+        "donors[0].group",
+        "donors[0].seats",
+        "recipients[0].leader",
+        "communities",
+        "trainees",
+    ):
         assert 'add "version": 2' in problems[path]
 
 
@@ -256,6 +280,17 @@ def test_v2_fields_in_a_v1_file_say_to_add_the_version(
         (lambda d: d["objective"].update(stages=[]), "objective.stages", "at least one stage"),
         (lambda d: d.pop("costs") and d.pop("budget"), "objective.stages[2].goal", "needs 'costs'"),
         (lambda d: d["pins"][0].update(mode="maybe"), "pins[0].mode", "unknown value"),
+        (lambda d: d["donors"][0]["seats"].update(urology=-1), "donors[0].seats.urology", "from 0"),
+        (lambda d: d["donors"][0].update(seats=[2]), "donors[0].seats", "specialty: count"),
+        (lambda d: d["trainees"][0].update(recipient="R9"), "trainees[0].recipient", "unknown"),
+        (lambda d: d["trainees"][1].update(id="T0"), "trainees[1].id", "duplicate id"),
+        (lambda d: d["trainees"][0].update(weight=0), "trainees[0].weight", "greater than 0"),
+        (lambda d: d["trainees"][0].pop("weight"), "trainees[0].weight", "required field"),
+        (lambda d: d["trainees"][0].update(available=[0, 13]), "trainees[0].available", "outside"),
+        (lambda d: d["trainees"][1].update(terms=[0]), "trainees[1].terms[0]", "from 1"),
+        (lambda d: d["trainees"][1].update(starts=[3, 3]), "trainees[1].starts[1]", "twice"),
+        (lambda d: d["trainees"][1].update(starts=[12]), "trainees[1].starts[0]", "11"),
+        (lambda d: d["trainees"][1].update(seats=1), "trainees[1].seats", "unknown field"),
         (lambda d: d["pins"][1].update(mode="fixed", expert="E1"), "pins[1]", "already pinned"),
         (lambda d: d["pins"][0].update(months=5), "pins[0]", "must be an eligible posting"),
         (lambda d: d["pins"][0].update(specialty="cardiology"), "pins[0]", "eligible posting"),

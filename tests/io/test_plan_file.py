@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from matchaid import PlanFileError, Posting, load_postings
+from matchaid import PlanFileError, Posting, Training, load_plan_entries, load_postings
 from matchaid.io import postings_csv_text
 
 POSTING = {"expert": "E1", "recipient": "R0", "specialty": "urology", "start": 3, "months": 6}
@@ -56,3 +56,39 @@ def test_missing_postings_and_bad_version(tmp_path: Path) -> None:
     file.write_text(json.dumps({"version": "1", "postings": []}))
     with pytest.raises(PlanFileError, match="unsupported format version '1'"):
         load_postings(file)
+
+
+TRAINING = {"trainee": "T1", "donor": "D0", "start": 0, "months": 6}
+
+
+def test_trainings_load_beside_postings(tmp_path: Path) -> None:
+    file = tmp_path / "plan.json"
+    file.write_text(json.dumps({"postings": [POSTING], "trainings": [TRAINING]}))
+    postings, trainings = load_plan_entries(file)
+    assert postings == (Posting("E1", "R0", "urology", 3, 6),)
+    assert trainings == (Training("T1", "D0", 0, 6),)
+    file.write_text(json.dumps({"postings": [POSTING]}))
+    assert load_plan_entries(file)[1] == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "message"),
+    [
+        ({"start": 1.5}, "trainings[0].start", "must be a whole number"),
+        ({"donor": ""}, "trainings[0].donor", "must be a non-empty string"),
+        ({"recipient": "R0"}, "trainings[0].recipient", "unknown field (allowed:"),
+        ({"months": None}, "trainings[0].months", "must be a whole number"),
+    ],
+)
+def test_malformed_trainings(
+    tmp_path: Path, change: dict[str, object], path: str, message: str
+) -> None:
+    file = tmp_path / "plan.json"
+    file.write_text(json.dumps({"postings": [], "trainings": [{**TRAINING, **change}]}))
+    with pytest.raises(PlanFileError) as info:
+        load_plan_entries(file)
+    found = {p.path: p.message for p in info.value.problems}
+    assert found[path].startswith(message)
+    file.write_text(json.dumps({"postings": [], "trainings": {"T1": "D0"}}))
+    with pytest.raises(PlanFileError, match="trainings: must be a list"):
+        load_plan_entries(file)

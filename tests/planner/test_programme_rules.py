@@ -49,6 +49,13 @@ def _without(s: Scenario, rule: str) -> Scenario:
     """``s`` with one hard rule switched off everywhere."""
     if rule == "budget":
         return replace(s, budget=None)
+    if rule == "seats":  # every seat a donor has, many times over
+        return replace(
+            s,
+            donors=tuple(
+                replace(d, seats={k: 99 if n else 0 for k, n in d.seats.items()}) for d in s.donors
+            ),
+        )
     if rule in ("starts", "max_donors", "max_donor_groups", "leader"):
         return replace(s, recipients=tuple(replace(r, **{rule: None}) for r in s.recipients))
     assert rule == "continuous"
@@ -64,7 +71,9 @@ def _without(s: Scenario, rule: str) -> Scenario:
 @SOLVER_EXAMPLES
 @given(
     v2_scenarios(max_experts=5, max_recipients=3, max_months=8),
-    st.sampled_from(["starts", "max_donors", "max_donor_groups", "leader", "continuous", "budget"]),
+    st.sampled_from(
+        ["starts", "max_donors", "max_donor_groups", "leader", "continuous", "budget", "seats"]
+    ),
 )
 def test_a_hard_rule_never_raises_the_optimum(s: Scenario, rule: str) -> None:
     """Leaders are hard only when required: a preferred leader's penalty can only lower

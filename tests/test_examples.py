@@ -44,6 +44,8 @@ def _measure(s: matchaid.Scenario) -> dict[str, int]:
         "specialties": len({sp for e in s.experts for sp in e.specialties}),
         "recipients": len(s.recipients),
         "gaps": len(s.gaps),
+        "trainees": len(s.trainees),
+        "seats": sum(n for d in s.donors for n in d.seats.values()),
         f"{s.horizon.unit.value}s": s.horizon.months,  # months, weeks or days
     }
 

@@ -2,9 +2,10 @@
 
 From seed article 001: Ruijin Hospital (Shanghai) and 20 Guangdong tertiary hospitals are
 the receiving units of the Guizhou Medical Talents Plan, paired with Guizhou's city and
-county hospitals; terms of 3, 6 or 12 months. This scenario plans the experts these
-hospitals send to Guizhou; the trainees who go the other way (52 in the second Ruijin
-class) need trainee support, which matchaid does not have yet (README.md).
+county hospitals; terms of 3, 6 or 12 months. This scenario plans both flows: the
+experts these hospitals send to Guizhou, and the Guizhou doctors who train in their
+seats, among them the second Ruijin class of 52 who start together for six months
+(README.md).
 
     python examples/ruijin_class_trainees/build.py
 """
@@ -26,11 +27,16 @@ from matchaid import (
     RecipientHospital,
     Scenario,
     Seniority,
+    Trainee,
     save_scenario,
 )
 
 SEED = 2021
 MONTHS = 24
+COHORT = 52  # the second Ruijin class
+COHORT_START = 6  # March 2022, six months after the horizon opens
+RUIJIN_SEATS = 3  # per specialty: 36 in all, fewer than the class
+GUANGDONG_TRAINEES = 60
 SPECIALTIES = (
     "general surgery",
     "internal medicine",
@@ -91,6 +97,7 @@ def build() -> Scenario:
             "Shanghai",
             release={s: 3 for s in SPECIALTIES},
             max_away=20,
+            seats={s: RUIJIN_SEATS for s in SPECIALTIES},
         )
     ]
     donors += [
@@ -100,6 +107,7 @@ def build() -> Scenario:
             city,
             release={str(s): 1 for s in rng.choice(SPECIALTIES, 5, replace=False)},
             max_away=4,
+            seats={str(s): 1 for s in rng.choice(SPECIALTIES, 2, replace=False)},
         )
         for did, name, city, _ in GUANGDONG
     ]
@@ -142,18 +150,13 @@ def build() -> Scenario:
                 for s in rng.choice(SPECIALTIES, 3 if level is Level.COUNTY else 5, replace=False)
             )
             recipients.append(RecipientHospital(rid, rname, rcity, level, hosting, gaps))
-            # Guangdong hospitals serve their paired prefecture (required); Ruijin may
-            # serve anywhere and is preferred at the city hospitals.
+            # Guangdong hospitals serve their paired prefecture (required), and Ruijin
+            # serves every Guizhou hospital: so a hospital's doctors train at its partners
+            # or at Ruijin.
             for did, _, _, paired in GUANGDONG:
                 if paired == pid:
                     pairings.append(Pairing(did, rid, PairingMode.REQUIRED))
-            pairings.append(
-                Pairing(
-                    "RUIJIN",
-                    rid,
-                    PairingMode.REQUIRED if level is Level.COUNTY else PairingMode.PREFERRED,
-                )
-            )
+            pairings.append(Pairing("RUIJIN", rid, PairingMode.REQUIRED))
     return Scenario(
         horizon=Horizon(MONTHS, start_step=3, start="2021-09"),
         terms=(3, 6, 12),
@@ -161,14 +164,40 @@ def build() -> Scenario:
         experts=tuple(experts),
         recipients=tuple(recipients),
         pairings=tuple(pairings),
-        name="Ruijin class and Guangdong-Guizhou cooperation: experts to Guizhou, 2021-2023",
+        trainees=_trainees(rng, recipients),
+        name="Ruijin class and Guangdong-Guizhou cooperation: experts and trainees, 2021-2023",
         description=(
             "Ruijin Hospital and the 20 Guangdong tertiary hospitals of the Guizhou Medical Talents "
             "Plan send experts on 3-, 6- or 12-month terms to 6 Guizhou city hospitals and 12 county "
-            "hospitals. Hospital list and terms from the source article; the rest are plausible "
-            "choices (see README.md)."
+            "hospitals, and train Guizhou doctors in their seats: the second Ruijin class of 52 "
+            "for six months from March 2022, and 60 more for 3, 6 or 12 months. Hospital list, "
+            "terms and class size from the source article; the rest are plausible choices (see "
+            "README.md)."
         ),
     )
+
+
+def _trainees(rng: np.random.Generator, recipients: list[RecipientHospital]) -> tuple[Trainee, ...]:
+    """The Ruijin class (one start, six months) and doctors who train for 3, 6 or 12
+    months when they can be spared; a county doctor's training weighs twice a city
+    doctor's per month."""
+    out = []
+    for k in range(COHORT + GUANGDONG_TRAINEES):
+        home = recipients[int(rng.integers(len(recipients)))]
+        cohort = k < COHORT
+        lo = COHORT_START if cohort else int(rng.choice([0, 3, 6, 9, 12]))
+        out.append(
+            Trainee(
+                f"RJ{k + 1:02d}" if cohort else f"GD{k - COHORT + 1:02d}",
+                home.id,
+                str(rng.choice(SPECIALTIES)),
+                (lo, MONTHS),
+                2.0 if home.level is Level.COUNTY else 1.0,
+                terms=(6,) if cohort else None,
+                starts=(COHORT_START,) if cohort else None,
+            )
+        )
+    return tuple(out)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Plan the Ruijin class / Guangdong experts to Guizhou and write the report.
+"""Plan the Ruijin class / Guangdong experts to Guizhou and the trainees the other way,
+and write the report.
 
 python examples/ruijin_class_trainees/plan.py [OUT_DIR]     (default: out/ruijin_class_trainees)
 """
@@ -26,6 +27,16 @@ def main(out: Path) -> None:
         t[1] += gap.demand_months
     for prefecture, (covered, wanted) in totals.items():
         print(f"  {prefecture:7} {covered:4} of {wanted:4}")
+    # The class (RJ..) starts together; the other trainees (GD..) when they can.
+    placed = {t.trainee: t for t in result.plan.trainings}
+    for prefix, what in (("RJ", "the second Ruijin class"), ("GD", "other trainees")):
+        group = [t.id for t in scenario.trainees if t.id.startswith(prefix)]
+        mine = [placed[t] for t in group if t in placed]
+        at_ruijin = sum(t.donor == "RUIJIN" for t in mine)
+        print(
+            f"{what}: {len(mine)} of {len(group)} placed, {at_ruijin} at Ruijin, "
+            f"{len(mine) - at_ruijin} at Guangdong hospitals"
+        )
     print(f"\nreport: {out / 'report.html'}")
 
 

@@ -525,6 +525,20 @@ def _pairs_cell(entity: dict[str, Any], key: str, where: str) -> str:
     return ";".join(f"{_safe(k, where, ';:')}:{v}" for k, v in entity[key].items())
 
 
+def _starts_cell(entity: dict[str, Any], where: str) -> str | None:
+    """A ``starts`` cell: empty when unset. An empty list (no start allowed) has no CSV
+    form, since an empty cell means no limit."""
+    starts = entity.get("starts")
+    if starts is None:
+        return None
+    if not starts:
+        raise _UnwritableError(
+            f"{where}, starts: an empty list (no start allowed) cannot be written in CSV, "
+            "where an empty cell means any start; save this scenario as JSON instead"
+        )
+    return _joined(starts, "starts")
+
+
 def _joined(items: Sequence[Any], where: str) -> str:
     return ";".join(_safe(str(x), where) for x in items)
 
@@ -579,7 +593,7 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             **r,
             "leader_mode": r.get("leader", {}).get("mode"),
             "leader_weight": r.get("leader", {}).get("weight"),
-            "starts": None if r.get("starts") is None else _joined(r["starts"], "starts"),
+            "starts": _starts_cell(r, f"recipients.csv, recipient {r['id']!r}"),
         }
         for r in doc["recipients"]
     ]
@@ -611,7 +625,7 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 "available_from": t["available"][0],
                 "available_to": t["available"][1],
                 "terms": None if t.get("terms") is None else _joined(t["terms"], "terms"),
-                "starts": None if t.get("starts") is None else _joined(t["starts"], "starts"),
+                "starts": _starts_cell(t, f"trainees.csv, trainee {t['id']!r}"),
             }
             for t in doc["trainees"]
         ]

@@ -2,8 +2,11 @@
 
 - :func:`solve_greedy`: matchaid's own greedy baseline.
 - :func:`solve_highs`: matchaid's integer program as a MIP, solved by HiGHS through
-  OR-Tools MathOpt (the primary objective only). It reads the same rows as CP-SAT, so it
-  states no rule of its own: the validator's re-check is what keeps it honest.
+  ``highspy`` with the rows passed as arrays (the primary objective only). It reads the
+  same rows as CP-SAT, so it states no rule of its own: the validator's re-check is
+  what keeps it honest.
+- :func:`solve_cp_sat`: the same program as one CP-SAT model, CP-SAT's default
+  portfolio with two workers, nothing of matchaid's search around it.
 - :func:`solve_flow`: for scenarios without side rules (one term as long as the horizon,
   no donor, hosting or pairing limits), the exact optimum as a min-cost flow (networkx).
 
@@ -12,14 +15,12 @@ Each returns a :class:`PeerResult`. The validator re-checks every plan a peer re
 
 from __future__ import annotations
 
-import datetime
 import math
 import time
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from ortools.math_opt.python import mathopt
 
 import matchaid
 from matchaid.candidates import CandidateSet
@@ -48,49 +49,93 @@ def solve_greedy(cands: CandidateSet) -> PeerResult:
     return PeerResult("feasible", plan.objective, None, 0.0, time.perf_counter() - t0, plan)
 
 
-def solve_highs(cands: CandidateSet, time_limit: float) -> PeerResult:
+def solve_highs(cands: CandidateSet, time_limit: float, seed: int = 0) -> PeerResult:
     """matchaid's integer program (:func:`matchaid.program.build_program`), primary
-    objective only, as a MIP for HiGHS through MathOpt: candidate Booleans are binary,
-    variables the rows define (coverage counts, indicators) continuous, since at an
-    optimum over integer postings they take integer values anyway."""
+    objective only, as a MIP for HiGHS through ``highspy``, passed as arrays (the CSR
+    rows as they are): decision Booleans binary, the variables rows define (coverage
+    counts, indicators) continuous, since at an optimum over integer decisions they take
+    integer values anyway. Fixed pins are lower bounds of 1. One thread (HiGHS's MIP
+    search is serial); ``seed`` is its ``random_seed``."""
+    import highspy
+
     t0 = time.perf_counter()
-    prog = build_program(cands, ObjectiveWeights())
-    model = mathopt.Model(name="matchaid-mip")
+    prog = build_program(cands, ObjectiveWeights(mode="off"))
     n = len(cands)
-    upper = prog.upper.tolist()
-    v = [
-        model.add_variable(lb=0, ub=upper[i], is_integer=prog.level[i] == 0)
-        for i in range(prog.num_vars)
-    ]
-    indptr, cols, coefs = prog.indptr.tolist(), prog.cols.tolist(), prog.coefs.tolist()
-    for r, rhs in enumerate(prog.rhs.tolist()):
-        a, b = indptr[r], indptr[r + 1]
-        terms = (c * v[j] for c, j in zip(coefs[a:b], cols[a:b], strict=True))
-        model.add_linear_constraint(mathopt.fast_sum(terms) <= rhs)
-    keep = np.flatnonzero(prog.primary).tolist()
-    coef = prog.primary.tolist()
-    model.maximize(mathopt.fast_sum(coef[j] * v[j] for j in keep))
+    h = highspy.Highs()
+    for name, value in (
+        ("output_flag", False),
+        ("threads", 1),
+        ("time_limit", float(max(time_limit - (time.perf_counter() - t0), 0.01))),
+        ("random_seed", int(seed)),
+        ("mip_rel_gap", 1e-9),
+    ):
+        h.setOptionValue(name, value)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = prog.num_vars, prog.num_rows
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = prog.primary.astype(np.float64)
+    lp.col_lower_ = prog.lower.astype(np.float64)
+    lp.col_upper_ = prog.upper.astype(np.float64)
+    lp.row_lower_ = np.full(prog.num_rows, -highspy.kHighsInf)
+    lp.row_upper_ = prog.rhs.astype(np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = prog.num_vars, prog.num_rows
+    lp.a_matrix_.start_ = prog.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = prog.cols.astype(np.int32)
+    lp.a_matrix_.value_ = prog.coefs.astype(np.float64)
+    integer = np.where(prog.level == 0, 1, 0)  # kInteger = 1, kContinuous = 0
+    lp.integrality_ = [highspy.HighsVarType(int(k)) for k in integer.tolist()]
+    h.passModel(lp)
     build = time.perf_counter() - t0
     t1 = time.perf_counter()
-    result = mathopt.solve(
-        model,
-        mathopt.SolverType.HIGHS,
-        params=mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=time_limit)),
-    )
+    h.run()
     solve = time.perf_counter() - t1
-    reason = result.termination.reason
-    bound = result.termination.objective_bounds.dual_bound
-    if math.isfinite(bound):
-        bound = prog.scaling.value(1) * bound + prog.scaling.slack
-    if reason == mathopt.TerminationReason.OPTIMAL:
+    model_status = h.getModelStatus()
+    info = h.getInfo()
+    bound = float(info.mip_dual_bound)
+    bound = prog.scaling.value(1) * bound + prog.scaling.slack if math.isfinite(bound) else None
+    if model_status == highspy.HighsModelStatus.kOptimal:
         status = "optimal"
-    elif result.has_primal_feasible_solution():
+    elif info.primal_solution_status == 2:  # kSolutionStatusFeasible
         status = "feasible"
     else:
-        return PeerResult("unknown", None, bound, build, solve, None, str(reason))
-    values = result.variable_values(v[:n])
-    chosen = [i for i, x in enumerate(values) if x > 0.5]
-    plan = Plan.of_decisions(cands, chosen)
+        return PeerResult("unknown", None, bound, build, solve, None, str(model_status))
+    values = np.asarray(h.getSolution().col_value[:n])
+    plan = Plan.of_decisions(cands, np.flatnonzero(values > 0.5))
+    return PeerResult(status, plan.objective, bound, build, solve, plan)
+
+
+def solve_cp_sat(
+    cands: CandidateSet, time_limit: float, workers: int = 2, seed: int = 0
+) -> PeerResult:
+    """matchaid's integer program, primary objective only, as one CP-SAT model solved by
+    CP-SAT's default portfolio with ``workers`` workers: no decomposition, no LP bound,
+    no starting plan. What a user of OR-Tools would write first."""
+    from ortools.sat.python import cp_model
+
+    from matchaid.cp_sat import build_model
+
+    t0 = time.perf_counter()
+    built = build_model(cands, ObjectiveWeights(mode="off"))
+    build = time.perf_counter() - t0
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit - build, 0.01)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    t1 = time.perf_counter()
+    code = solver.solve(built.model)
+    solve = time.perf_counter() - t1
+    scaling = built.scaling
+    bound = None
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN):
+        raw = -int(solver.response_proto.inner_objective_lower_bound)
+        if abs(raw) < 2**62:
+            bound = scaling.value(scaling.reported(raw)) + scaling.slack
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return PeerResult("unknown", None, bound, build, solve, None, solver.status_name(code))
+    values = np.asarray(solver.response_proto.solution, dtype=np.int64)[: len(cands)]
+    plan = Plan.of_decisions(cands, np.flatnonzero(values))
+    status = "optimal" if code == cp_model.OPTIMAL and not scaling.rounded else "feasible"
     return PeerResult(status, plan.objective, bound, build, solve, plan)
 
 

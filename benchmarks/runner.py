@@ -2,11 +2,11 @@
 
 A grid is a TOML file (see ``benchmarks/grids/``)::
 
-    tiers = ["s", "m"]            # generator tiers; "s-flow" = tier s without side rules
+    tiers = ["s", "m-overlap"]    # generator tiers with variants (matchaid.generate.tier_params)
     instance_seeds = [1, 2, 3]
     solver_seeds = [0]
     time_limit = 60               # seconds per run, for every configuration and peer
-    peers = ["greedy", "highs", "flow"]
+    peers = ["greedy", "highs", "cp_sat", "flow"]
 
     [configs.default]             # SolveParams fields; tiers = [...] limits a config
     [configs.lp2-1w]
@@ -40,11 +40,13 @@ from typing import Any
 
 import matchaid
 from matchaid.candidates import generate_candidates
-from matchaid.generate import TIERS, GeneratorParams, generate
+from matchaid.generate import generate, tier_params
 from matchaid.io import write_json, write_text_atomic
 from matchaid.result import relative_gap
 
-PEERS = ("greedy", "highs", "flow")
+PEERS = ("greedy", "highs", "cp_sat", "flow")
+#: Peers with a random seed: run once per solver seed, as matchaid's configurations.
+SEEDED_PEERS = frozenset({"highs", "cp_sat"})
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,11 @@ class Grid:
             limit = self.setting(tier, "time_limit")
             for seed in self.setting(tier, "instance_seeds"):
                 for peer in self.setting(tier, "peers"):
-                    out.append(Job(tier, seed, peer, time_limit=limit, peer=peer))
+                    seeds = self.setting(tier, "solver_seeds") if peer in SEEDED_PEERS else (0,)
+                    for solver_seed in seeds:
+                        out.append(
+                            Job(tier, seed, peer, {}, solver_seed, time_limit=limit, peer=peer)
+                        )
                 for name, cfg in self.configs.items():
                     if "tiers" in cfg and tier not in cfg["tiers"]:
                         continue
@@ -138,11 +144,12 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
         jobs=int(data.get("jobs", 0)),
         tier_settings=dict(data.get("tier_settings", {})),
     )
-    problems = [
-        matchaid.Problem("tiers", f"unknown tier {t!r}")
-        for t in grid.tiers
-        if t.removesuffix("-flow") not in TIERS
-    ]
+    problems = []
+    for t in grid.tiers:
+        try:
+            tier_params(t)
+        except matchaid.ParamsError as exc:
+            problems += [matchaid.Problem("tiers", p.message) for p in exc.problems]
     problems += [
         matchaid.Problem("peers", f"unknown peer {p!r}") for p in grid.peers if p not in PEERS
     ]
@@ -173,12 +180,9 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
 
 
 def instance(tier: str, seed: int) -> matchaid.Scenario:
-    """The generated instance of a grid tier (``"s-flow"``: tier s without side rules)."""
-    base = tier.removesuffix("-flow")
-    params: GeneratorParams = TIERS[base]
-    if tier.endswith("-flow"):
-        params = params.with_(side_rules=False)
-    return generate(params, seed=seed)
+    """The generated instance of a grid tier (a size with variants: ``"s-flow"``, tier s
+    without side rules; ``"m-overlap"``, see :func:`matchaid.generate.tier_params`)."""
+    return generate(tier_params(tier), seed=seed)
 
 
 def _peak_mb() -> float:
@@ -207,7 +211,8 @@ def run_job(job: Job) -> dict[str, Any]:
         cand_seconds = time.perf_counter() - t_cand
         res = {
             "greedy": lambda: peers.solve_greedy(cands),
-            "highs": lambda: peers.solve_highs(cands, job.time_limit),
+            "highs": lambda: peers.solve_highs(cands, job.time_limit, job.solver_seed),
+            "cp_sat": lambda: peers.solve_cp_sat(cands, job.time_limit, 2, job.solver_seed),
             "flow": lambda: peers.solve_flow(cands),
         }[job.peer]()
         plan = res.plan

@@ -362,7 +362,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     import matchaid
-    from matchaid.generate import TIERS, GeneratorParams, generate
+    from matchaid.generate import GeneratorParams, generate, tier_params
     from matchaid.io import json_text, prepare_file, scenario_to_document
 
     if args.seed < 0:
@@ -370,7 +370,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.output:
         prepare_file(args.output)
 
-    params = TIERS[args.tier]
+    params = tier_params(args.tier)
     changes: dict[str, Any] = {}
     for item in args.set or []:
         key, sep, value = item.partition("=")
@@ -456,9 +456,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="generate a seeded scenario of a size tier",
         description="Write a realistic seeded scenario (JSON) for a size tier: xs (tests), s, "
         "m (about the Tibet programme), l (a few thousand experts), xl (national: 10,000 "
-        "experts). --set changes a knob, e.g. --set demand_supply_ratio=2 --set pairing=none.",
+        "experts), with structure variants joined by dashes: overlap (each recipient "
+        "paired with 3 donors across provinces), national (national donors paired with "
+        "every region), preferred, none (the pairing mode), rules (the programme rules on), "
+        "flow (no side rules); e.g. m-overlap-rules. --set changes a knob, e.g. --set "
+        "demand_supply_ratio=2 --set pairing_donors=2.",
     )
-    p.add_argument("tier", choices=("xs", "s", "m", "l", "xl"))
+    p.add_argument("tier", help="xs, s, m, l or xl, with any variants (m-overlap)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("-o", "--output", help="write here (default: stdout)")
     p.add_argument("--set", action="append", metavar="KNOB=VALUE", help="change a generator knob")

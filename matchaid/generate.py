@@ -22,20 +22,24 @@ import numpy as np
 import numpy.typing as npt
 
 from matchaid.domain import (
+    Community,
     DisciplineGap,
     DonorHospital,
     Expert,
     Horizon,
+    Leader,
+    LeaderMode,
     Level,
     Pairing,
     PairingMode,
     RecipientHospital,
     Scenario,
     Seniority,
+    Trainee,
 )
 from matchaid.exceptions import ParamsError, Problem
 
-__all__ = ["TIERS", "GeneratorParams", "generate"]
+__all__ = ["TIERS", "VARIANTS", "GeneratorParams", "generate", "tier_params"]
 
 SPECIALTY_NAMES = (
     "general surgery",
@@ -99,6 +103,19 @@ class GeneratorParams:
         limits or pairings, every expert available over the whole horizon with a single
         term as long as it (each serves at most once): an assignment problem with an
         exact network-flow solution.
+    pairing_donors
+        ``k > 0``: instead of its province's donors, each recipient is paired with ``k``
+        donors drawn from all provinces (overlapping pairings: the programme does not
+        split by province).
+    national_donors
+        The first ``n`` donors are national hospitals, paired with every recipient of
+        every region.
+    programme
+        Switch the format v2 programme rules on: donor groups (their province), a
+        required leader at regional hospitals, cohesion (``max_donor_groups`` 1) at county
+        hospitals, continuity on the gaps of weight 8 or more, each region's regional
+        hospital a hub with two county spokes (share 0.5), and trainees (one per
+        recipient on average) into seats at a quarter of the donors.
     """
 
     num_donors: int
@@ -113,6 +130,9 @@ class GeneratorParams:
     pairing: Literal["required", "preferred", "none"] = "required"
     narrow_share: float = 0.3
     side_rules: bool = True
+    pairing_donors: int = 0
+    national_donors: int = 0
+    programme: bool = False
 
     def __post_init__(self) -> None:
         problems = []
@@ -145,6 +165,14 @@ class GeneratorParams:
             and 0 < self.demand_supply_ratio < 100
         ):
             problems.append(Problem("demand_supply_ratio", "must be a number in (0, 100)"))
+        for name in ("pairing_donors", "national_donors"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                problems.append(Problem(name, f"must be a whole number >= 0, got {value!r}"))
+            elif isinstance(self.num_donors, int) and value > self.num_donors:
+                problems.append(Problem(name, "must not exceed num_donors"))
+        if not isinstance(self.programme, bool):
+            problems.append(Problem("programme", "must be true or false"))
         if not (isinstance(self.narrow_share, (int, float)) and 0 <= self.narrow_share <= 1):
             problems.append(Problem("narrow_share", "must be between 0 and 1"))
         if self.pairing not in ("required", "preferred", "none"):
@@ -191,6 +219,47 @@ TIERS: dict[str, GeneratorParams] = {
 }
 
 
+#: Structure variants of a tier, named after it with a dash (``m-overlap``, also
+#: combined: ``m-overlap-rules``): programmes that do not split by province, and the
+#: programme rules switched on.
+VARIANTS: dict[str, Any] = {
+    # each recipient required-paired with 3 donors drawn across provinces
+    "overlap": lambda p: p.with_(pairing_donors=min(3, p.num_donors)),
+    # one donor in 20 (at least one) is national: paired with every region
+    "national": lambda p: p.with_(national_donors=max(1, p.num_donors // 20)),
+    "preferred": lambda p: p.with_(pairing="preferred"),
+    "none": lambda p: p.with_(pairing="none"),
+    "rules": lambda p: p.with_(programme=True),
+    # no side rules: the assignment case with an exact network-flow optimum
+    "flow": lambda p: p.with_(side_rules=False),
+}
+
+
+def tier_params(name: str) -> GeneratorParams:
+    """The knobs of a tier name: a size tier of :data:`TIERS`, then any
+    :data:`VARIANTS` joined by dashes (``"m-overlap-rules"``)."""
+    base, *variants = name.split("-")
+    known = ", ".join(TIERS)
+    if base not in TIERS:
+        raise ParamsError(
+            "<generator>", [Problem("tier", f"unknown tier {name!r} (sizes: {known})")]
+        )
+    p = TIERS[base]
+    for v in variants:
+        if v not in VARIANTS:
+            raise ParamsError(
+                "<generator>",
+                [
+                    Problem(
+                        "tier",
+                        f"unknown variant {v!r} in {name!r} (variants: {', '.join(VARIANTS)})",
+                    )
+                ],
+            )
+        p = VARIANTS[v](p)
+    return p
+
+
 _MIN_SENIORITY: tuple[Seniority | None, ...] = (
     None,
     None,
@@ -206,20 +275,14 @@ def _split(n: int, parts: int) -> list[int]:
 
 
 def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
-    """A seeded scenario for a size tier (``"xs"``, ``"s"``, ``"m"``, ``"l"``, ``"xl"``) or
-    explicit :class:`GeneratorParams`.
+    """A seeded scenario for a size tier (``"xs"``, ``"s"``, ``"m"``, ``"l"``, ``"xl"``,
+    with any variants: ``"m-overlap"``, see :func:`tier_params`) or explicit
+    :class:`GeneratorParams`.
 
     The steps draw from one ``numpy.random.default_rng(seed)`` in a fixed order:
-    recipients, experts' availability, gaps, experts' specialties and ranks, donors."""
-    if isinstance(tier, str):
-        if tier not in TIERS:
-            raise ParamsError(
-                "<generator>",
-                [Problem("tier", f"unknown tier {tier!r} (one of: {', '.join(TIERS)})")],
-            )
-        p = TIERS[tier]
-    else:
-        p = tier
+    recipients, experts' availability, gaps, experts' specialties and ranks, donors;
+    the structure knobs and the programme rules from streams of their own."""
+    p = tier_params(tier) if isinstance(tier, str) else tier
     rng = np.random.default_rng(seed)
     specialties = SPECIALTY_NAMES[: p.num_specialties]
     popularity = 1.0 / np.arange(1, len(specialties) + 1) ** 0.8
@@ -228,18 +291,47 @@ def generate(tier: str | GeneratorParams, seed: int = 0) -> Scenario:
     recipients_spec = _recipient_specs(p, rng, _split(p.num_recipients, p.num_provinces))
     experts_spec, supply = _expert_specs(p, rng, provinces)
     _add_gaps(p, rng, recipients_spec, specialties, popularity, p.demand_supply_ratio * supply)
-    experts = _experts(p, rng, experts_spec, recipients_spec, specialties, popularity)
+    # The structure knobs draw from streams of their own, so the default tiers stay
+    # what they were.
+    served = _served(p, np.random.default_rng([seed, 1]), recipients_spec, provinces)
+    experts = _experts(p, rng, experts_spec, recipients_spec, specialties, popularity, served)
     donors = _donors(p, rng, experts, provinces)
     terms = p.terms if p.side_rules else (p.months,)
-    return Scenario(
+    scenario = Scenario(
         horizon=Horizon(p.months, start_step=p.start_step if p.side_rules else 1),
         terms=tuple(sorted(set(terms))),
         donors=tuple(donors),
         experts=tuple(experts),
         recipients=_recipients(recipients_spec),
-        pairings=_pairings(p, recipients_spec, provinces),
+        pairings=_pairings(p, recipients_spec, served),
         name=f"generated ({p.num_experts} experts, {p.num_recipients} recipients, seed {seed})",
     )
+    if p.programme:
+        scenario = _with_programme(
+            scenario, np.random.default_rng([seed, 2]), recipients_spec, provinces
+        )
+    return scenario
+
+
+def _served(
+    p: GeneratorParams,
+    rng: np.random.Generator,
+    recipients_spec: list[dict[str, Any]],
+    provinces: list[int],
+) -> list[list[int]]:
+    """Per donor, the recipients it serves (in recipient order): its province's region,
+    or with ``pairing_donors = k``, those that drew it among their ``k``; national
+    donors serve every recipient."""
+    served: list[list[int]] = [[] for _ in range(p.num_donors)]
+    for i, r in enumerate(recipients_spec):
+        if p.pairing_donors:
+            mine = set(rng.choice(p.num_donors, p.pairing_donors, replace=False).tolist())
+        else:
+            mine = {d for d, province in enumerate(provinces) if province == r["region"]}
+        mine |= set(range(p.national_donors))
+        for d in sorted(mine):
+            served[d].append(i)
+    return served
 
 
 def _recipient_specs(
@@ -360,15 +452,16 @@ def _experts(
     recipients_spec: list[dict[str, Any]],
     specialties: tuple[str, ...],
     popularity: npt.NDArray[np.floating[Any]],
+    served: list[list[int]],
 ) -> list[Expert]:
-    """Experts' specialties (75% from their paired region's gaps, popularity-weighted),
-    ranks, terms and posting limits."""
-    wanted_by_region: dict[int, list[str]] = {k: [] for k in range(p.num_provinces)}
-    for r in recipients_spec:
-        wanted_by_region[r["region"]].extend(g["specialty"] for g in r["gaps"])
+    """Experts' specialties (75% from the gaps of the recipients their donor serves,
+    popularity-weighted), ranks, terms and posting limits."""
+    wanted_by_donor = [
+        [g["specialty"] for i in mine for g in recipients_spec[i]["gaps"]] for mine in served
+    ]
     experts = []
     for spec_e in experts_spec:
-        wanted = wanted_by_region[spec_e["region"]]
+        wanted = wanted_by_donor[spec_e["donor"]]
         if wanted and rng.random() < 0.75:
             primary = str(wanted[int(rng.integers(0, len(wanted)))])
         else:
@@ -457,15 +550,78 @@ def _recipients(recipients_spec: list[dict[str, Any]]) -> tuple[RecipientHospita
 
 
 def _pairings(
-    p: GeneratorParams, recipients_spec: list[dict[str, Any]], provinces: list[int]
+    p: GeneratorParams, recipients_spec: list[dict[str, Any]], served: list[list[int]]
 ) -> tuple[Pairing, ...]:
-    """Each recipient paired (in the tier's mode) with every donor of its province."""
+    """Each recipient paired (in the tier's mode) with every donor that serves it."""
     if not p.side_rules or p.pairing == "none":
         return ()
     mode = PairingMode(p.pairing)
+    donors_of: list[list[int]] = [[] for _ in recipients_spec]
+    for d, mine in enumerate(served):
+        for i in mine:
+            donors_of[i].append(d)
     return tuple(
         Pairing(f"D{d:04d}", r["id"], mode)
-        for r in recipients_spec
-        for d, province in enumerate(provinces)
-        if province == r["region"]
+        for i, r in enumerate(recipients_spec)
+        for d in donors_of[i]
+    )
+
+
+def _with_programme(
+    s: Scenario,
+    rng: np.random.Generator,
+    recipients_spec: list[dict[str, Any]],
+    provinces: list[int],
+) -> Scenario:
+    """``s`` with the format v2 programme rules of :class:`GeneratorParams` ``programme``."""
+    recipients = []
+    counties_of: dict[int, list[str]] = {}
+    hub_of: dict[int, str] = {}
+    for r, spec in zip(s.recipients, recipients_spec, strict=True):
+        region = spec["region"]
+        if r.level is Level.REGIONAL:
+            hub_of.setdefault(region, r.id)
+        elif r.level is Level.COUNTY:
+            counties_of.setdefault(region, []).append(r.id)
+        recipients.append(
+            replace(
+                r,
+                leader=Leader(LeaderMode.REQUIRED) if r.level is Level.REGIONAL else None,
+                max_donor_groups=1 if r.level is Level.COUNTY else None,
+                gaps=tuple(replace(g, continuous=g.weight >= 8) for g in r.gaps),
+            )
+        )
+    communities = tuple(
+        Community(hub, tuple(counties_of[region][:2]), 0.5)
+        for region, hub in sorted(hub_of.items())
+        if counties_of.get(region)
+    )
+    specialties = sorted({g.specialty for _, g in s.gaps})
+    donors = []
+    for d, donor in enumerate(s.donors):
+        seats: dict[str, int] = {}
+        if rng.random() < 0.25:
+            for spec in rng.choice(specialties, min(2, len(specialties)), replace=False):
+                seats[str(spec)] = int(rng.integers(1, 3))
+        donors.append(replace(donor, group=f"Province{provinces[d]:02d}", seats=seats))
+    months = s.horizon.months
+    trainees = []
+    for k in range(len(s.recipients)):
+        home = s.recipients[int(rng.integers(len(s.recipients)))]
+        lo = int(rng.integers(0, max(months - 6, 0) + 1))
+        trainees.append(
+            Trainee(
+                f"T{k:05d}",
+                home.id,
+                str(specialties[int(rng.integers(len(specialties)))]),
+                (lo, months),
+                float(rng.choice([1, 2, 3])),
+            )
+        )
+    return replace(
+        s,
+        donors=tuple(donors),
+        recipients=tuple(recipients),
+        communities=communities,
+        trainees=tuple(trainees),
     )

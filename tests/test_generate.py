@@ -75,3 +75,45 @@ def test_bad_knobs_raise_params_error() -> None:
         GeneratorParams(num_donors=1, num_experts=0, num_recipients=1)
     with pytest.raises(ParamsError, match="unknown tier 'xxl'"):
         generate("xxl")
+
+
+def test_structure_variants_do_not_split_by_province() -> None:
+    from matchaid.decompose import independent_parts
+    from matchaid.program import build_program
+    from matchaid.weights import ObjectiveWeights
+
+    def parts(s: matchaid.Scenario) -> int:
+        return len(independent_parts(build_program(generate_candidates(s), ObjectiveWeights())))
+
+    base = generate("s", seed=2)
+    assert parts(base) > 1  # split by province
+    overlap = generate("s-overlap", seed=2)
+    donors_of: dict[str, set[str]] = {}
+    for p in overlap.pairings:
+        assert p.mode is matchaid.PairingMode.REQUIRED
+        donors_of.setdefault(p.recipient, set()).add(p.donor)
+    assert all(len(d) == 3 for d in donors_of.values()) and len(donors_of) == 20
+    assert parts(overlap) == 1
+    national = generate("s-national", seed=2)
+    paired = {p.recipient for p in national.pairings if p.donor == "D0000"}
+    assert paired == {r.id for r in national.recipients}
+    assert {p.mode.value for p in generate("s-preferred", seed=2).pairings} == {"preferred"}
+    assert not generate("s-none", seed=2).pairings
+    # the variants leave the sizes, gaps and availability as they were
+    assert [g for _, g in overlap.gaps] == [g for _, g in base.gaps]
+
+
+def test_the_rules_variant_switches_the_programme_rules_on() -> None:
+    s = generate("s-rules", seed=3)
+    assert s.format_version == 2 and s.trainees and s.communities
+    assert any(d.seats for d in s.donors) and all(d.group for d in s.donors)
+    assert any(r.leader is not None for r in s.recipients)
+    assert any(r.max_donor_groups == 1 for r in s.recipients)
+    assert any(g.continuous for _, g in s.gaps)
+    result = matchaid.solve(s, matchaid.SolveParams(workers=1, time_limit=20))
+    assert matchaid.validate(s, result.plan) == [] and result.plan.trainings
+
+
+def test_unknown_variants_are_named() -> None:
+    with pytest.raises(ParamsError, match="unknown variant 'sideways'"):
+        generate("m-sideways")

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from matchaid.candidates import CandidateSet
 from matchaid.exceptions import Problem
+from matchaid.lns import Neighbourhood
 from matchaid.program import (
     WEIGHT_SCALE,
     IntegerProgram,
@@ -88,19 +89,34 @@ def to_cp_sat(
 ) -> cp_model.CpModel:
     """A CP-SAT model of ``lm`` (maximising its objective, unless ``objective=False``);
     ``lower``/``upper``, when given, replace the variables' bounds (to fix some)."""
+    return _model(
+        lm.lower if lower is None else lower,
+        lm.upper if upper is None else upper,
+        (lm.indptr, lm.cols, lm.coefs, lm.rhs),
+        lm.objective if objective else None,
+    )
+
+
+def _model(
+    lo: IntArray,
+    hi: IntArray,
+    rows: tuple[IntArray, IntArray, IntArray, IntArray],
+    objective: IntArray | None,
+) -> cp_model.CpModel:
+    """A CP-SAT model of integer variables in ``[lo, hi]``, rows ``(indptr, cols, coefs,
+    rhs)`` in CSR form (``A v <= rhs``), maximising ``objective @ v`` if given."""
     model = cp_model.CpModel()
     proto = model.proto
     variables = proto.variables
-    lo = lm.lower if lower is None else lower
-    hi = lm.upper if upper is None else upper
     for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
         variables.add().domain.extend((a, b))
     constraints = proto.constraints
-    indptr = lm.indptr.tolist()
-    cols = lm.cols.tolist()
-    coefs = lm.coefs.tolist()
-    one_at_a_time = _one_at_a_time(lm).tolist()
-    for r, (rhs, amo) in enumerate(zip(lm.rhs.tolist(), one_at_a_time, strict=True)):
+    indptr_a, cols_a, coefs_a, rhs_a = rows
+    indptr = indptr_a.tolist()
+    cols = cols_a.tolist()
+    coefs = coefs_a.tolist()
+    one_at_a_time = _one_at_a_time(indptr_a, cols_a, coefs_a, rhs_a, hi).tolist()
+    for r, (rhs, amo) in enumerate(zip(rhs_a.tolist(), one_at_a_time, strict=True)):
         a, b = indptr[r], indptr[r + 1]
         if amo:
             constraints.add().at_most_one.literals.extend(cols[a:b])
@@ -109,21 +125,49 @@ def to_cp_sat(
             ct.vars.extend(cols[a:b])
             ct.coeffs.extend(coefs[a:b])
             ct.domain.extend((cp_model.INT_MIN, rhs))
-    if not objective:
+    if objective is None:
         return model
-    keep = np.flatnonzero(lm.objective)
+    keep = np.flatnonzero(objective)
     goal = proto.objective
     goal.vars.extend(keep.tolist())
-    goal.coeffs.extend((-lm.objective[keep]).tolist())  # CP-SAT minimises
+    goal.coeffs.extend((-objective[keep]).tolist())  # CP-SAT minimises
     goal.scaling_factor = -1.0
     return model
 
 
-def _one_at_a_time(lm: IntegerProgram) -> npt.NDArray[np.bool_]:
+def _one_at_a_time(
+    indptr: IntArray, cols: IntArray, coefs: IntArray, rhs: IntArray, upper: IntArray
+) -> npt.NDArray[np.bool_]:
     """Rows that allow at most one of some Booleans: ``sum(x) <= 1``."""
-    other = (lm.coefs != 1) | (lm.upper[lm.cols] != 1)
-    mixed = np.bincount(lm.row_of_term, weights=other, minlength=lm.num_rows) > 0
-    return np.asarray((lm.rhs == 1) & ~mixed)
+    other = (coefs != 1) | (upper[cols] != 1)
+    row_of = np.repeat(np.arange(rhs.size), np.diff(indptr))
+    mixed = np.bincount(row_of, weights=other, minlength=rhs.size) > 0
+    return np.asarray((rhs == 1) & ~mixed)
+
+
+def solve_neighbourhood(
+    nb: Neighbourhood, hint: IntArray, seconds: float, seed: int, stopper: Stopper
+) -> IntArray | None:
+    """The best values CP-SAT finds for the sub-program ``nb`` in ``seconds`` (one
+    worker), from the current plan's values ``hint``; ``None`` if none beats it."""
+    model = _model(nb.lower, nb.upper, (nb.indptr, nb.cols, nb.coefs, nb.rhs), nb.objective)
+    proto = model.proto
+    proto.solution_hint.vars.extend(range(nb.var.size))
+    proto.solution_hint.values.extend(hint.tolist())
+    start = int(np.dot(nb.objective, hint))
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(0.01, seconds)
+    p.num_workers = 1
+    p.random_seed = seed
+    p.linearization_level = 2
+    p.catch_sigint_signal = False
+    stopper.attach(solver)
+    code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+    return values if int(np.dot(nb.objective, values)) > start else None
 
 
 def build_model(cands: CandidateSet, weights: ObjectiveWeights) -> BuiltModel:

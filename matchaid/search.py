@@ -353,6 +353,17 @@ class _Part:
             self.solver.stop()
 
 
+class _StopAll:
+    """Stops several searches at once (the loops of a large neighbourhood search)."""
+
+    def __init__(self, stoppers: list[Any]) -> None:
+        self.stoppers = stoppers
+
+    def stop(self) -> None:
+        for s in self.stoppers:
+            s.stop()
+
+
 class _Search:
     """Runs the parts' searches in worker threads (several at once when there are several
     parts and cores), sharing one deadline; the calling thread waits, reports progress
@@ -366,6 +377,12 @@ class _Search:
     LP_SHARE = 0.5
     #: Share of a part's time given to the RINS neighbourhood search.
     RINS_SHARE = 0.3
+    #: Parts with at least this many decisions are improved by large neighbourhood
+    #: search (:mod:`matchaid.lns`) instead of RINS and CP-SAT on the whole part.
+    LNS_DECISIONS = 30_000
+    #: Decisions freed in a neighbourhood at first (it grows while CP-SAT closes them
+    #: in time, and shrinks when it does not).
+    LNS_SIZE = 2_000
 
     def __init__(
         self,
@@ -380,9 +397,10 @@ class _Search:
         self.progress_interval = progress_interval
         cores = params.workers or (os.cpu_count() or 1)
         self.concurrency = min(len(parts), cores)
-        # workers=0: one CP-SAT worker per part, cores used by parts side by side;
-        # workers=N: a lone part gets all N (CP-SAT's portfolio), several share them.
-        self.workers_each = 1 if params.workers == 0 else max(1, params.workers // self.concurrency)
+        # workers=0: the cores shared by the parts running side by side (one each when
+        # there are as many parts as cores; a lone part gets them all, as CP-SAT's
+        # portfolio and PDLP's threads); workers=N: the same with N.
+        self.workers_each = max(1, cores // self.concurrency)
         self.total = sum(len(p.cands) for p in parts)
         self.lock = threading.Lock()
         self.stopped = False
@@ -495,8 +513,16 @@ class _Search:
             return
         seconds, det = budget
         t0 = time.perf_counter()
+        if len(part.cands) >= self.LNS_DECISIONS:
+            # a plan before the long LP of a big part (what Ctrl-C keeps, and LNS's
+            # start if the LP-rounded plan is no better)
+            with self.lock:
+                part.use_greedy()
+                self._record()
         lp_limit = None if seconds is None else self.LP_SHARE * seconds
-        relax = solve_relaxation(part.linear, time_limit=lp_limit, interrupter=part.lp_stop)
+        relax = solve_relaxation(
+            part.linear, time_limit=lp_limit, interrupter=part.lp_stop, threads=self.workers_each
+        )
         hint = self.params.hint != "none"
         with self.lock:
             part.lp = relax
@@ -504,7 +530,7 @@ class _Search:
                 part.offer_bound(relax.bound, relax.reported_bound)
         if self.stopped:
             return
-        if relax.solved and hint:
+        if relax.usable and hint:
             rounded = rounded_selection(part.linear, relax.values, 0.5)
             with self.lock:
                 part.offer(rounded, "lp")
@@ -513,13 +539,17 @@ class _Search:
         with self.lock:
             self._record()
         left = None if seconds is None else self.RINS_SHARE * seconds - (time.perf_counter() - t0)
-        if not relax.solved or not hint or part.proven or (left is not None and left < 0.05):
+        if not relax.usable or not hint or part.proven or (left is not None and left < 0.05):
             return
+        if len(part.cands) >= self.LNS_DECISIONS:
+            return  # the main pass searches neighbourhoods of its own
         n = len(part.cands)
         lower = part.linear.lower.copy()
         upper = part.linear.upper.copy()
-        lower[:n][part.best & (relax.values >= 1 - 1e-6)] = 1
-        upper[:n][~part.best & (relax.values <= 1e-6)] = 0
+        # GLOP's vertex is exact; PDLP's iterate is within its tolerance of 0 and 1
+        eps = 1e-6 if relax.method == "glop" else 1e-3
+        lower[:n][part.best & (relax.values >= 1 - eps)] = 1
+        upper[:n][~part.best & (relax.values <= eps)] = 0
         sub = to_cp_sat(part.linear, lower, upper)
         self._cp_sat(part, sub, part.best, left, None if det is None else det * self.RINS_SHARE)
 
@@ -534,8 +564,75 @@ class _Search:
             det = max(0.0, det - sum(sv.deterministic_time for sv in part.solvers))
         if (seconds is not None and seconds < 0.05) or det == 0.0:
             return
+        if len(part.cands) >= self.LNS_DECISIONS and seconds is not None:
+            self._lns(part, seconds)
+            return
         hint = part.best if self.params.hint != "none" else None
         self._cp_sat(part, part.built.model, hint, seconds, det)
+
+    def _lns(self, part: _Part, seconds: float) -> None:
+        """Large neighbourhood search on a big part until ``seconds`` are spent, the
+        plan meets the bound, or the search is stopped: free the decisions around one
+        gap (:func:`matchaid.lns.pick_decisions`), solve that exact sub-program with
+        CP-SAT from the current plan, keep any better plan. With two or more cores for
+        the part, two such loops run side by side on different neighbourhoods; each
+        one's result is put into the current plan and checked whole before it is kept."""
+        from matchaid.cp_sat import Stopper
+
+        deadline = time.perf_counter() + seconds
+        loops = min(2, self.workers_each)
+        stoppers = [Stopper() for _ in range(loops)]
+        with self.lock:
+            if self.stopped:
+                return
+            part.solver = _StopAll(stoppers)
+        threads = [
+            threading.Thread(
+                target=self._lns_loop, args=(part, deadline, stoppers[k], self.params.seed + k)
+            )
+            for k in range(1, loops)
+        ]
+        for t in threads:
+            t.start()
+        try:
+            self._lns_loop(part, deadline, stoppers[0], self.params.seed)
+        finally:
+            for t in threads:
+                t.join()
+            with self.lock:
+                part.solver = None
+
+    def _lns_loop(self, part: _Part, deadline: float, stopper: Any, seed: int) -> None:
+        """One loop of :meth:`_lns`."""
+        from matchaid.cp_sat import solve_neighbourhood
+        from matchaid.lns import neighbourhood, pick_decisions
+
+        rng = np.random.default_rng(seed)
+        lm, size, n = part.linear, self.LNS_SIZE, len(part.cands)
+        while True:
+            left = deadline - time.perf_counter()
+            with self.lock:
+                if self.stopped or part.proven or left < 0.05:
+                    return
+                best = part.best.copy()
+            values = lm.complete(best)
+            nb = neighbourhood(lm, values, pick_decisions(lm, best, rng, size))
+            t0 = time.perf_counter()
+            found = solve_neighbourhood(
+                nb, values[nb.var], min(left, 5.0), int(rng.integers(2**31)), stopper
+            )
+            size = int(size * 1.25) if time.perf_counter() - t0 < 1.0 else max(200, size * 4 // 5)
+            if found is None:
+                continue
+            free = nb.var[nb.var < n]
+            with self.lock:  # into the plan as it is now (the other loop may have moved)
+                chosen = part.best.copy()
+                chosen[free] = found[: free.size] > 0
+                before = part.best_int
+                part.offer(np.flatnonzero(chosen), "lns")
+                if part.best_int > before:
+                    part.cp_sat_found = True
+                    self._record()
 
     def _guarded(self, step: Callable[[int], None], k: int) -> None:
         try:

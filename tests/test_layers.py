@@ -35,6 +35,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.relax",
         "matchaid.fill",
         "matchaid.decompose",
+        "matchaid.lns",
     ),
     # A plan reports its objective as the validator recomputes it.
     "solve": (

@@ -1,0 +1,99 @@
+"""Large neighbourhood search (issue 14): a neighbourhood is an exact sub-program (the
+plan satisfies it, its solutions put back are valid plans, and freeing every decision
+gives back the whole optimum), and the search that uses it keeps plans valid."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+import matchaid
+from matchaid import Scenario, SolveParams, greedy_plan, objective_value, solve, validate
+from matchaid.candidates import generate_candidates
+from matchaid.cp_sat import Stopper, solve_neighbourhood
+from matchaid.fill import greedy_fill
+from matchaid.generate import generate
+from matchaid.lns import neighbourhood, pick_decisions
+from matchaid.program import IntegerProgram, build_program
+from matchaid.search import _Search
+from matchaid.weights import ObjectiveWeights
+from tests.oracles import mip_optimum
+from tests.strategies import v2_scenarios
+
+
+def _greedy_values(lm: IntegerProgram) -> np.ndarray:
+    chosen = np.zeros(len(lm.cands), dtype=bool)
+    chosen[greedy_fill(lm)] = True
+    return lm.complete(chosen)
+
+
+def _sub_rows_hold(nb: object, w: np.ndarray) -> bool:
+    indptr, cols, coefs, rhs = nb.indptr, nb.cols, nb.coefs, nb.rhs  # type: ignore[attr-defined]
+    row_of = np.repeat(np.arange(rhs.size), np.diff(indptr))
+    activity = np.bincount(row_of, weights=coefs * w[cols], minlength=rhs.size)
+    return bool((activity <= rhs + 1e-9).all())
+
+
+@settings(deadline=None, max_examples=30)
+@given(
+    v2_scenarios(max_experts=5, max_recipients=3, max_months=8),
+    st.integers(0, 2**16),
+    st.booleans(),
+)
+def test_a_neighbourhood_is_an_exact_sub_program(s: Scenario, seed: int, greedy: bool) -> None:
+    s = replace(s, pins=())
+    lm = build_program(generate_candidates(s), ObjectiveWeights(mode="off"))
+    if len(lm.cands) == 0:
+        return
+    # around the greedy plan, or the empty one (which most neighbourhoods improve)
+    values = _greedy_values(lm) if greedy else lm.complete(np.zeros(len(lm.cands), bool))
+    rng = np.random.default_rng(seed)
+    chosen = values[: len(lm.cands)] > 0
+    free = pick_decisions(lm, chosen, rng, int(rng.integers(1, 20)))
+    nb = neighbourhood(lm, values, free)
+    assert set(nb.var[nb.var < len(lm.cands)].tolist()) == set(free.tolist())
+    assert _sub_rows_hold(nb, values[nb.var])  # the plan is a solution of it
+    found = solve_neighbourhood(nb, values[nb.var], 10.0, 0, Stopper())
+    event("a better plan in the neighbourhood" if found is not None else "none better")
+    if found is None:
+        return
+    assert _sub_rows_hold(nb, found)
+    trial = values.copy()
+    trial[nb.var] = found
+    assert lm.feasible(trial)  # put back, a valid plan of the whole program
+    assert lm.value(trial) > lm.value(values)
+    plan = matchaid.Plan.of_decisions(lm.cands, np.flatnonzero(trial[: len(lm.cands)]))
+    assert validate(s, plan) == []
+
+
+@settings(deadline=None, max_examples=20)
+@given(v2_scenarios(max_experts=4, max_recipients=3, max_months=6))
+def test_freeing_every_decision_gives_the_whole_optimum(s: Scenario) -> None:
+    s = replace(s, pins=())
+    lm = build_program(generate_candidates(s), ObjectiveWeights(mode="off"))
+    if len(lm.cands) == 0:
+        return
+    values = _greedy_values(lm)
+    nb = neighbourhood(lm, values, np.arange(len(lm.cands)))
+    found = solve_neighbourhood(nb, values[nb.var], 20.0, 0, Stopper())
+    trial = values.copy()
+    if found is not None:
+        trial[nb.var] = found
+    plan = matchaid.Plan.of_decisions(lm.cands, np.flatnonzero(trial[: len(lm.cands)]))
+    assert objective_value(s, plan) == pytest.approx(mip_optimum(s), abs=1e-6)
+
+
+def test_the_search_with_neighbourhoods_keeps_plans_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every part is 'big' here, so its main pass is the neighbourhood search."""
+    monkeypatch.setattr(_Search, "LNS_DECISIONS", 1)
+    monkeypatch.setattr(_Search, "LNS_SIZE", 50)
+    for tier in ("s-overlap", "s-rules"):
+        s = generate(tier, seed=4)
+        result = solve(s, SolveParams(time_limit=6, workers=2))
+        assert validate(s, result.plan) == []
+        assert result.objective >= objective_value(s, greedy_plan(s)) - 1e-9
+        assert result.objective <= result.best_bound + 1e-9

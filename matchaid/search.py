@@ -380,6 +380,9 @@ class _Search:
     #: Parts with at least this many decisions are improved by large neighbourhood
     #: search (:mod:`matchaid.lns`) instead of RINS and CP-SAT on the whole part.
     LNS_DECISIONS = 30_000
+    #: Another main pass runs when at least this many seconds of the time limit are
+    #: left and some part is not proven.
+    MORE_SECONDS = 2.0
     #: Decisions freed in a neighbourhood at first (it grows while CP-SAT closes them
     #: in time, and shrinks when it does not).
     LNS_SIZE = 2_000
@@ -657,12 +660,20 @@ class _Search:
         steps = [self._first_pass, self._main_pass] if self.params.relaxation else [self._main_pass]
         futures: list[cf.Future[None]] = []
         try:
-            for step in steps:
-                todo = [k for k, part in enumerate(self.parts) if not part.proven]
-                self.not_started = list(todo)
-                futures = [pool.submit(self._guarded, step, k) for k in todo]
-                self._wait(futures)
-                if self.stopped:
+            while True:
+                round_start = time.perf_counter()
+                for step in steps:
+                    todo = [k for k, part in enumerate(self.parts) if not part.proven]
+                    self.not_started = list(todo)
+                    futures = [pool.submit(self._guarded, step, k) for k in todo]
+                    self._wait(futures)
+                    if self.stopped:
+                        break
+                # Time that parts proven early left over goes to the others: another
+                # main pass from their best plans.
+                steps = [self._main_pass]
+                quick = time.perf_counter() - round_start < 0.5  # nothing more to do
+                if self.stopped or quick or not self._time_left(self.MORE_SECONDS):
                     break
         except KeyboardInterrupt:  # between the waits: stop and drain below
             self._interrupt()
@@ -672,6 +683,16 @@ class _Search:
         for part in self.parts:
             if part.error is not None:
                 raise part.error
+
+    def _time_left(self, seconds: float) -> bool:
+        """Whether at least ``seconds`` of the time limit are left and some part is not
+        proven (never with no time limit: the deterministic budget is spent once)."""
+        if self.params.time_limit is None or self.params.deterministic_time is not None:
+            return False
+        left = self.params.time_limit - (time.perf_counter() - self.t_start)
+        return left >= seconds and any(
+            not p.proven and p.invalid is None and p.error is None for p in self.parts
+        )
 
     def _interrupt(self) -> None:
         self.interrupted = True

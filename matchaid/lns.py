@@ -7,8 +7,8 @@ instead: every decision outside a chosen set is fixed at its value in the plan, 
 only the rows that can still move are kept, with the fixed decisions' share moved to
 the right-hand side. The sub-program's plans are exactly the plans that agree with the
 current one outside the set; its objective differs from the whole one by a constant.
-:func:`pick_decisions` chooses the set around one gap (the experts who could serve it
-and those serving the gaps they could serve), so that moves between gaps are inside.
+:func:`pick_decisions` chooses the set around one gap or one donor (their experts, and
+those serving the gaps they could serve), so that moves between gaps are inside.
 
 Nothing here names a rule: rows, variables and levels are all it reads.
 """
@@ -116,25 +116,31 @@ def pick_decisions(
     rng: np.random.Generator,
     size: int,
 ) -> IntArray:
-    """About ``size`` decisions to free around one gap of ``lm`` for the plan
-    ``chosen``: a random gap (one with a posting or a candidate), the experts who could
-    serve it, then the experts serving the gaps those experts could serve, all their
-    candidate postings, in random order until ``size`` is reached. Placements (which
-    have no expert) are added when the programme has them: those of the trainees whose
-    placements compete for the same seats are not known here, so every placement goes
-    in with probability one in four."""
+    """About ``size`` decisions to free for the plan ``chosen``, all candidate postings
+    of a set of experts: half the time around a random gap (the experts who could serve
+    it), half the time around a random donor (its experts, whose release and
+    ``max_away`` rows tie them in time); then the experts serving the gaps those experts
+    could serve, in random order until ``size`` is reached. Placements (which have no
+    expert) go in with probability one in four: which of them compete with the
+    postings (through seats or a budget) is not known here."""
     cands = lm.cands
     m = cands.num_postings
     if m == 0:
         return np.arange(len(cands), dtype=np.int64)
     gap = cands.gap.astype(np.int64)
     expert = cands.expert.astype(np.int64)
-    seed_gap = gap[int(rng.integers(m))]
-    able = np.unique(expert[gap == seed_gap])
+    if rng.random() < 0.5:
+        seed_gap = gap[int(rng.integers(m))]
+        able = np.unique(expert[gap == seed_gap])
+    else:
+        donor_of = cands.tables.expert_donor[expert]
+        able = np.unique(expert[donor_of == donor_of[int(rng.integers(m))]])
     near_gaps = np.unique(gap[np.isin(expert, able)])
     serving = np.unique(expert[:m][chosen[:m] & np.isin(gap, near_gaps)])
-    pool = np.unique(np.concatenate((able, serving)))
-    rng.shuffle(pool)
+    rng.shuffle(able)
+    rng.shuffle(serving)
+    # the seed's own experts first, then those serving near them
+    pool = np.concatenate((able, serving[~np.isin(serving, able)]))
     per_expert = np.bincount(expert, minlength=int(expert.max()) + 1)
     take = np.searchsorted(np.cumsum(per_expert[pool]), size, side="right") + 1
     picked = pool[: max(1, int(take))]

@@ -88,11 +88,10 @@ def neighbourhood(lm: IntegerProgram, values: IntArray, free: IntArray) -> Neigh
     in_rows = rows[row_of]
     term_kept = in_rows & kept[lm.cols]
     term_fixed = in_rows & ~kept[lm.cols]
-    fixed_share = np.bincount(
-        row_of[term_fixed],
-        weights=(lm.coefs[term_fixed] * values[lm.cols[term_fixed]]).astype(np.float64),
-        minlength=lm.num_rows,
-    ).astype(np.int64)
+    # in exact integers: a budget row's coefficients (costs in thousandths) summed over
+    # many fixed postings can pass 2**53, where floats would round
+    fixed_share = np.zeros(lm.num_rows, dtype=np.int64)
+    np.add.at(fixed_share, row_of[term_fixed], lm.coefs[term_fixed] * values[lm.cols[term_fixed]])
     row_local = np.full(lm.num_rows, -1, dtype=np.int64)
     row_local[row_ids] = np.arange(row_ids.size)
     r = row_local[row_of[term_kept]]

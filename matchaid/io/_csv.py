@@ -545,24 +545,7 @@ def _joined(items: Sequence[Any], where: str) -> str:
 
 def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The rows of each CSV file of a scenario document, as ``{column: value}``."""
-    h = doc["horizon"]
-    specs = doc.get("specialties")
-    rows: dict[str, list[dict[str, Any]]] = {}
-    rows["scenario.csv"] = [
-        {
-            **h,
-            "terms": _joined(doc["terms"], "scenario.csv, terms"),
-            "specialties": None if specs is None else _joined(specs, "scenario.csv, specialties"),
-            "name": doc.get("name"),
-            "description": doc.get("description"),
-            "version": doc["version"],
-            "budget": doc.get("budget"),
-            **_costs_cells(doc.get("costs")),
-            "stages": None
-            if "objective" not in doc
-            else ";".join(f"{st['goal']}:{st['tolerance']!r}" for st in doc["objective"]["stages"]),
-        }
-    ]
+    rows: dict[str, list[dict[str, Any]]] = {"scenario.csv": [_scenario_cells(doc)]}
     rows["donors.csv"] = [
         {
             **d,
@@ -579,9 +562,7 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             "specialties": _joined(
                 e["specialties"], f"experts.csv, expert {e['id']!r}, specialties"
             ),
-            "available_from": e["available"][0],
-            "available_to": e["available"][1],
-            "terms": None if e.get("terms") is None else _joined(e["terms"], "terms"),
+            **_availability_cells(e),
             "preferences": _joined(e["preferences"], "preferences")
             if e.get("preferences")
             else None,
@@ -622,9 +603,7 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         rows["trainees.csv"] = [
             {
                 **t,
-                "available_from": t["available"][0],
-                "available_to": t["available"][1],
-                "terms": None if t.get("terms") is None else _joined(t["terms"], "terms"),
+                **_availability_cells(t),
                 "starts": _starts_cell(t, f"trainees.csv, trainee {t['id']!r}"),
             }
             for t in doc["trainees"]
@@ -635,6 +614,35 @@ def _scenario_rows(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             for c in doc["communities"]
         ]
     return rows
+
+
+def _scenario_cells(doc: dict[str, Any]) -> dict[str, Any]:
+    """``scenario.csv``'s one row: the horizon and the scenario-wide fields."""
+    specs = doc.get("specialties")
+    stages = doc.get("objective", {}).get("stages")
+    return {
+        **doc["horizon"],
+        "terms": _joined(doc["terms"], "scenario.csv, terms"),
+        "specialties": None if specs is None else _joined(specs, "scenario.csv, specialties"),
+        "name": doc.get("name"),
+        "description": doc.get("description"),
+        "version": doc["version"],
+        "budget": doc.get("budget"),
+        **_costs_cells(doc.get("costs")),
+        "stages": None
+        if stages is None
+        else ";".join(f"{st['goal']}:{st['tolerance']!r}" for st in stages),
+    }
+
+
+def _availability_cells(person: dict[str, Any]) -> dict[str, Any]:
+    """An expert's or trainee's ``available`` and ``terms`` as their CSV cells."""
+    terms = person.get("terms")
+    return {
+        "available_from": person["available"][0],
+        "available_to": person["available"][1],
+        "terms": None if terms is None else _joined(terms, "terms"),
+    }
 
 
 def _costs_cells(costs: dict[str, Any] | None) -> dict[str, Any]:

@@ -35,11 +35,14 @@ def _shapes(t: ScenarioTables) -> Shapes:
 
 def _placement_test(t: ScenarioTables) -> PlacementTest:
     s = t.scenario
+    # per specialty a trainee trains in: which donors have a seat in it
+    has_seat = {
+        spec: np.array([d.seats.get(spec, 0) >= 1 for d in s.donors], dtype=bool)
+        for spec in {p.specialty for p in s.trainees}
+    }
 
     def test(trainee: int, donor: IntArray, start: IntArray, months: IntArray) -> list[BoolArray]:
-        specialty = s.trainees[trainee].specialty
-        seats = np.array([d.seats.get(specialty, 0) for d in s.donors], dtype=np.int64)
-        return [seats[donor] < 1]
+        return [~has_seat[s.trainees[trainee].specialty][donor]]
 
     return test
 

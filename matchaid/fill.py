@@ -25,27 +25,31 @@ the fill's plan is not valid and the search does not keep it.
 from __future__ import annotations
 
 import heapq
+import threading
+import weakref
+from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
 
-from matchaid.arrays import IntArray
+from matchaid.arrays import IntArray, offsets, stable_order
 from matchaid.program import FORCED, IntegerProgram
 
 __all__ = ["greedy_fill"]
 
 
-class _Fill:
-    """The plan being filled: each variable's headroom (``upper - value``) and each row's
-    slack (``b - A v``), kept consistent for postings and the variables defined directly
-    by their rows (level 1). Levels above are left at 0, which keeps every row they appear in satisfied (they
-    are bounded above by their rows); the plan's value is computed from the postings."""
+#: Rows with more entries than this are not scanned for postings that no longer fit.
+SCAN_LIMIT = 100_000
+
+
+class _Layout:
+    """What the fill reads of a program and never changes: its columns, which variable
+    each row defines or forces, and where a posting can stop fitting. Built once per
+    program (:func:`_layout`): a search fills the same program several times."""
 
     def __init__(self, prog: IntegerProgram) -> None:
         self.prog = prog
         n = len(prog.cands)
-        self.slack = prog.rhs.astype(np.int64).copy()
-        self.headroom = prog.upper.astype(np.int64).copy()  # upper - value
         self.score = prog.primary.astype(np.int64)
         rows, cols, coefs = prog.row_of_term, prog.cols, prog.coefs
         # The level-1 variable each row defines (its positive coefficient), or -1.
@@ -66,12 +70,13 @@ class _Fill:
             self.defining[var, rank] = row
         # Columns, and for postings two views of them: the rows that tighten (positive
         # coefficients) and the defining rows that a posting loosens.
-        self.col = _Columns(cols, rows, coefs, prog.num_vars)
+        self.col = col = _Columns.of_entries(cols, rows, coefs, prog.num_vars)
+        posting = col.owner < n
+        self.up = col.where(posting & (col.coefs > 0), n)
+        loosens = posting & (col.coefs < 0) & (self.row_defines[col.rows] >= 0)
+        self.down = col.where(loosens, n)
         posting = cols < n
         up = posting & (coefs > 0)
-        self.up = _Columns(cols[up], rows[up], coefs[up], n)
-        loosens = posting & (coefs < 0) & (self.row_defines[rows] >= 0)
-        self.down = _Columns(cols[loosens], rows[loosens], coefs[loosens], n)
         # Rows mixing signs over postings: a posting refused now may fit later.
         signs = np.zeros((prog.num_rows, 2), dtype=bool)
         signs[rows[up], 0] = True
@@ -84,21 +89,52 @@ class _Fill:
         self.forced_coef = np.ones(prog.num_rows, dtype=np.int64)
         self.forced_coef[rows[forced]] = -coefs[forced]
         self.has_forced = bool(forced.any())
+        # For marking dead postings: each row's largest coefficient on a posting, and
+        # whether it is worth scanning (small, and no forced indicator to loosen it).
+        self.row_max = np.zeros(prog.num_rows, dtype=np.int64)
+        np.maximum.at(self.row_max, rows[up], coefs[up])
+        sizes = np.diff(prog.indptr)
+        self.scan = (sizes <= SCAN_LIMIT) & (self.row_forced < 0)
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[IntegerProgram, _Layout] = weakref.WeakKeyDictionary()
+_LAYOUTS_LOCK = threading.Lock()
+
+
+def _layout(prog: IntegerProgram) -> _Layout:
+    """The layout of ``prog``, kept while the program lives."""
+    with _LAYOUTS_LOCK:
+        lay = _LAYOUTS.get(prog)
+        if lay is None:
+            lay = _LAYOUTS[prog] = _Layout(prog)
+        return lay
+
+
+class _Fill:
+    """The plan being filled: each variable's headroom (``upper - value``) and each row's
+    slack (``b - A v``), kept consistent for postings and the variables defined directly
+    by their rows (level 1). Levels above are left at 0, which keeps every row they appear in satisfied (they
+    are bounded above by their rows); the plan's value is computed from the postings."""
+
+    def __init__(self, prog: IntegerProgram) -> None:
+        self.lay = _layout(prog)
+        self.slack = prog.rhs.astype(np.int64).copy()
+        self.headroom = prog.upper.astype(np.int64).copy()  # upper - value
 
     def forced_rises(self, i: int, strict: bool = True) -> tuple[IntArray, IntArray] | None:
         """The forced indicators that taking posting ``i`` raises and by how much, or
         ``None`` if it does not fit (a row would lose its slack). With ``strict=False``
         (a fixed pin, taken whatever happens) the rises the rows need, as far as the
         indicators can go."""
-        rows, coefs = self.up.of(i)
+        rows, coefs = self.lay.up.of(i)
         after = self.slack[rows] - coefs
-        short = (after < 0) & (self.row_forced[rows] >= 0 if not strict else True)
+        short = (after < 0) & (self.lay.row_forced[rows] >= 0 if not strict else True)
         if not short.any():
             return _NONE
-        var = self.row_forced[rows[short]]
+        var = self.lay.row_forced[rows[short]]
         if (var < 0).any():
             return None
-        need = -(after[short] // self.forced_coef[rows[short]])  # ceiling of the deficit
+        need = -(after[short] // self.lay.forced_coef[rows[short]])  # ceiling of the deficit
         var, where = np.unique(var, return_inverse=True)
         rise = np.zeros(var.size, dtype=np.int64)
         np.maximum.at(rise, where, need)
@@ -110,77 +146,100 @@ class _Fill:
         touched = [rows]
         self.slack[rows] -= coefs
         for v, d in zip(var.tolist(), rise.tolist(), strict=True):
-            r, c = self.col.of(v)
+            r, c = self.lay.col.of(v)
             self.slack[r] -= c * d
             touched.append(r)
         ok = all(bool((self.slack[r] >= 0).all()) for r in touched)
         self.slack[rows] += coefs
         for v, d in zip(var.tolist(), rise.tolist(), strict=True):
-            r, c = self.col.of(v)
+            r, c = self.lay.col.of(v)
             self.slack[r] += c * d
         return (var, rise) if ok else None
 
     def fits(self, i: int) -> bool:
         """Whether taking posting ``i`` keeps every row's slack."""
-        if self.has_forced:
+        if self.lay.has_forced:
             return self.forced_rises(i) is not None
-        rows, coefs = self.up.of(i)
+        rows, coefs = self.lay.up.of(i)
         return bool((self.slack[rows] >= coefs).all())
 
     def raised(self, i: int) -> tuple[IntArray, IntArray]:
         """The level-1 variables defined by rows that posting ``i`` loosens, and how much
         each can rise once it is taken."""
-        rows, coefs = self.down.of(i)
-        var = self.row_defines[rows]
-        if self.simple:  # one defining row each: its new slack decides
-            room = (self.slack[rows] - coefs) // self.define_coef[rows]
-            return var, np.clip(np.minimum(self.headroom[var], room), 0, None)
+        rows, coefs = self.lay.down.of(i)
+        var = self.lay.row_defines[rows]
+        if self.lay.simple:  # one defining row each: its new slack decides
+            room = (self.slack[rows] - coefs) // self.lay.define_coef[rows]
+            return var, np.maximum(np.minimum(self.headroom[var], room), 0)
         var = np.unique(var)
-        mine, mine_coefs = self.col.of(i)
+        mine, mine_coefs = self.lay.col.of(i)
         self.slack[mine] -= mine_coefs
-        rows_d = self.defining[var]
+        rows_d = self.lay.defining[var]
         valid = rows_d >= 0
         safe = np.where(valid, rows_d, 0)
-        room = np.where(valid, self.slack[safe] // self.define_coef[safe], np.iinfo(np.int64).max)
+        room = np.where(
+            valid, self.slack[safe] // self.lay.define_coef[safe], np.iinfo(np.int64).max
+        )
         self.slack[mine] += mine_coefs
-        return var, np.clip(np.minimum(self.headroom[var], room.min(axis=1)), 0, None)
+        return var, np.maximum(np.minimum(self.headroom[var], room.min(axis=1)), 0)
 
     def gain(self, i: int) -> int:
         """What taking posting ``i`` adds to the primary objective (it fits)."""
         var, rise = self.raised(i)
-        gain = int(self.score[i]) + int(np.dot(self.score[var], rise))
-        if self.has_forced:
+        gain = int(self.lay.score[i]) + int(np.dot(self.lay.score[var], rise))
+        if self.lay.has_forced:
             up = self.forced_rises(i)
             if up is not None:
-                gain += int(np.dot(self.score[up[0]], up[1]))
+                gain += int(np.dot(self.lay.score[up[0]], up[1]))
         return gain
 
     def initial_gains(self) -> IntArray:
         """:meth:`gain` of every posting on the empty plan."""
-        n = len(self.prog.cands)
-        if not self.simple:
+        n = len(self.lay.prog.cands)
+        if not self.lay.simple:
             return np.array([self.gain(i) for i in range(n)], dtype=np.int64)
-        d = self.down
-        var = self.row_defines[d.rows]
-        room = (self.slack[d.rows] - d.coefs) // self.define_coef[d.rows]
-        rise = np.clip(np.minimum(self.headroom[var], room), 0, None)
-        gains = self.score[:n].copy()
-        np.add.at(gains, d.owner, self.score[var] * rise)
+        d = self.lay.down
+        var = self.lay.row_defines[d.rows]
+        room = (self.slack[d.rows] - d.coefs) // self.lay.define_coef[d.rows]
+        rise = np.maximum(np.minimum(self.headroom[var], room), 0)
+        gains = self.lay.score[:n].copy()
+        np.add.at(gains, d.owner, self.lay.score[var] * rise)
         return gains
 
-    def take(self, i: int, force: bool = False) -> None:
-        """Take posting ``i`` (it fits; with ``force``, a fixed pin, whether or not)."""
+    def take(self, i: int, force: bool = False) -> IntArray:
+        """Take posting ``i`` (it fits; with ``force``, a fixed pin, whether or not).
+        Returns the rows whose slack fell."""
         var, rise = self.raised(i)
         steps = [(i, 1), *zip(var.tolist(), rise.tolist(), strict=True)]
-        if self.has_forced:
+        if self.lay.has_forced:
             up = self.forced_rises(i, strict=not force)
             assert up is not None, "take() of a posting that does not fit"
             steps += zip(up[0].tolist(), up[1].tolist(), strict=True)
+        fell: list[IntArray] = []
         for v, d in steps:
             if d:
-                rows, coefs = self.col.of(v)
+                rows, coefs = self.lay.col.of(v)
                 self.headroom[v] -= d
                 self.slack[rows] -= coefs * d
+                fell.append(rows[coefs * d > 0])
+        return np.concatenate(fell) if fell else _NONE[0]
+
+    def mark_dead(self, rows: IntArray, dead: npt.NDArray[np.bool_]) -> None:
+        """Mark in ``dead`` the postings that no longer fit because one of ``rows`` (whose
+        slack fell) is too short for them. Only rows no forced indicator can loosen, and
+        of at most :data:`SCAN_LIMIT` entries (else :meth:`fits` finds out one by one)."""
+        rows = np.unique(rows)
+        rows = rows[self.lay.scan[rows] & (self.slack[rows] < self.lay.row_max[rows])]
+        if rows.size == 0:
+            return
+        indptr = self.lay.prog.indptr
+        sizes = indptr[rows + 1] - indptr[rows]
+        entry = np.repeat(indptr[rows], sizes) + offsets(sizes)
+        col = self.lay.prog.cols[entry]
+        short = (col < dead.size) & (
+            self.lay.prog.coefs[entry] > np.repeat(self.slack[rows], sizes)
+        )
+        dead[col[short]] = True
 
 
 _NONE: tuple[IntArray, IntArray] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
@@ -190,12 +249,23 @@ class _Columns:
     """Entries of a matrix grouped by column: ``of(j)`` gives column ``j``'s rows and
     coefficients."""
 
-    def __init__(self, cols: IntArray, rows: IntArray, coefs: IntArray, num_cols: int) -> None:
-        order = np.argsort(cols, kind="stable")
-        self.owner = cols[order]
-        self.rows = rows[order]
-        self.coefs = coefs[order]
-        self.ptr = np.searchsorted(self.owner, np.arange(num_cols + 1)).tolist()
+    def __init__(self, owner: IntArray, rows: IntArray, coefs: IntArray, num_cols: int) -> None:
+        """Entries already grouped by column (``owner`` ascending)."""
+        self.owner, self.rows, self.coefs = owner, rows, coefs
+        ptr = np.zeros(num_cols + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=num_cols)[:num_cols], out=ptr[1:])
+        self.ptr = ptr.tolist()
+
+    @classmethod
+    def of_entries(cls, cols: IntArray, rows: IntArray, coefs: IntArray, num_cols: int) -> _Columns:
+        """The entries ``(rows[k], cols[k], coefs[k])`` grouped by column, each column's
+        in their order."""
+        order = stable_order(cols)
+        return cls(cols[order], rows[order], coefs[order], num_cols)
+
+    def where(self, mask: npt.NDArray[np.bool_], num_cols: int) -> _Columns:
+        """The entries marked in ``mask``, of the first ``num_cols`` columns."""
+        return _Columns(self.owner[mask], self.rows[mask], self.coefs[mask], num_cols)
 
     def of(self, j: int) -> tuple[IntArray, IntArray]:
         a, b = self.ptr[j], self.ptr[j + 1]
@@ -203,7 +273,7 @@ class _Columns:
 
 
 def greedy_fill(
-    prog: IntegerProgram, first: npt.NDArray[np.int64] | None = None
+    prog: IntegerProgram, first: npt.NDArray[np.int64] | None = None, *, mark_dead: bool = True
 ) -> npt.NDArray[np.int64]:
     """Indices of the candidates the greedy fill takes, ascending (see the module
     docstring).
@@ -211,6 +281,9 @@ def greedy_fill(
     With ``first``, those candidates are tried before anything else, in the order given:
     each is taken if it fits and adds something. The greedy search then goes on from
     there. (This is how a rounded LP solution becomes a valid plan.)
+
+    ``mark_dead=False`` asks every posting whether it fits instead of marking those
+    that no longer fit in bulk as rows fill up: the same plan, slower (for tests).
     """
     n = len(prog.cands)
     if n == 0:
@@ -227,25 +300,71 @@ def greedy_fill(
     # Gains on the empty plan: upper bounds where gains only fall (the lazy search
     # re-scores what it pops), and exact otherwise for what is popped first.
     gains = fill.initial_gains()
-    heap = [(-g, i) for i, g in enumerate(gains.tolist()) if g > 0 and not taken[i]]
-    heapq.heapify(heap)
-    while heap:
-        passed: list[tuple[int, int]] = []
-        while heap:
-            neg, i = heapq.heappop(heap)
-            if not fill.fits(i):
-                passed.append((neg, i))
-                continue
-            now = fill.gain(i)
-            if now <= 0:
-                continue
-            if now < -neg:  # stale score: re-queue with the true gain
-                heapq.heappush(heap, (-now, i))
-                continue
-            fill.take(i)
-            taken[i] = True
-        if not fill.may_loosen:
+    idx = np.flatnonzero((gains > 0) & ~taken)
+    # Postings known not to fit, marked in bulk as rows fill up; only where rows only
+    # tighten (else a posting refused now may fit later).
+    dead = None if fill.lay.may_loosen or not mark_dead else np.zeros(n, dtype=bool)
+    while idx.size:
+        neg = -gains[idx]
+        order = np.argsort(neg, kind="stable")  # best first, ties by index
+        passed = _lazy_round(fill, taken, neg[order], idx[order], dead)
+        if not fill.lay.may_loosen:
             break  # rows only tighten: what did not fit never will
-        heap = [(neg, i) for neg, i in passed if fill.fits(i)]
-        heapq.heapify(heap)
+        again = [(g, i) for g, i in passed if fill.fits(i)]
+        idx = np.array([i for _, i in again], dtype=np.int64)
+        gains = np.zeros(n, dtype=np.int64)
+        gains[idx] = [-g for g, _ in again]
     return np.flatnonzero(taken).astype(np.int64)
+
+
+def _lazy_round(
+    fill: _Fill,
+    taken: npt.NDArray[np.bool_],
+    neg: IntArray,
+    idx: IntArray,
+    dead: npt.NDArray[np.bool_] | None,
+) -> list[tuple[int, int]]:
+    """One lazy greedy pass over candidates ``idx``, sorted by ``(neg, idx)`` where
+    ``-neg`` bounds each one's gain: take the best that fits while its gain is up to
+    date, re-queue it with its true gain otherwise. The pops are in the order of one heap
+    of ``(-gain, index)``: the sorted candidates, merged with a small heap of the
+    re-queued ones. Returns the ``(neg, index)`` of the candidates that did not fit."""
+    passed: list[tuple[int, int]] = []
+    requeue: list[tuple[int, int]] = []
+    stream = _pairs(neg, idx, dead)
+    head = next(stream, None)
+    while head is not None or requeue:
+        if requeue and (head is None or requeue[0] < head):
+            g, i = heapq.heappop(requeue)
+        else:
+            assert head is not None
+            g, i = head
+            head = next(stream, None)
+        if dead is not None and dead[i]:
+            continue
+        if not fill.fits(i):
+            passed.append((g, i))
+            continue
+        now = fill.gain(i)
+        if now <= 0:
+            continue
+        if now < -g:  # stale score: re-queue with the true gain
+            heapq.heappush(requeue, (-now, i))
+            continue
+        tightened = fill.take(i)
+        taken[i] = True
+        if dead is not None:
+            fill.mark_dead(tightened, dead)
+    return passed
+
+
+def _pairs(
+    neg: IntArray, idx: IntArray, dead: npt.NDArray[np.bool_] | None, chunk: int = 1 << 14
+) -> Iterator[tuple[int, int]]:
+    """``(neg, index)`` pairs in order, by chunks, leaving out those already dead."""
+    for a in range(0, idx.size, chunk):
+        g, i = neg[a : a + chunk], idx[a : a + chunk]
+        if dead is not None:
+            keep = ~dead[i]
+            g, i = g[keep], i[keep]
+        yield from zip(g.tolist(), i.tolist(), strict=True)

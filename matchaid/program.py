@@ -113,7 +113,7 @@ class ObjectiveScaling:
         return reported * self.unit
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class IntegerProgram:
     """The planner's integer program: maximise ``objective @ v`` subject to
     ``A v <= rhs`` and ``0 <= v <= upper``, ``v`` integer.

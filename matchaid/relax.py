@@ -45,6 +45,7 @@ import numpy.typing as npt
 
 from matchaid.arrays import IntArray
 from matchaid.fill import greedy_fill
+from matchaid.mpmodel import model_bytes, with_model
 from matchaid.program import IntegerProgram
 
 __all__ = ["Relaxation", "rounded_selection", "solve_relaxation"]
@@ -201,26 +202,25 @@ def solve_relaxation(
         )
     else:
         request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
-    model = request.model
-    model.maximize = True
-    bounds = zip(lm.lower.tolist(), lm.upper.tolist(), (lm.objective / unit).tolist(), strict=True)
-    for lb, ub, c in bounds:
-        model.variable.add(lower_bound=float(lb), upper_bound=float(ub), objective_coefficient=c)
-    indptr = lm.indptr.tolist()
-    cols = lm.cols.tolist()
-    coefs = lm.coefs.astype(np.float64).tolist()
-    for r, rhs in enumerate(lm.rhs.tolist()):
-        a, b = indptr[r], indptr[r + 1]
-        model.constraint.add(
-            var_index=cols[a:b], coefficient=coefs[a:b], lower_bound=-math.inf, upper_bound=rhs
-        )
+    model = model_bytes(
+        lower=lm.lower.astype(np.float64),
+        upper=lm.upper.astype(np.float64),
+        objective=lm.objective / unit,
+        indptr=lm.indptr,
+        cols=lm.cols,
+        coefs=lm.coefs.astype(np.float64),
+        rhs=lm.rhs.astype(np.float64),
+        maximize=True,
+    )
     if time_limit is not None:  # what is left of it after building the request
         request.solver_time_limit_seconds = max(0.01, time_limit - (time.perf_counter() - t0))
     solver = model_builder_helper.ModelSolverHelper(method)
     if interrupter is not None and not interrupter.attach(solver):
         return Relaxation(None, None, np.zeros(0), "interrupted", time.perf_counter() - t0, method)
     response = linear_solver_pb2.MPSolutionResponse.FromString(
-        solver.solve_serialized_request(request.SerializeToString())
+        solver.solve_serialized_request(  # the stub says str; it takes bytes
+            with_model(request.SerializeToString(), model)  # type: ignore[arg-type]
+        )
     )
     status = linear_solver_pb2.MPSolverResponseStatus.Name(response.status)
     status = status.removeprefix("MPSOLVER_").lower()

@@ -280,6 +280,7 @@ class _Part:
         self.reported_bound: int | None = None  # a proven bound on the reported one
         self.cp_sat_found = False  # CP-SAT returned a solution (RINS or main search)
         self.lp: Relaxation | None = None
+        self.lp_skipped = False  # too big for its share of the time: no LP, no LP bound
         self.lp_stop = Interrupter()
         self.solvers: list[Any] = []
         self.solver: Any = None  # the CP-SAT search running now, if any
@@ -391,6 +392,11 @@ class _Search:
     #: Another main pass runs when at least this many seconds of the time limit are
     #: left and some part is not proven.
     MORE_SECONDS = 2.0
+    #: How fast the LP relaxation goes, to skip one that cannot finish in its share of
+    #: the time: PDLP on 2 threads solved tier m with ``pairing=none`` (2.45 million
+    #: nonzeros) in 12 s, building included; 56.7 million (tier l, ``pairing=none``)
+    #: gave no usable prices in 60 s.
+    LP_NONZEROS_PER_SECOND = 200_000
     #: Decisions freed in a neighbourhood at first (it grows while CP-SAT closes them
     #: in time, and shrinks when it does not).
     LNS_SIZE = 2_000
@@ -516,7 +522,7 @@ class _Search:
         """The LP relaxation (bound and rounded plan), then RINS: CP-SAT on the part
         with the postings fixed where the LP and the best plan agree."""
         from matchaid.cp_sat import to_cp_sat
-        from matchaid.relax import rounded_selection, solve_relaxation
+        from matchaid.relax import rounded_selection, safe_bound, solve_relaxation
 
         part = self.parts[k]
         budget = self._start(k)
@@ -531,6 +537,19 @@ class _Search:
                 part.use_greedy()
                 self._record()
         lp_limit = None if seconds is None else self.LP_SHARE * seconds
+        if lp_limit is not None and part.linear.cols.size > self.LP_NONZEROS_PER_SECOND * lp_limit:
+            zero = np.zeros(part.linear.num_rows)  # prices 0: the bound of every gap met
+            trivial = (
+                safe_bound(part.linear, zero),
+                safe_bound(part.linear, zero, part.linear.primary),
+            )
+            with self.lock:  # the LP could not finish: neighbourhoods from the greedy plan
+                part.lp_skipped = True
+                part.offer_bound(*trivial)
+                if part.source == "none":
+                    part.use_greedy()
+                self._record()
+            return
         relax = solve_relaxation(
             part.linear, time_limit=lp_limit, interrupter=part.lp_stop, threads=self.workers_each
         )
@@ -787,6 +806,14 @@ def _plan_and_status(
         else:
             status = SolveStatus.FEASIBLE
             reason = _feasible_reason(len(parts), fallbacks, search.interrupted)
+    skipped = [p for p in parts if p.lp_skipped]
+    if skipped:
+        size = max(p.linear.cols.size for p in skipped)
+        notes.append(
+            f"the LP relaxation of {len(skipped)} part(s) (up to {size:,} nonzeros) was not "
+            "solved: it could not finish in half the time limit, so their bound is the "
+            "trivial one (every gap met); a longer time limit gives the LP bound"
+        )
     if rounded:
         notes.append(
             "some weights were rounded to multiples of 1/1000 for CP-SAT (gap weights with "

@@ -36,6 +36,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.fill",
         "matchaid.decompose",
         "matchaid.lns",
+        "matchaid.mpmodel",
     ),
     # A plan reports its objective as the validator recomputes it.
     "solve": (

@@ -225,7 +225,14 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     )
     if _INTERRUPTS.signum is not None:  # an interrupt whose KeyboardInterrupt was lost
         raise KeyboardInterrupt
-    result = solve(scenario, params, progress=_progress_printer(sys.stderr), progress_interval=0.2)
+    with _executor(args.dask) as executor:
+        result = solve(
+            scenario,
+            params,
+            progress=_progress_printer(sys.stderr),
+            progress_interval=0.2,
+            executor=executor,
+        )
     with _INTERRUPTS.deferred():
         if sys.stderr.isatty():
             sys.stderr.write("\n")
@@ -253,6 +260,26 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     if result.interrupted or _INTERRUPTS.signum is not None:
         return _INTERRUPTS.exit_code
     return EXIT_OK
+
+
+@contextmanager
+def _executor(address: str | None) -> Iterator[Any]:
+    """A Dask client of the scheduler at ``address`` (``None``: no executor)."""
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise MatchaidError(
+            "--dask needs the 'distributed' extra: pip install 'matchaid[distributed]'"
+        ) from None
+    try:
+        client = Client(address, timeout=10)  # type: ignore[no-untyped-call]
+    except OSError as exc:
+        raise MatchaidError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+    with client:
+        yield client
 
 
 def _write_output(name: str, write: Callable[[], None]) -> list[str]:
@@ -544,6 +571,12 @@ def _add_solve_parser(sub: Any) -> None:
         help="no starting plan: neither the LP-rounded nor the greedy plan, and no RINS",
     )
     p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="solve the independent parts on the workers of this Dask scheduler "
+        "(tcp://host:port; the 'distributed' extra), one bundle of parts per worker",
+    )
     p.set_defaults(func=_cmd_solve)
 
 

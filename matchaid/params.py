@@ -235,6 +235,17 @@ class SolveParams:
         """A copy with some settings changed (checked again)."""
         return replace(self, **changes)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled with ``cp_sat`` as a plain dict (a read-only mapping does not pickle),
+        so that settings travel to the workers of an executor."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["cp_sat"] = dict(self.cp_sat)
+        return (_from_fields, (values,))
+
+
+def _from_fields(values: dict[str, Any]) -> SolveParams:
+    return SolveParams(**values)
+
 
 def _check_cp_sat(values: Mapping[str, Any]) -> list[Problem]:
     from matchaid.cp_sat import check_cp_sat_parameters  # the CP-SAT layer knows its names

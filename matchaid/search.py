@@ -93,6 +93,7 @@ def solve(
     *,
     progress: Callable[[Progress], None] | None = None,
     progress_interval: float = 1.0,
+    executor: Any = None,
 ) -> Result:
     """Choose postings that maximise weighted gap coverage under every rule.
 
@@ -107,6 +108,12 @@ def solve(
         the search runs, with the best objective and bound so far.
     progress_interval
         Seconds between ``progress`` calls.
+    executor
+        A ``dask.distributed.Client`` (or a :class:`concurrent.futures.Executor`): the
+        independent parts are packed into one bundle per worker and solved there, each
+        worker generating its own candidates and searching with ``params`` (its cores,
+        the whole time limit); see :mod:`matchaid.spread`. Progress then reports only
+        the time.
 
     Returns
     -------
@@ -134,6 +141,10 @@ def solve(
     """
 
     params = params or SolveParams()
+    if executor is not None:
+        from matchaid.spread import solve_spread
+
+        return solve_spread(scenario, params, executor, progress, progress_interval)
     if scenario.stages and scenario.stages != (Stage(Goal.COVERAGE, scenario.stages[0].tolerance),):
         from matchaid.stages import solve_stages
 

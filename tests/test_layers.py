@@ -43,6 +43,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.params",
         "matchaid.plan",
         "matchaid.result",
+        "matchaid.spread",
         "matchaid.search",
         "matchaid.stages",
         "matchaid.greedy",

@@ -14,8 +14,9 @@ more), with PDLP, OR-Tools' first-order method, and returns a :class:`Relaxation
   its time limit; it is summed in exact integers (:func:`safe_bound`).
 - ``reported_bound``: the same for the reported objective (coverage), proven apart
   from the tie-break terms.
-- ``values``: the LP's values of the decisions' Booleans (optimal, or PDLP's last
-  iterate), which :func:`rounded_selection` turns into a valid plan (postings by LP
+- ``values``: the LP's values of the decisions' Booleans (GLOP's optimal vertex; with
+  PDLP, a vertex of the LP restricted to PDLP's support, or PDLP's last iterate), which
+  :func:`rounded_selection` turns into a valid plan (postings by LP
   value, highest first, each taken if it still fits, then the greedy search fills what
   is left).
 
@@ -182,16 +183,83 @@ def solve_relaxation(
 ) -> Relaxation:
     """Solve the LP relaxation of ``lm`` (at most ``time_limit`` seconds;
     ``interrupter`` can stop it early) with ``method`` (``glop``, ``pdlp``, or by
-    default PDLP from :data:`PDLP_NONZEROS` nonzeros on); PDLP uses ``threads``."""
-    from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
-    from ortools.linear_solver.python import model_builder_helper
+    default PDLP from :data:`PDLP_NONZEROS` nonzeros on); PDLP uses ``threads``.
 
+    PDLP's answer is a point inside the optimal face, which rounds badly; its values are
+    then replaced by a vertex of the LP restricted to PDLP's support (see
+    :func:`_vertex_on_support`), while the bound stays PDLP's."""
     if method is None:
         method = "pdlp" if lm.cols.size >= PDLP_NONZEROS else "glop"
     t0 = time.perf_counter()
     # GLOP works in floating point: give it the objective in units of the primary term
     # so coefficients stay small; the bound is computed back in integer units.
     unit = float(max(lm.scaling.multiplier, 1))
+    status, duals, values = _solve_lp(lm, lm.upper, unit, method, time_limit, interrupter, threads)
+    # GLOP's prices are meaningful only at its optimum; any prices give a valid bound,
+    # and PDLP's last iterate (at its time limit) gives a good one.
+    usable = status == "optimal" or (method == "pdlp" and duals.size == lm.num_rows)
+    if not usable:
+        return Relaxation(None, None, np.zeros(0), status, time.perf_counter() - t0, method)
+    bound = min(safe_bound(lm, duals * unit), safe_bound(lm, -duals * unit))
+    # The reported objective is in units of the LP's (tiebreak, off) or is the whole
+    # objective with a multiplier of 1 (weighted): the duals price it as they are.
+    reported = min(safe_bound(lm, duals, lm.primary), safe_bound(lm, -duals, lm.primary))
+    # A bound on the whole objective also bounds the reported one; keep the tighter.
+    reported = min(reported, lm.scaling.reported(bound))
+    n = len(lm.cands)
+    values = values[:n]
+    if values.size != n:
+        values = np.zeros(0)
+    elif method == "pdlp":
+        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+        values = _vertex_on_support(lm, values, unit, left, interrupter)
+    return Relaxation(bound, reported, values, status, time.perf_counter() - t0, method)
+
+
+#: Decisions with a PDLP value below this are left out of the LP whose vertex replaces
+#: PDLP's point (:func:`_vertex_on_support`).
+SUPPORT = 0.01
+
+
+def _vertex_on_support(
+    lm: IntegerProgram,
+    values: npt.NDArray[np.float64],
+    unit: float,
+    time_limit: float | None,
+    interrupter: Interrupter | None,
+) -> npt.NDArray[np.float64]:
+    """A vertex of the LP with every decision that PDLP left below :data:`SUPPORT` held
+    at 0, by GLOP; PDLP's ``values`` if it is not solved in ``time_limit``.
+
+    Measured on the largest part of tier xl seed 1 (60,485 decisions, 802k nonzeros):
+    PDLP 5.2 s, with 4,458 decisions between 0.05 and 0.95; rounded, 22,943 against an
+    LP value of 23,665 (3.0% short). GLOP on its support (14,981 decisions) takes 2.6 s,
+    reaches the LP value exactly, and rounds to 23,620 (0.19% short); GLOP on the whole
+    part takes 18.6 s and rounds to 23,538.
+    """
+    if time_limit is not None and time_limit < 0.5:
+        return values
+    upper = lm.upper.copy()
+    upper[: values.size][values < SUPPORT] = 0
+    status, _, vertex = _solve_lp(lm, upper, unit, "glop", time_limit, interrupter, 1)
+    return vertex[: values.size] if status == "optimal" else values
+
+
+def _solve_lp(
+    lm: IntegerProgram,
+    upper: IntArray,
+    unit: float,
+    method: str,
+    time_limit: float | None,
+    interrupter: Interrupter | None,
+    threads: int,
+) -> tuple[str, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """One LP solve of ``lm`` with variable upper bounds ``upper``: the status in words,
+    the row duals and the variables' values (empty if the solver gave none)."""
+    from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
+    from ortools.linear_solver.python import model_builder_helper
+
+    t0 = time.perf_counter()
     request = linear_solver_pb2.MPModelRequest()
     if method == "pdlp":
         request.solver_type = linear_solver_pb2.MPModelRequest.PDLP_LINEAR_PROGRAMMING
@@ -204,7 +272,7 @@ def solve_relaxation(
         request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
     model = model_bytes(
         lower=lm.lower.astype(np.float64),
-        upper=lm.upper.astype(np.float64),
+        upper=upper.astype(np.float64),
         objective=lm.objective / unit,
         indptr=lm.indptr,
         cols=lm.cols,
@@ -216,30 +284,18 @@ def solve_relaxation(
         request.solver_time_limit_seconds = max(0.01, time_limit - (time.perf_counter() - t0))
     solver = model_builder_helper.ModelSolverHelper(method)
     if interrupter is not None and not interrupter.attach(solver):
-        return Relaxation(None, None, np.zeros(0), "interrupted", time.perf_counter() - t0, method)
+        return "interrupted", np.zeros(0), np.zeros(0)
     response = linear_solver_pb2.MPSolutionResponse.FromString(
         solver.solve_serialized_request(  # the stub says str; it takes bytes
             with_model(request.SerializeToString(), model)  # type: ignore[arg-type]
         )
     )
     status = linear_solver_pb2.MPSolverResponseStatus.Name(response.status)
-    status = status.removeprefix("MPSOLVER_").lower()
-    duals = np.asarray(response.dual_value, dtype=np.float64)
-    # GLOP's prices are meaningful only at its optimum; any prices give a valid bound,
-    # and PDLP's last iterate (at its time limit) gives a good one.
-    usable = status == "optimal" or (method == "pdlp" and duals.size == lm.num_rows)
-    if not usable:
-        return Relaxation(None, None, np.zeros(0), status, time.perf_counter() - t0, method)
-    bound = min(safe_bound(lm, duals * unit), safe_bound(lm, -duals * unit))
-    # The reported objective is in units of the LP's (tiebreak, off) or is the whole
-    # objective with a multiplier of 1 (weighted): the duals price it as they are.
-    reported = min(safe_bound(lm, duals, lm.primary), safe_bound(lm, -duals, lm.primary))
-    # A bound on the whole objective also bounds the reported one; keep the tighter.
-    reported = min(reported, lm.scaling.reported(bound))
-    values = np.asarray(response.variable_value, dtype=np.float64)[: len(lm.cands)]
-    if values.size != len(lm.cands):
-        values = np.zeros(0)
-    return Relaxation(bound, reported, values, status, time.perf_counter() - t0, method)
+    return (
+        status.removeprefix("MPSOLVER_").lower(),
+        np.asarray(response.dual_value, dtype=np.float64),
+        np.asarray(response.variable_value, dtype=np.float64),
+    )
 
 
 def rounded_selection(

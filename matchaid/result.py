@@ -72,7 +72,7 @@ class Statistics:
         Time in the LP relaxations, and how many of them were solved.
     plan_sources
         How many parts' plans came from each source: ``none``, ``greedy``, ``lp``,
-        ``cp-sat``.
+        ``cp-sat``, ``lns`` (CP-SAT on neighbourhoods of a big part).
     solution_info
         CP-SAT's word on its solution, when exactly one search ran.
     """

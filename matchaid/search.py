@@ -886,7 +886,10 @@ def _merge(
         lp_seconds=sum(lp.seconds for lp in lps),
         lp_solved=sum(lp.solved for lp in lps),
         plan_sources=MappingProxyType(
-            {src: sum(p.source == src for p in parts) for src in ("none", "greedy", "lp", "cp-sat")}
+            {
+                src: sum(p.source == src for p in parts)
+                for src in ("none", "greedy", "lp", "cp-sat", "lns")
+            }
         ),
         solution_info=solvers[-1].solution_info() if len(solvers) == 1 else "",
     )

@@ -72,6 +72,8 @@ class Grid:
     configs: dict[str, dict[str, Any]]
     jobs: int = 0
     tier_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Solver seeds of the seeded peers (HiGHS, CP-SAT); ``None``: :attr:`solver_seeds`.
+    peer_seeds: tuple[int, ...] | None = None
 
     def setting(self, tier: str, name: str) -> Any:
         """A grid setting for ``tier``: its override in ``tier_settings`` or the grid's."""
@@ -85,7 +87,11 @@ class Grid:
             limit = self.setting(tier, "time_limit")
             for seed in self.setting(tier, "instance_seeds"):
                 for peer in self.setting(tier, "peers"):
-                    seeds = self.setting(tier, "solver_seeds") if peer in SEEDED_PEERS else (0,)
+                    seeds = (
+                        (self.peer_seeds or self.setting(tier, "solver_seeds"))
+                        if peer in SEEDED_PEERS
+                        else (0,)
+                    )
                     for solver_seed in seeds:
                         out.append(
                             Job(tier, seed, peer, {}, solver_seed, time_limit=limit, peer=peer)
@@ -128,6 +134,7 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
         "configs",
         "jobs",
         "tier_settings",
+        "peer_seeds",
     }
     unknown = set(data) - known
     if unknown:
@@ -143,6 +150,7 @@ def load_grid(path: str | os.PathLike[str]) -> Grid:
         configs=dict(data.get("configs", {"default": {}})),
         jobs=int(data.get("jobs", 0)),
         tier_settings=dict(data.get("tier_settings", {})),
+        peer_seeds=tuple(data["peer_seeds"]) if "peer_seeds" in data else None,
     )
     problems = []
     for t in grid.tiers:
@@ -314,19 +322,27 @@ def run(
     progress: bool = True,
 ) -> list[dict[str, Any]]:
     """Run every job of ``grid`` on ``executor`` and write ``results.json`` and
-    ``results.csv`` into ``out_dir``; return the records."""
+    ``results.csv`` into ``out_dir``; return the records. The files are rewritten
+    (atomically) after every run, so a grid stopped half-way keeps what it measured."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     jobs = grid.expand()
     own = executor is None
     pool = executor or default_executor(grid)
     records: list[dict[str, Any]] = []
+    key = {(j.tier, j.instance_seed, j.config, j.solver_seed): i for i, j in enumerate(jobs)}
+    about = {"machine": machine(), "grid": asdict(grid)}
     try:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for n, future in enumerate(cf.as_completed(futures), 1):
             job = futures[future]
             record = future.result()
             records.append(record)
+            records.sort(
+                key=lambda r: key[(r["tier"], r["instance_seed"], r["config"], r["solver_seed"])]
+            )
+            write_json(out / "results.json", {**about, "records": records})
+            write_text_atomic(out / "results.csv", _csv(records))
             if progress:
                 print(
                     f"[{n}/{len(jobs)}] {job.tier} seed {job.instance_seed} {job.config}: "
@@ -336,12 +352,6 @@ def run(
     finally:
         if own:
             pool.shutdown()
-    key = {(j.tier, j.instance_seed, j.config, j.solver_seed): i for i, j in enumerate(jobs)}
-    records.sort(key=lambda r: key[(r["tier"], r["instance_seed"], r["config"], r["solver_seed"])])
-    write_json(
-        out / "results.json", {"machine": machine(), "grid": asdict(grid), "records": records}
-    )
-    write_text_atomic(out / "results.csv", _csv(records))
     return records
 
 

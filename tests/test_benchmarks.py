@@ -173,3 +173,39 @@ def test_target_verdicts_compare_with_the_fastest_proving_peer() -> None:
     assert met == {("m-none", "1"): "yes", ("m-rules", "1"): "NO", ("l-overlap", "1"): "NO"}
     assert "Target 3" in text and "NOT met on m-rules seed 1" in text
     assert "Target 4" in text and "NOT met on l-overlap seed 1" in text
+
+
+def test_peer_seeds_set_how_often_the_seeded_peers_run(tmp_path: Path) -> None:
+    path = tmp_path / "grid.toml"
+    path.write_text(
+        'tiers = ["xs"]\nsolver_seeds = [0, 1, 2]\npeer_seeds = [0]\n'
+        'peers = ["greedy", "highs", "cp_sat"]\n[configs.default]\n'
+    )
+    jobs = load_grid(path).expand()
+    runs = {c: [j.solver_seed for j in jobs if j.config == c] for c in {j.config for j in jobs}}
+    assert runs == {"greedy": [0], "highs": [0], "cp_sat": [0], "default": [0, 1, 2]}
+
+
+def test_a_grid_stopped_half_way_keeps_what_it_measured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """results.json is rewritten after every run: a failure (or a kill) later keeps it."""
+    import benchmarks.runner as runner
+
+    real = runner.run_job
+    calls: list[object] = []
+
+    def flaky(job: Any) -> dict[str, Any]:
+        calls.append(job)
+        if len(calls) > 1:
+            raise RuntimeError("the machine went away")
+        return real(job)
+
+    monkeypatch.setattr(runner, "run_job", flaky)
+    path = tmp_path / "grid.toml"
+    path.write_text('tiers = ["xs"]\npeers = ["greedy"]\n[configs.default]\n')
+    with cf.ThreadPoolExecutor(max_workers=1) as pool, pytest.raises(RuntimeError):
+        run(load_grid(path), tmp_path / "out", executor=pool, progress=False)
+    records = json.loads((tmp_path / "out" / "results.json").read_text())["records"]
+    assert [r["config"] for r in records] == ["greedy"]
+    assert (tmp_path / "out" / "results.csv").read_text().count("\n") == 2

@@ -145,11 +145,12 @@ def solve_spread(
 ) -> Result:
     """:func:`matchaid.solve` with the independent parts on ``executor`` (see the module
     docstring)."""
-    from matchaid.search import solve
+    from matchaid.search import _check_fixed_pins, solve
 
     if scenario.stages or not params.decompose:
         return solve(scenario, params, progress=progress, progress_interval=progress_interval)
     t0 = time.perf_counter()
+    _check_fixed_pins(scenario)  # a fixed pin with no candidate would join no bundle
     cands = generate_candidates(scenario)
     groups = independent_parts(build_program(cands, params.weights))
     if len(groups) <= 1:

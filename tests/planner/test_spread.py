@@ -12,7 +12,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matchaid import Goal, SolveParams, SolveStatus, Stage, solve, validate
+from matchaid import (
+    Goal,
+    Pin,
+    PinMode,
+    ScenarioError,
+    SolveParams,
+    SolveStatus,
+    Stage,
+    solve,
+    validate,
+)
 from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.cli import main
 from matchaid.decompose import independent_parts
@@ -173,3 +183,19 @@ def test_an_unreachable_scheduler_is_a_clear_error(
     err = capsys.readouterr().err
     assert "matchaid: error: --dask tcp://127.0.0.1:9: cannot reach the scheduler" in err
     assert "Traceback" not in err
+
+
+def test_a_fixed_pin_that_is_no_posting_is_refused_before_shipping() -> None:
+    """It would join no bundle (it has no candidate) and be dropped silently."""
+    s = generate("s", seed=1)
+    e, r = s.experts[0], s.recipients[0]
+    pin = Pin(
+        expert=e.id,
+        recipient=r.id,
+        specialty="no such specialty",
+        start=0,
+        months=3,
+        mode=PinMode.FIXED,
+    )
+    with cf.ThreadPoolExecutor(2) as ex, pytest.raises(ScenarioError):
+        solve(replace(s, pins=(pin,)), SolveParams(time_limit=5), executor=ex)

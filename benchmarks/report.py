@@ -425,7 +425,9 @@ def scaling_chart(records: list[dict[str, Any]]) -> bytes:
     matchaid's default configuration, one colour per generator structure."""
     from matplotlib import colormaps
 
-    mine = [r for r in records if r["kind"] == "cp-sat" and r["config"] == "default"]
+    mine = [r for r in records if r["kind"] == "cp-sat"]
+    if any(r["config"] == "default" for r in mine):  # else every configuration
+        mine = [r for r in mine if r["config"] == "default"]
     cmap = colormaps["tab10"]
     fig = new_figure(8, 4.5)
     ax = fig.add_subplot()
@@ -451,7 +453,8 @@ def scaling_chart(records: list[dict[str, Any]]) -> bytes:
     ax.set_xlabel("candidate postings")
     ax.set_ylabel("seconds")
     ax.set_title("Cost against problem size, by structure")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    if mine:
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return png_bytes(fig)
 
 

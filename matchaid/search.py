@@ -149,6 +149,16 @@ def solve(
         from matchaid.stages import solve_stages
 
         return solve_stages(scenario, params, progress, progress_interval)
+    return _solve_here(scenario, params, progress, progress_interval)
+
+
+def _solve_here(
+    scenario: Scenario,
+    params: SolveParams,
+    progress: Callable[[Progress], None] | None,
+    progress_interval: float,
+) -> Result:
+    """:func:`solve` in this process, with one objective: candidates, parts, search."""
     t0 = time.perf_counter()
     _check_fixed_pins(scenario)
     cands: CandidateSet | None = None

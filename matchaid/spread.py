@@ -244,12 +244,11 @@ def _join(
         tuple(sorted((p for o in outcomes for p in o.postings), key=_posting_key)),
         tuple(sorted((t for o in outcomes for t in o.trainings), key=_training_key)),
     )
+    from matchaid.search import _violation_report
+
     violations = validate(scenario, plan)
     if violations:
-        raise SolverError(
-            "the joined plan of the parts breaks rules (a bug in matchaid): "
-            + "; ".join(str(v) for v in violations[:5])
-        )
+        raise SolverError(_violation_report(violations))
     objective = objective_value(scenario, plan, params.weights)
     bound = sum(o.best_bound for o in outcomes)
     optimal = all(o.status == SolveStatus.OPTIMAL.value for o in outcomes)

@@ -71,8 +71,9 @@ class Statistics:
     lp_seconds, lp_solved
         Time in the LP relaxations, and how many of them were solved.
     plan_sources
-        How many parts' plans came from each source: ``none``, ``greedy``, ``lp``,
-        ``cp-sat``, ``lns`` (CP-SAT on neighbourhoods of a big part).
+        How many parts' plans came from each source: ``none``, ``start`` (the plan
+        given to :func:`~matchaid.solve` as ``start``), ``greedy``, ``lp``, ``cp-sat``,
+        ``lns`` (CP-SAT on neighbourhoods of a big part).
     solution_info
         CP-SAT's word on its solution, when exactly one search ran.
     """

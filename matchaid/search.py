@@ -24,7 +24,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import MappingProxyType
 from typing import Any
 
@@ -94,6 +94,7 @@ def solve(
     progress: Callable[[Progress], None] | None = None,
     progress_interval: float = 1.0,
     executor: Any = None,
+    start: object = None,
 ) -> Result:
     """Choose postings that maximise weighted gap coverage under every rule.
 
@@ -114,6 +115,12 @@ def solve(
         worker generating its own candidates and searching with ``params`` (its cores,
         the whole time limit); see :mod:`matchaid.spread`. Progress then reports only
         the time.
+    start
+        A plan to start from (a :class:`~matchaid.Plan` or postings), such as the plan of
+        a scenario this one relaxes: every part's search starts from it, so the result
+        is never worse. Used only if it is a valid plan made of candidate postings
+        (every fixed pin included); otherwise the search starts as without it.
+        Lexicographic goals and an ``executor`` ignore it.
 
     Returns
     -------
@@ -149,7 +156,7 @@ def solve(
         from matchaid.stages import solve_stages
 
         return solve_stages(scenario, params, progress, progress_interval)
-    return _solve_here(scenario, params, progress, progress_interval)
+    return _solve_here(scenario, params, progress, progress_interval, start)
 
 
 def _solve_here(
@@ -157,6 +164,7 @@ def _solve_here(
     params: SolveParams,
     progress: Callable[[Progress], None] | None,
     progress_interval: float,
+    start: object = None,
 ) -> Result:
     """:func:`solve` in this process, with one objective: candidates, parts, search."""
     t0 = time.perf_counter()
@@ -169,7 +177,7 @@ def _solve_here(
             return _empty_result(
                 scenario, cands, time.perf_counter() - t0, _nothing_to_post(scenario, cands)
             )
-        parts = _parts(scenario, cands, params)
+        parts = _parts(scenario, cands, params, start)
     except KeyboardInterrupt:
         return _empty_result(
             scenario,
@@ -200,15 +208,45 @@ def _check_fixed_pins(scenario: Scenario) -> None:
             raise ScenarioError("<scenario>", problems)
 
 
-def _parts(scenario: Scenario, cands: CandidateSet, params: SolveParams) -> list[_Part]:
-    """The independent parts to search, each starting from the fixed pins' plan."""
+def _parts(
+    scenario: Scenario, cands: CandidateSet, params: SolveParams, given: object = None
+) -> list[_Part]:
+    """The independent parts to search, each starting from the given plan (when it is
+    one) or else from the fixed pins' plan."""
     whole = build_program(cands, params.weights)
-    start = _pinned_start(scenario, whole, params)
+    pinned = _pinned_start(scenario, whole, params)
+    start = _given_start(whole, pinned, given)
     groups = independent_parts(whole) if params.decompose else []
     if len(groups) <= 1:  # one part: the whole model serves as it is
         everything = np.arange(len(cands), dtype=np.int64)
-        return [_Part(cands, everything, params, whole, start)]
-    return [_Part(cands, idx, params, start=start[idx]) for idx in groups]
+        parts = [_Part(cands, everything, params, whole, start)]
+    else:
+        parts = [_Part(cands, idx, params, start=start[idx]) for idx in groups]
+    for part in parts:
+        if (start[part.idx] != pinned[part.idx]).any():
+            part.source = "start"
+    return parts
+
+
+def _given_start(
+    whole: IntegerProgram, pinned: npt.NDArray[np.bool_], given: object
+) -> npt.NDArray[np.bool_]:
+    """The decisions of the plan ``given`` (postings and training placements) if it is a
+    valid plan of candidates keeping the fixed pins, else ``pinned``."""
+    if given is None:
+        return pinned
+    index = whole.cands.index()
+    postings: Iterable[Any] = given.postings if isinstance(given, Plan) else given  # type: ignore[assignment]
+    trainings: Iterable[Any] = given.trainings if isinstance(given, Plan) else ()
+    items = [*postings, *trainings]
+    found = [index.get(x) for x in items]
+    if any(k is None for k in found):
+        return pinned
+    chosen = np.zeros(len(whole.cands), dtype=bool)
+    chosen[np.asarray(found, dtype=np.int64)] = True
+    if (pinned & ~chosen).any() or not whole.feasible(whole.complete(chosen)):
+        return pinned
+    return chosen
 
 
 def _pinned_start(
@@ -296,7 +334,7 @@ class _Part:
         self.best_int = self.linear.value(values)  # its whole integer objective
         self.best_reported = self.linear.reported_value(values)  # coverage, or weighted
         self.seen_int = self.best_int  # the best objective CP-SAT has reported so far
-        self.source = "none"  # who found the best plan: none, greedy, lp, cp-sat
+        self.source = "none"  # who found the best plan: none, start, greedy, lp, cp-sat, lns
         self.bound_int: int | None = None  # a proven bound on the whole objective
         self.reported_bound: int | None = None  # a proven bound on the reported one
         self.cp_sat_found = False  # CP-SAT returned a solution (RINS or main search)
@@ -567,7 +605,7 @@ class _Search:
             with self.lock:  # the LP could not finish: neighbourhoods from the greedy plan
                 part.lp_skipped = True
                 part.offer_bound(*trivial)
-                if part.source == "none":
+                if part.source in ("none", "start"):
                     part.use_greedy()
                 self._record()
             return
@@ -585,7 +623,7 @@ class _Search:
             rounded = rounded_selection(part.linear, relax.values, 0.5)
             with self.lock:
                 part.offer(rounded, "lp")
-        if part.source == "none":
+        if part.source in ("none", "start"):
             part.use_greedy()
         with self.lock:
             self._record()
@@ -898,7 +936,7 @@ def _merge(
         plan_sources=MappingProxyType(
             {
                 src: sum(p.source == src for p in parts)
-                for src in ("none", "greedy", "lp", "cp-sat", "lns")
+                for src in ("none", "start", "greedy", "lp", "cp-sat", "lns")
             }
         ),
         solution_info=solvers[-1].solution_info() if len(solvers) == 1 else "",
@@ -924,6 +962,7 @@ def _merge(
 
 _SOURCE_NAMES = {
     "none": "the empty plan",
+    "start": "the plan it started from",
     "greedy": "the greedy baseline's plan",
     "lp": "the LP-rounded plan",
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -16,10 +17,12 @@ from matchaid import (
     Progress,
     SolveParams,
     SolveStatus,
+    load_scenario,
     objective_value,
     solve,
     validate,
 )
+from matchaid.candidates import generate_candidates
 from matchaid.validation import secondary_values
 from tests.planner.helpers import EXACT, donor, expert, gap, recipient, scenario
 from tests.strategies import random_scenario
@@ -173,3 +176,24 @@ def test_fractional_weights_are_exact_to_three_decimals() -> None:
     r = solve(s, EXACT)
     assert r.objective == pytest.approx(0.125 * 6)
     assert math.isclose(r.best_bound, r.objective)
+
+
+def test_a_start_plan_is_kept_or_bettered(data_dir: Path) -> None:
+    s = load_scenario(data_dir / "scenario-v1-small-2.json")
+    best = solve(s, SolveParams(workers=1, time_limit=20))
+    quick = SolveParams(workers=1, time_limit=0.001, relaxation=False, hint="none")
+    again = solve(s, quick, start=best.plan)
+    assert again.objective >= best.objective
+    assert validate(s, again.plan) == []
+    # a start of candidates that is no plan (one expert posted twice at once) is not used
+    cands = generate_candidates(s)
+    postings = [cands.posting(i) for i in range(cands.num_postings)]
+    a, b = next(
+        (a, b)
+        for a in postings
+        for b in postings
+        if a != b and a.expert == b.expert and a.start < b.end and b.start < a.end
+    )
+    ignored = solve(s, quick, start=[a, b])
+    assert ignored.stats.plan_sources["start"] == 0
+    assert validate(s, ignored.plan) == []

@@ -9,6 +9,8 @@ Start here:
   objective, best bound and gap; :class:`SolveParams` sets time, workers, seed.
 - :func:`validate` re-checks any plan against every rule; :func:`objective_value`
   recomputes its objective; :func:`greedy_plan` is the quick baseline.
+- :func:`explain` says why each unmet gap of a plan is unmet, with what raising one
+  limit or dropping one rule would gain.
 - :func:`save_scenario` writes one back, as JSON or CSV.
 
 Every error matchaid raises on purpose is a :class:`MatchaidError`.
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
         ScenarioError,
         SolverError,
     )
+    from matchaid.explanation import Explanation, GapExplanation, Reason, explain
     from matchaid.greedy import greedy_plan
     from matchaid.io import (
         load_plan_entries,
@@ -95,6 +98,7 @@ _HOME = {
         "ScenarioError SolverError"
     ),
     "matchaid.audit": "BlockingPair audit",
+    "matchaid.explanation": "Explanation GapExplanation Reason explain",
     "matchaid.greedy": "greedy_plan",
     "matchaid.io": "load_plan_entries load_postings load_scenario save_scenario schema_path",
     "matchaid.params": "SolveParams",
@@ -141,8 +145,10 @@ __all__ = [
     "DisciplineGap",
     "DonorHospital",
     "Expert",
+    "Explanation",
     "FormatVersionError",
     "GapCoverage",
+    "GapExplanation",
     "Goal",
     "Horizon",
     "InputError",
@@ -165,6 +171,7 @@ __all__ = [
     "ProgrammeFigures",
     "Progress",
     "Project",
+    "Reason",
     "RecipientHospital",
     "Result",
     "Road",
@@ -182,6 +189,7 @@ __all__ = [
     "Violation",
     "__version__",
     "audit",
+    "explain",
     "greedy_plan",
     "load_plan_entries",
     "load_postings",

@@ -348,6 +348,62 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK if not pairs else EXIT_NO
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    import matchaid
+    from matchaid.explanation import explain
+    from matchaid.io import json_text, load_scenario
+
+    scenario = load_scenario(args.scenario)
+    plan = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.plan))
+    gap = _gap_argument(scenario, args.gap) if args.gap else None
+    limit = args.time_limit if args.time_limit is not None else _explain_time(args.plan)
+    params = matchaid.SolveParams(workers=args.workers or 0, seed=args.seed or 0, time_limit=limit)
+    print(
+        f"explaining {args.plan}: counterfactual re-solves within {limit:g} s "
+        "(Ctrl-C stops them and prints what is known)",
+        file=sys.stderr,
+    )
+    found = explain(scenario, plan, gap=gap, time_limit=limit, params=params)
+    with _INTERRUPTS.deferred():
+        if args.json:
+            print(json_text(found.to_dict()), end="")
+        else:
+            print(found.to_text(scenario))
+    if found.interrupted or _INTERRUPTS.signum is not None:
+        return _INTERRUPTS.exit_code
+    return EXIT_OK
+
+
+def _gap_argument(scenario: Any, text: str) -> tuple[str, str]:
+    """``RECIPIENT:SPECIALTY`` as a gap of the scenario (split at whichever colon names
+    one, so that ids may hold colons)."""
+    from matchaid.exceptions import InputError, Problem
+
+    for k, ch in enumerate(text):
+        if ch == ":" and any(
+            (r.id, g.specialty) == (text[:k], text[k + 1 :]) for r, g in scenario.gaps
+        ):
+            return text[:k], text[k + 1 :]
+    raise InputError("--gap", [Problem(text, "no such gap: give RECIPIENT:SPECIALTY of a gap")])
+
+
+def _explain_time(plan_path: str) -> float:
+    """Twice the wall time of the solve that wrote the plan file (at least 2 s), or 10 s
+    if the file does not say."""
+    from matchaid.exceptions import PlanFileError
+    from matchaid.io._json import read_json
+
+    if plan_path.lower().endswith(".csv"):
+        return 10.0
+    record = read_json(plan_path, PlanFileError)
+    solve = record.get("solve") if isinstance(record, dict) else None
+    try:
+        wall = float(solve["build_seconds"]) + float(solve["solve_seconds"])  # type: ignore[index]
+    except (TypeError, KeyError, ValueError):
+        return 10.0
+    return max(2.0, 2.0 * wall)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     import matchaid
     from matchaid.io import load_scenario, prepare_file
@@ -498,7 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_plan_parsers(sub: Any) -> None:
-    """The commands that read a scenario and a plan: check, audit, report."""
+    """The commands that read a scenario and a plan: check, audit, report, explain."""
     p = sub.add_parser(
         "check",
         help="check any plan file against a scenario's rules",
@@ -534,6 +590,31 @@ def _add_plan_parsers(sub: Any) -> None:
     p.add_argument("plan", help="plan JSON file or postings.csv")
     p.add_argument("--html", metavar="OUT", help="write the HTML report here")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser(
+        "explain",
+        help="say why each unmet gap of a plan is unmet, and what would fix it",
+        description="For each gap with unmet expert-periods, list the reasons, most "
+        "binding first: who could serve it at all (no_specialty, seniority, availability, "
+        "pairing, travel), and what stops one more posting (release, max_away, hosting, "
+        "budget, used_elsewhere, rule). Each capacity or rule reason carries the gain in "
+        "the objective if that limit were raised by one or the rule dropped, from "
+        "re-solves warm-started from the plan, 'proven' or 'at least / at most'.",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument("plan", help="plan JSON file or postings.csv")
+    p.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    p.add_argument("--gap", metavar="RECIPIENT:SPECIALTY", help="explain only this gap")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="seconds for all re-solves together (default: twice the plan's solve time, "
+        "at least 2; 10 if the plan file does not say)",
+    )
+    p.add_argument("--workers", type=int, metavar="N", help="cores for the re-solves")
+    p.add_argument("--seed", type=int, metavar="K", help="random seed of the re-solves")
+    p.set_defaults(func=_cmd_explain)
 
 
 def _add_solve_parser(sub: Any) -> None:

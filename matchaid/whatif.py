@@ -1,0 +1,302 @@
+"""Counterfactual re-solves: what the primary objective gains when one limit of a
+scenario is raised or one rule dropped (:class:`Whatifs`, used by
+:func:`matchaid.explain`).
+
+The gain of a change is ``best(changed) - best(scenario)``, both maximising the primary
+objective (weighted coverage plus the programme rules' terms) under the scenario's own
+objective stages. Each re-solve is warm-started from the best plan known for the
+scenario (a change that only relaxes keeps that plan valid, so nothing is lost), and all
+of them share one deadline.
+
+A programme that splits into independent parts (:func:`matchaid.decompose.independent_parts`)
+is re-solved only on the parts a change touches: the scenario restricted to their experts
+and trainees (every donor, recipient and rule kept) has exactly those parts' candidates,
+and its best plan is the whole best plan restricted to them, so the gain is the same and
+the re-solve is smaller. Lexicographic goals link the parts: they are re-solved whole.
+
+A gain is *proven* when both sides are proven optimal; otherwise it is what a plan found
+gains over the best plan known (at least that, if the scenario's plan is optimal), and
+at most the changed scenario's proven bound minus that plan's objective.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from matchaid.candidates import generate_candidates
+from matchaid.decompose import independent_parts
+from matchaid.domain import Goal, Scenario
+from matchaid.params import SolveParams
+from matchaid.plan import Plan
+from matchaid.program import build_program
+from matchaid.result import Result, SolveStatus
+from matchaid.validation import objective_value
+from matchaid.weights import ObjectiveWeights
+
+__all__ = ["Change", "Gain", "Whatifs", "restricted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change to a scenario.
+
+    Attributes
+    ----------
+    key
+        Identifies the change (equal keys: the same change, solved once).
+    apply
+        The changed scenario, from a scenario (possibly restricted to some experts).
+    experts, trainees
+        Ids of the experts and trainees whose postings or placements the change may
+        alter; ``everyone`` when it may alter anyone's (a budget, a stage).
+    """
+
+    key: tuple[str, ...]
+    apply: Callable[[Scenario], Scenario]
+    experts: frozenset[str] = frozenset()
+    trainees: frozenset[str] = frozenset()
+    everyone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Gain:
+    """What a change gains in the primary objective.
+
+    Attributes
+    ----------
+    value
+        Gain of the best plan found for the changed scenario over the best plan known
+        for the scenario; ``None`` if the deadline passed before it was computed.
+    proven
+        Both sides proven optimal: ``value`` is the exact gain.
+    at_most
+        A proven upper bound on the exact gain (``None`` if none is known).
+    seconds
+        Time spent on it.
+    """
+
+    value: float | None
+    proven: bool
+    at_most: float | None
+    seconds: float = 0.0
+
+    def words(self) -> str:
+        """The gain as a planner reads it: "+12 (proven)", "at least +3, at most +9"."""
+        if self.value is None:
+            return "gain not computed (out of time)"
+        if self.proven:
+            return f"{_signed(self.value)} (proven)"
+        most = "" if self.at_most is None else f", at most {_signed(self.at_most)}"
+        return f"at least {_signed(self.value)}{most}"
+
+
+def _signed(x: float) -> str:
+    return f"{'+' if x >= 0 else '-'}{abs(x):g}"
+
+
+def restricted(
+    scenario: Scenario, experts: Iterable[str], trainees: Iterable[str] = ()
+) -> Scenario:
+    """The scenario with only these experts and trainees (and the pins of those
+    experts); every donor, recipient, pairing and rule is kept."""
+    keep, keep_t = set(experts), set(trainees)
+    return replace(
+        scenario,
+        experts=tuple(e for e in scenario.experts if e.id in keep),
+        trainees=tuple(t for t in scenario.trainees if t.id in keep_t),
+        pins=tuple(p for p in scenario.pins if p.expert in keep),
+    )
+
+
+def _plan_within(scenario: Scenario, plan: Plan) -> Plan:
+    """``plan``'s postings and placements of the experts and trainees of ``scenario``."""
+    experts = {e.id for e in scenario.experts}
+    trainees = {t.id for t in scenario.trainees}
+    return Plan(
+        scenario,
+        tuple(p for p in plan.postings if p.expert in experts),
+        tuple(t for t in plan.trainings if t.trainee in trainees),
+    )
+
+
+@dataclass
+class _Reference:
+    """The best plan known for a (restricted) scenario, and what is proven of it."""
+
+    scenario: Scenario
+    plan: Plan
+    objective: float
+    proven: bool
+
+
+class Whatifs:
+    """Re-solves changes of one scenario against one plan, sharing a deadline.
+
+    Parameters
+    ----------
+    scenario, plan
+        The scenario and its plan (the warm start of every re-solve).
+    proven
+        Whether ``plan`` is proven optimal for the primary objective under the
+        scenario's stages (then the scenario side of a gain needs no re-solve).
+    params
+        Search settings for the re-solves; ``weighted`` objective weights become
+        ``tiebreak`` (a gain is in the primary objective).
+    deadline
+        ``time.perf_counter()`` value by which every re-solve has stopped.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        proven: bool,
+        params: SolveParams,
+        deadline: float,
+    ) -> None:
+        self.scenario = scenario
+        self.plan = plan
+        self.proven = proven
+        weights = params.weights
+        if weights.mode == "weighted":
+            weights = replace(weights, mode="tiebreak")
+        self.params = replace(params, weights=weights, log_progress=False)
+        self.deadline = deadline
+        self.staged = any(st.goal is not Goal.COVERAGE for st in scenario.stages)
+        self._part_of: tuple[dict[str, int], dict[str, int]] | None = None
+        self._references: dict[frozenset[str], _Reference] = {}
+        self._gains: dict[tuple[str, ...], Gain] = {}
+        self._settled = proven
+        self.solves = 0
+        self.interrupted = False
+
+    def left(self) -> float:
+        """Seconds until the deadline."""
+        return self.deadline - time.perf_counter()
+
+    def gain(self, change: Change, share: float = 1.0) -> Gain:
+        """The gain of ``change``, re-solving with ``share`` of the time left (computed
+        once per change key)."""
+        known = self._gains.get(change.key)
+        if known is not None:
+            return known
+        t0 = time.perf_counter()
+        self._settle()
+        seconds = self.left() * share
+        if seconds <= 0.01 or self.interrupted:
+            return Gain(None, False, None)
+        base = self._reference(change, seconds / 2 if not self.proven else seconds)
+        remaining = min(self.left(), seconds - (time.perf_counter() - t0))
+        if remaining <= 0.01:
+            return Gain(None, False, None, time.perf_counter() - t0)
+        changed = change.apply(base.scenario)
+        result = self._solve(changed, remaining, base.plan)
+        if result.interrupted:
+            return Gain(None, False, None, time.perf_counter() - t0)
+        objective = objective_value(changed, result.plan)
+        bound = result.best_bound
+        if result.status is not SolveStatus.OPTIMAL and self.staged:
+            bound = math.inf  # a stage's bound says nothing of the primary objective
+        at_most = bound - base.objective if math.isfinite(bound) else None
+        proven = base.proven and result.status is SolveStatus.OPTIMAL
+        value = _clean(objective - base.objective)
+        gain = Gain(
+            value,
+            proven,
+            value if proven else (None if at_most is None else _clean(at_most)),
+            time.perf_counter() - t0,
+        )
+        self._gains[change.key] = gain
+        return gain
+
+    def _settle(self) -> None:
+        """Once, if the plan is not known to be optimal: re-solve the whole scenario
+        from it with a third of the time left. A proof makes every gain's scenario side
+        exact; a better plan becomes the plan gains are measured from."""
+        if self._settled:
+            return
+        self._settled = True
+        seconds = self.left() / 3
+        if seconds <= 0.05:
+            return
+        result = self._solve(self.scenario, seconds, self.plan)
+        if objective_value(self.scenario, result.plan) >= objective_value(self.scenario, self.plan):
+            self.plan = result.plan
+            self.proven = result.status is SolveStatus.OPTIMAL
+
+    def _solve(self, scenario: Scenario, seconds: float, start: Plan) -> Result:
+        from matchaid.search import solve
+
+        self.solves += 1
+        params = replace(self.params, time_limit=max(seconds, 0.01))
+        result = solve(scenario, params, start=start)
+        if result.interrupted:
+            self.interrupted = True
+        return result
+
+    def _reference(self, change: Change, seconds: float) -> _Reference:
+        """The scenario side of ``change``: the scenario restricted to the parts the
+        change touches, with its best plan known."""
+        experts, trainees = self._touched(change)
+        key = frozenset(
+            ["*"]
+            if experts is None
+            else [*(f"e:{x}" for x in experts), *(f"t:{x}" for x in trainees)]
+        )
+        ref = self._references.get(key)
+        if ref is not None:
+            return ref
+        scenario = self.scenario
+        if experts is not None:
+            scenario = restricted(self.scenario, experts, trainees)
+        plan = _plan_within(scenario, self.plan)
+        ref = _Reference(scenario, plan, objective_value(scenario, plan), self.proven)
+        if not self.proven:
+            result = self._solve(scenario, seconds, plan)
+            better = objective_value(scenario, result.plan)
+            if better >= ref.objective:
+                ref = _Reference(
+                    scenario, result.plan, better, result.status is SolveStatus.OPTIMAL
+                )
+        self._references[key] = ref
+        return ref
+
+    def _touched(self, change: Change) -> tuple[set[str] | None, set[str]]:
+        """The experts and trainees of the parts ``change`` touches (``None``: all)."""
+        if change.everyone or self.staged:
+            return None, set()
+        by_expert, by_trainee = self._parts()
+        parts = {by_expert[x] for x in change.experts if x in by_expert}
+        parts |= {by_trainee[x] for x in change.trainees if x in by_trainee}
+        experts = {x for x, k in by_expert.items() if k in parts} | set(change.experts)
+        trainees = {x for x, k in by_trainee.items() if k in parts} | set(change.trainees)
+        return experts, trainees
+
+    def _parts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Each expert's and trainee's independent part (those with candidates)."""
+        if self._part_of is None:
+            cands = generate_candidates(self.scenario)
+            program = build_program(cands, ObjectiveWeights(mode="off"))
+            groups = independent_parts(program) if len(cands) else []
+            if len(groups) <= 1:
+                groups = [np.arange(len(cands), dtype=np.int64)]
+            n = cands.num_postings
+            by_expert: dict[str, int] = {}
+            by_trainee: dict[str, int] = {}
+            for k, idx in enumerate(groups):
+                for e in np.unique(cands.expert[idx[idx < n]]).tolist():
+                    by_expert[self.scenario.experts[e].id] = k
+                for t in np.unique(cands.placements.trainee[idx[idx >= n] - n]).tolist():
+                    by_trainee[self.scenario.trainees[t].id] = k
+            self._part_of = (by_expert, by_trainee)
+        return self._part_of
+
+
+def _clean(x: float) -> float:
+    """``x`` without float noise (gains are sums of weights)."""
+    return float(round(x, 9)) + 0.0

@@ -1,0 +1,116 @@
+"""Properties of explanations on generated scenarios: the load-based checks agree with
+the independent validator, every unmet gap gets a reason, and proven gains equal an
+independent MIP's."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, reject, settings
+
+import matchaid
+from matchaid.explanation import explain
+from matchaid.plan import Plan
+from matchaid.reasons import CODES, COUNTERFACTUAL, Loads, Reason, hard_stops
+from tests.oracles import eligible_postings, mip_optimum
+from tests.planner.helpers import EXACT
+from tests.strategies import v2_scenarios
+
+SMALL = v2_scenarios(max_experts=5, max_recipients=3, max_months=8)
+
+
+def _solved(s: matchaid.Scenario) -> matchaid.Result:
+    try:
+        return matchaid.solve(s, EXACT)
+    except matchaid.ScenarioError:  # fixed pins that cannot hold together
+        reject()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SMALL)
+def test_hard_stops_agree_with_the_validator(s: matchaid.Scenario) -> None:
+    plan = _solved(s).plan
+    loads = Loads(s, plan)
+    busy = {(p.expert, t) for p in plan.postings for t in range(p.start, p.end)}
+    for p in eligible_postings(s):
+        if any((p.expert, t) in busy for t in range(p.start, p.end)):
+            continue  # overlaps the expert's own posting: the checks take it as moved
+        stops = hard_stops(loads, p)
+        bigger = Plan(s, (*plan.postings, p), plan.trainings)
+        broken = matchaid.validate(s, bigger)
+        assert (stops == []) == (broken == []), (p, stops, broken)
+
+
+def _changed(s: matchaid.Scenario, reason: Reason) -> matchaid.Scenario:
+    """The scenario with the reason's limit raised by one or its rule dropped, stated
+    from the contract's words."""
+    sub, rule = reason.subject, reason.figures.get("rule")
+
+    def donors(f: Any) -> matchaid.Scenario:
+        return replace(s, donors=tuple(f(d) if d.id == sub["donor"] else d for d in s.donors))
+
+    def recipients(f: Any) -> matchaid.Scenario:
+        rs = tuple(f(r) if r.id == sub["recipient"] else r for r in s.recipients)
+        return replace(s, recipients=rs)
+
+    if reason.code == "release":
+        sp = sub["specialty"]
+        return donors(lambda d: replace(d, release={**d.release, sp: d.release[sp] + 1}))
+    if reason.code == "max_away":
+        return donors(lambda d: replace(d, max_away=d.max_away + 1))
+    if reason.code == "hosting":
+        return recipients(lambda r: replace(r, hosting=r.hosting + 1))
+    if reason.code == "budget":
+        return replace(s, budget=s.budget + 1)
+    if rule == "max_postings":
+        es = tuple(
+            replace(e, max_postings=e.max_postings + 1) if e.id == sub["expert"] else e
+            for e in s.experts
+        )
+        return replace(s, experts=es)
+    if rule in ("max_donors", "max_donor_groups"):
+        return recipients(lambda r: replace(r, **{rule: getattr(r, rule) + 1}))
+    if rule == "leader":
+        return recipients(lambda r: replace(r, leader=None))
+    if rule == "starts":
+        return recipients(lambda r: replace(r, starts=None))
+    if rule == "continuous":
+        sp = sub["specialty"]
+        return recipients(
+            lambda r: replace(
+                r,
+                gaps=tuple(
+                    replace(g, continuous=False) if g.specialty == sp else g for g in r.gaps
+                ),
+            )
+        )
+    if rule == "pin":
+        k = int(sub["pin"])
+        return replace(s, pins=s.pins[:k] + s.pins[k + 1 :])
+    raise AssertionError(f"no change for {reason}")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SMALL)
+def test_every_unmet_gap_has_a_reason_and_proven_gains_are_exact(s: matchaid.Scenario) -> None:
+    result = _solved(s)
+    found = explain(s, result, time_limit=60, params=EXACT)
+    unmet = {(c.recipient, c.specialty) for c in result.plan.coverage() if c.unmet_months > 1e-9}
+    assert {(g.recipient, g.specialty) for g in found.gaps} == unmet
+    base = mip_optimum(s)
+    checked: set[str] = set()
+    for g in found.gaps:
+        assert g.reasons, g
+        for r in g.reasons:
+            assert r.code in CODES
+            if r.code not in COUNTERFACTUAL or s.stages:
+                continue
+            assert r.gain is not None and r.gain_proven, r  # 60 s suffice for these sizes
+            if r.text in checked:
+                continue
+            checked.add(r.text)
+            event(f"gain checked: {r.code} {r.figures.get('rule', '')}")
+            new = mip_optimum(_changed(s, r))
+            assert base is not None and new is not None
+            assert abs(r.gain - (new - base)) < 1e-6, (r, new, base)

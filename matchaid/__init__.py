@@ -10,7 +10,8 @@ Start here:
 - :func:`validate` re-checks any plan against every rule; :func:`objective_value`
   recomputes its objective; :func:`greedy_plan` is the quick baseline.
 - :func:`explain` says why each unmet gap of a plan is unmet, with what raising one
-  limit or dropping one rule would gain.
+  limit or dropping one rule would gain; :func:`marginal_values` ranks whom to recruit
+  and which capacity to raise.
 - :func:`save_scenario` writes one back, as JSON or CSV.
 
 Every error matchaid raises on purpose is a :class:`MatchaidError`.
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
         programme_figures,
         validate,
     )
+    from matchaid.values import CapacityValue, MarginalValues, SupplyValue, marginal_values
     from matchaid.weights import ObjectiveWeights
 
 # The public names and the module each lives in. They are imported on first use (PEP 562),
@@ -102,6 +104,7 @@ _HOME = {
     "matchaid.greedy": "greedy_plan",
     "matchaid.io": "load_plan_entries load_postings load_scenario save_scenario schema_path",
     "matchaid.params": "SolveParams",
+    "matchaid.values": "CapacityValue MarginalValues SupplyValue marginal_values",
     "matchaid.weights": "ObjectiveWeights",
     "matchaid.plan": "GapCoverage Plan PlanKPIs",
     "matchaid.posting": "Posting Training",
@@ -140,6 +143,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "BlockingPair",
+    "CapacityValue",
     "Community",
     "Costs",
     "DisciplineGap",
@@ -155,6 +159,7 @@ __all__ = [
     "Leader",
     "LeaderMode",
     "Level",
+    "MarginalValues",
     "MatchaidError",
     "Network",
     "ObjectiveWeights",
@@ -183,6 +188,7 @@ __all__ = [
     "SolverError",
     "Stage",
     "Statistics",
+    "SupplyValue",
     "TimeUnit",
     "Trainee",
     "Training",
@@ -194,6 +200,7 @@ __all__ = [
     "load_plan_entries",
     "load_postings",
     "load_scenario",
+    "marginal_values",
     "objective_value",
     "programme_figures",
     "save_scenario",

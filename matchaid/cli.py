@@ -374,6 +374,35 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_value(args: argparse.Namespace) -> int:
+    import matchaid
+    from matchaid.io import json_text, load_scenario
+    from matchaid.values import marginal_values
+
+    scenario = load_scenario(args.scenario)
+    _warn(scenario, args.scenario)
+    params = _solve_params(args)
+    print(
+        f"valuing {args.scenario}: solving it, then re-solving the top {args.top} of each "
+        "ranking (Ctrl-C stops and prints what is known)",
+        file=sys.stderr,
+    )
+    result = matchaid.solve(scenario, params)
+    if result.interrupted:
+        raise KeyboardInterrupt
+    found = marginal_values(
+        scenario, result, params=params, top=args.top, time_limit=args.resolve_time
+    )
+    with _INTERRUPTS.deferred():
+        if args.json:
+            print(json_text(found.to_dict()), end="")
+        else:
+            print(found.to_text(scenario))
+    if found.interrupted or _INTERRUPTS.signum is not None:
+        return _INTERRUPTS.exit_code
+    return EXIT_OK
+
+
 def _gap_argument(scenario: Any, text: str) -> tuple[str, str]:
     """``RECIPIENT:SPECIALTY`` as a gap of the scenario (split at whichever colon names
     one, so that ids may hold colons)."""
@@ -533,6 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_solve_parser(sub)
 
     _add_plan_parsers(sub)
+    _add_value_parser(sub)
 
     p = sub.add_parser(
         "generate",
@@ -615,6 +645,37 @@ def _add_plan_parsers(sub: Any) -> None:
     p.add_argument("--workers", type=int, metavar="N", help="cores for the re-solves")
     p.add_argument("--seed", type=int, metavar="K", help="random seed of the re-solves")
     p.set_defaults(func=_cmd_explain)
+
+
+def _add_value_parser(sub: Any) -> None:
+    """The ``value`` command: marginal values of supply and capacity."""
+    p = sub.add_parser(
+        "value",
+        help="rank whom to recruit and which limit to raise, by what one more is worth",
+        description="Solve the scenario, then estimate from the LP relaxation's duals "
+        "what one more expert is worth for each donor department (like its most "
+        "flexible expert), and one more unit of each binding capacity (release, "
+        "max_away, hosting, seats, budget); the top N of each ranking are re-solved "
+        "exactly, warm-started from the plan, side by side with the estimate.",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument(
+        "--top", type=int, default=10, metavar="N", help="re-solve the top N (default 10)"
+    )
+    p.add_argument("--json", action="store_true", help="print the rankings as JSON")
+    p.add_argument(
+        "--time-limit", type=float, metavar="S", help="seconds of the first solve (default 60)"
+    )
+    p.add_argument(
+        "--resolve-time",
+        type=float,
+        metavar="S",
+        help="seconds for all re-solves together (default: twice the solve's, at least 5)",
+    )
+    p.add_argument("--workers", type=int, metavar="N", help="cores to use")
+    p.add_argument("--seed", type=int, metavar="K", help="random seed")
+    p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
+    p.set_defaults(func=_cmd_value, deterministic_time=None, no_hint=False, dask=None)
 
 
 def _add_solve_parser(sub: Any) -> None:

@@ -31,7 +31,7 @@ from matchaid.domain import (
 from matchaid.plan import Plan
 from matchaid.posting import Posting
 from matchaid.validation import objective_value, validate
-from matchaid.whatif import Change
+from matchaid.whatif import Change, capacity_change
 
 __all__ = ["CODES", "COUNTERFACTUAL", "Loads", "Reason", "gap_reasons", "spans"]
 
@@ -767,55 +767,40 @@ def _release(a: Loads, key: Key, when: str) -> Limit:
     did, dept = key[1], key[2]
     d = a.s.donor(did)
     cap = d.release[dept]
-    experts = frozenset(e.id for e in a.s.experts if e.donor == did and e.primary == dept)
-    change = Change(
-        key,
-        lambda s: _with_donor(
-            s, did, lambda x: replace(x, release={**x.release, dept: x.release[dept] + 1})
-        ),
-        experts=experts,
-    )
     words = (
         f"{_name(d.name, d.id)}'s {dept} department may have at most {cap} expert(s) "
         f"away at once, and is full in {when}."
     )
-    return words, cap, {"donor": did, "specialty": dept}, change
+    return words, cap, {"donor": did, "specialty": dept}, capacity_change(a.s, "release", did, dept)
 
 
 def _max_away(a: Loads, key: Key, when: str) -> Limit:
-    did = key[1]
-    d = a.s.donor(did)
+    d = a.s.donor(key[1])
     assert d.max_away is not None
-    experts = frozenset(e.id for e in a.s.experts if e.donor == did)
-    change = Change(
-        key,
-        lambda s: _with_donor(s, did, lambda x: replace(x, max_away=(x.max_away or 0) + 1)),
-        experts=experts,
+    words = (
+        f"{_name(d.name, d.id)} may have at most {d.max_away} expert(s) away at once, and "
+        f"is full in {when}."
     )
-    words = f"{_name(d.name, d.id)} may have at most {d.max_away} expert(s) away at once, and is full in {when}."
-    return words, d.max_away, {"donor": did}, change
+    return words, d.max_away, {"donor": d.id}, capacity_change(a.s, "max_away", d.id)
 
 
 def _hosting(a: Loads, key: Key, when: str) -> Limit:
     r = a.s.recipient(key[1])
-    change = Change(
-        key,
-        lambda s: _with_recipient(s, r.id, lambda x: replace(x, hosting=x.hosting + 1)),
-        experts=a.holders_of(r),
+    words = (
+        f"{_name(r.name, r.id)} can host at most {r.hosting} visiting expert(s) at once, "
+        f"and is full in {when}."
     )
-    words = f"{_name(r.name, r.id)} can host at most {r.hosting} visiting expert(s) at once, and is full in {when}."
-    return words, r.hosting, {"recipient": r.id}, change
+    return words, r.hosting, {"recipient": r.id}, capacity_change(a.s, "hosting", r.id)
 
 
 def _budget_limit(a: Loads, key: Key, when: str) -> Limit:
     budget = a.s.budget
     assert budget is not None
-    change = Change(key, lambda s: replace(s, budget=(s.budget or 0.0) + 1), everyone=True)
     words = (
         f"The budget of {budget:g} is spent down to {budget - a.cost:g}, less than each of "
         "these postings would cost."
     )
-    return words, budget, {}, change
+    return words, budget, {}, capacity_change(a.s, "budget")
 
 
 def _max_postings(a: Loads, key: Key, when: str) -> Limit:

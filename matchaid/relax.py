@@ -307,3 +307,19 @@ def rounded_selection(
     order = np.argsort(-values, kind="stable")
     first = order[values[order] > threshold]
     return greedy_fill(lm, first=first)
+
+
+def lp_prices(
+    lm: IntegerProgram, time_limit: float | None = None
+) -> tuple[str, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """GLOP's optimal row prices of ``lm``'s LP relaxation, in integer objective units
+    per unit of each row's right-hand side (the sign that prices a bound), and its
+    values; empty arrays if GLOP gave none. Marginal values read them."""
+    unit = float(max(lm.scaling.multiplier, 1))
+    status, duals, values = _solve_lp(lm, lm.upper, unit, "glop", time_limit, None, 1)
+    if duals.size != lm.num_rows:
+        return status, np.zeros(0), np.zeros(0)
+    prices = duals * unit
+    if safe_bound(lm, -prices) < safe_bound(lm, prices):
+        prices = -prices
+    return status, prices, values

@@ -25,6 +25,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,16 @@ from matchaid.result import Result, SolveStatus
 from matchaid.validation import objective_value
 from matchaid.weights import ObjectiveWeights
 
-__all__ = ["Change", "Gain", "Whatifs", "restricted"]
+__all__ = [
+    "CAPACITY_KINDS",
+    "Change",
+    "Gain",
+    "Whatifs",
+    "capacity_change",
+    "clone_change",
+    "holders_at",
+    "restricted",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,3 +310,86 @@ class Whatifs:
 def _clean(x: float) -> float:
     """``x`` without float noise (gains are sums of weights)."""
     return float(round(x, 9)) + 0.0
+
+
+# -- the changes a planner asks about --------------------------------------------
+
+#: The capacities one more unit of which :func:`capacity_change` gives.
+CAPACITY_KINDS = ("release", "max_away", "hosting", "seats", "budget")
+
+
+def holders_at(scenario: Scenario, recipient: str) -> frozenset[str]:
+    """Experts holding the specialty of one of ``recipient``'s gaps."""
+    wanted = {g.specialty for g in scenario.recipient(recipient).gaps}
+    return frozenset(e.id for e in scenario.experts if wanted.intersection(e.specialties))
+
+
+def capacity_change(scenario: Scenario, kind: str, ident: str = "", specialty: str = "") -> Change:
+    """One more unit of a capacity: a department's ``release`` (``ident`` the donor,
+    ``specialty`` the department), a donor's ``max_away``, a recipient's ``hosting``, a
+    donor's ``seats`` in a specialty, or the ``budget``."""
+    key = (kind, ident, specialty)
+    if kind == "release":
+        experts = frozenset(
+            e.id for e in scenario.experts if e.donor == ident and e.primary == specialty
+        )
+        return Change(
+            key,
+            lambda s: _donor(
+                s,
+                ident,
+                lambda d: replace(d, release={**d.release, specialty: d.release[specialty] + 1}),
+            ),
+            experts=experts,
+        )
+    if kind == "max_away":
+        experts = frozenset(e.id for e in scenario.experts if e.donor == ident)
+        return Change(
+            key,
+            lambda s: _donor(s, ident, lambda d: replace(d, max_away=(d.max_away or 0) + 1)),
+            experts=experts,
+        )
+    if kind == "hosting":
+        return Change(
+            key,
+            lambda s: _recipient(s, ident, lambda r: replace(r, hosting=r.hosting + 1)),
+            experts=holders_at(scenario, ident),
+        )
+    if kind == "seats":
+        trainees = frozenset(t.id for t in scenario.trainees if t.specialty == specialty)
+        return Change(
+            key,
+            lambda s: _donor(
+                s,
+                ident,
+                lambda d: replace(d, seats={**d.seats, specialty: d.seats.get(specialty, 0) + 1}),
+            ),
+            trainees=trainees,
+        )
+    if kind == "budget":
+        return Change(key, lambda s: replace(s, budget=(s.budget or 0.0) + 1), everyone=True)
+    raise ValueError(f"unknown capacity kind {kind!r}")
+
+
+def clone_change(scenario: Scenario, expert: str) -> Change:
+    """One more expert like ``expert`` (same donor, specialties, rank, availability,
+    terms and limits; no preferences), with a new id."""
+    ids = {e.id for e in scenario.experts}
+    new = f"{expert}+1"
+    while new in ids:
+        new += "+1"
+    template = scenario.expert(expert)
+    clone = replace(template, id=new)
+
+    def add(s: Scenario) -> Scenario:
+        return replace(s, experts=(*s.experts, clone))
+
+    return Change(("clone", expert), add, experts=frozenset({expert, new}))
+
+
+def _donor(s: Scenario, did: str, f: Callable[[Any], Any]) -> Scenario:
+    return replace(s, donors=tuple(f(d) if d.id == did else d for d in s.donors))
+
+
+def _recipient(s: Scenario, rid: str, f: Callable[[Any], Any]) -> Scenario:
+    return replace(s, recipients=tuple(f(r) if r.id == rid else r for r in s.recipients))

@@ -49,7 +49,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.greedy",
     ),
     # What-if analysis: re-solves changed scenarios.
-    "analysis": ("matchaid.whatif", "matchaid.reasons", "matchaid.explanation"),
+    "analysis": ("matchaid.whatif", "matchaid.reasons", "matchaid.explanation", "matchaid.values"),
     "edge": (
         "matchaid.cli",
         "matchaid.__main__",

@@ -11,7 +11,7 @@ Start here:
   recomputes its objective; :func:`greedy_plan` is the quick baseline.
 - :func:`explain` says why each unmet gap of a plan is unmet, with what raising one
   limit or dropping one rule would gain; :func:`marginal_values` ranks whom to recruit
-  and which capacity to raise.
+  and which capacity to raise; :func:`compare` sets variants' KPIs side by side.
 - :func:`save_scenario` writes one back, as JSON or CSV.
 
 Every error matchaid raises on purpose is a :class:`MatchaidError`.
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     __version__: str
     from matchaid.audit import BlockingPair, audit
+    from matchaid.compare import Comparison, Variant, compare
     from matchaid.domain import (
         Community,
         Costs,
@@ -100,6 +101,7 @@ _HOME = {
         "ScenarioError SolverError"
     ),
     "matchaid.audit": "BlockingPair audit",
+    "matchaid.compare": "Comparison Variant compare",
     "matchaid.explanation": "Explanation GapExplanation Reason explain",
     "matchaid.greedy": "greedy_plan",
     "matchaid.io": "load_plan_entries load_postings load_scenario save_scenario schema_path",
@@ -145,6 +147,7 @@ __all__ = [
     "BlockingPair",
     "CapacityValue",
     "Community",
+    "Comparison",
     "Costs",
     "DisciplineGap",
     "DonorHospital",
@@ -192,9 +195,11 @@ __all__ = [
     "TimeUnit",
     "Trainee",
     "Training",
+    "Variant",
     "Violation",
     "__version__",
     "audit",
+    "compare",
     "explain",
     "greedy_plan",
     "load_plan_entries",

@@ -403,6 +403,47 @@ def _cmd_value(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    import matchaid
+    from matchaid.compare import compare
+    from matchaid.io import json_text, load_scenario, prepare_file, write_text_atomic
+    from matchaid.io.changes import load_changes
+
+    for out in (args.csv, args.html):
+        if out:
+            prepare_file(out)
+    scenario = load_scenario(args.scenario)
+    variants: dict[str, Any] = {}
+    for path in args.variants:
+        variants[path] = load_scenario(path)
+    for path in args.changes or ():
+        variants[path] = load_changes(path)
+    if not variants:
+        raise matchaid.InputError(
+            "compare", [matchaid.Problem("", "give a VARIANT scenario or --changes FILE")]
+        )
+    params = _solve_params(args)
+    print(
+        f"comparing {args.scenario} with {len(variants)} variant(s): one solve each",
+        file=sys.stderr,
+    )
+    found = compare(scenario, variants, params, base_name=args.scenario)
+    with _INTERRUPTS.deferred():
+        if args.json:
+            print(json_text(found.to_dict()), end="")
+        else:
+            print(found.to_text())
+        if args.csv:
+            write_text_atomic(args.csv, found.to_csv())
+        if args.html:
+            from matchaid.report import comparison_report
+
+            comparison_report(found).write_html(args.html)
+    if any(v.result.interrupted for v in found.variants) or _INTERRUPTS.signum is not None:
+        return _INTERRUPTS.exit_code
+    return EXIT_OK
+
+
 def _gap_argument(scenario: Any, text: str) -> tuple[str, str]:
     """``RECIPIENT:SPECIALTY`` as a gap of the scenario (split at whichever colon names
     one, so that ids may hold colons)."""
@@ -463,13 +504,36 @@ def _cmd_report(args: argparse.Namespace) -> int:
             f"warning: {args.plan} breaks {len(violations)} rule(s); run 'matchaid check' for the list",
             file=sys.stderr,
         )
-    report = build_report(scenario, plan, pictures=bool(args.html))
+    explanation = values = None
+    if not violations and not args.no_why:
+        explanation, values = _why(scenario, plan, args)
+    report = build_report(
+        scenario, plan, pictures=bool(args.html), explanation=explanation, values=values
+    )
     if args.html:
         with _INTERRUPTS.deferred():
             report.write_html(args.html)
         print(f"wrote {args.html}", file=sys.stderr)
     print(report.to_markdown(), end="")
     return EXIT_OK
+
+
+def _why(scenario: Any, plan: Any, args: argparse.Namespace) -> tuple[Any, Any]:
+    """The explanation and marginal values of a report, each within the time the plan
+    file's solve took twice (10 s if it does not say); a Ctrl-C keeps what is known."""
+    from matchaid.explanation import explain
+    from matchaid.values import marginal_values
+
+    limit = args.why_time if args.why_time is not None else _explain_time(args.plan)
+    print(
+        f"explaining the plan and valuing supply for the report (within {2 * limit:g} s; "
+        "--no-why skips it)",
+        file=sys.stderr,
+    )
+    explanation = explain(scenario, plan, time_limit=limit)
+    if explanation.interrupted:
+        return explanation, None
+    return explanation, marginal_values(scenario, plan, time_limit=limit)
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -563,6 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_plan_parsers(sub)
     _add_value_parser(sub)
+    _add_compare_parser(sub)
 
     p = sub.add_parser(
         "generate",
@@ -619,6 +684,18 @@ def _add_plan_parsers(sub: Any) -> None:
     p.add_argument("scenario", help="scenario JSON file or CSV folder")
     p.add_argument("plan", help="plan JSON file or postings.csv")
     p.add_argument("--html", metavar="OUT", help="write the HTML report here")
+    p.add_argument(
+        "--no-why",
+        action="store_true",
+        help="leave out the sections on why gaps are unmet and whom to recruit (they re-solve)",
+    )
+    p.add_argument(
+        "--why-time",
+        type=float,
+        metavar="S",
+        help="seconds for each of those two sections' re-solves (default: twice the plan's "
+        "solve time, at least 2; 10 if the plan file does not say)",
+    )
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
@@ -647,6 +724,37 @@ def _add_plan_parsers(sub: Any) -> None:
     p.set_defaults(func=_cmd_explain)
 
 
+def _add_search_options(p: Any, time_help: str) -> None:
+    """--time-limit, --workers, --seed and --params of a command that solves."""
+    p.add_argument("--time-limit", type=float, metavar="S", help=time_help)
+    p.add_argument("--workers", type=int, metavar="N", help="cores to use (default: all)")
+    p.add_argument("--seed", type=int, metavar="K", help="random seed (default 0)")
+    p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
+
+
+def _add_compare_parser(sub: Any) -> None:
+    """The ``compare`` command: what-if KPIs side by side."""
+    p = sub.add_parser(
+        "compare",
+        help="solve a scenario and variants of it and set their KPIs side by side",
+        description="Solve the base scenario and each variant (another scenario file, or "
+        "a JSON list of changes to the base: withdraw, add_expert, add_gap, set_demand, "
+        "set_hosting, set_release, add_trainee) and print objective, status, weighted "
+        "coverage, unmet expert-months by specialty, recipients with nothing, fairness, "
+        "cost and people posted, one column each.",
+    )
+    p.add_argument("scenario", help="the base scenario (JSON file or CSV folder)")
+    p.add_argument("variants", nargs="*", metavar="VARIANT", help="variant scenario files")
+    p.add_argument(
+        "--changes", action="append", metavar="FILE", help="a variant: changes to the base"
+    )
+    p.add_argument("--json", action="store_true", help="print the KPIs as JSON")
+    p.add_argument("--csv", metavar="OUT", help="also write the table as CSV here")
+    p.add_argument("--html", metavar="OUT", help="also write it as an HTML report here")
+    _add_search_options(p, "seconds per solve (default 60)")
+    p.set_defaults(func=_cmd_compare, deterministic_time=None, no_hint=False)
+
+
 def _add_value_parser(sub: Any) -> None:
     """The ``value`` command: marginal values of supply and capacity."""
     p = sub.add_parser(
@@ -664,17 +772,12 @@ def _add_value_parser(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the rankings as JSON")
     p.add_argument(
-        "--time-limit", type=float, metavar="S", help="seconds of the first solve (default 60)"
-    )
-    p.add_argument(
         "--resolve-time",
         type=float,
         metavar="S",
         help="seconds for all re-solves together (default: twice the solve's, at least 5)",
     )
-    p.add_argument("--workers", type=int, metavar="N", help="cores to use")
-    p.add_argument("--seed", type=int, metavar="K", help="random seed")
-    p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
+    _add_search_options(p, "seconds of the first solve (default 60)")
     p.set_defaults(func=_cmd_value, deterministic_time=None, no_hint=False, dask=None)
 
 

@@ -14,12 +14,18 @@ import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from matchaid.domain import Scenario
 from matchaid.io import write_text_atomic
 from matchaid.params import SolveParams
 from matchaid.plan import Plan, PlanKPIs
 from matchaid.result import Result
+
+if TYPE_CHECKING:
+    from matchaid.compare import Comparison
+    from matchaid.explanation import Explanation
+    from matchaid.values import CapacityValue, MarginalValues
 
 __all__ = [
     "PROGRAMME_SECTIONS",
@@ -39,6 +45,9 @@ SECTIONS = (
     "Rotation timelines",
     "Donor to recipient flow",
 )
+
+#: Sections of the planner's questions, after "Unmet demand by specialty" when given.
+WHY_SECTIONS = ("Unmet gaps and why", "Whom to recruit and which limits to raise")
 
 #: Sections on the format v2 programme rules, shown after "Unmet demand by specialty"
 #: when the scenario uses the rule.
@@ -152,6 +161,8 @@ def build_report(
     title: str | None = None,
     pictures: bool = True,
     max_timelines: int = 60,
+    explanation: Explanation | None = None,
+    values: MarginalValues | None = None,
 ) -> Report:
     """Assemble the report of ``plan``.
 
@@ -169,6 +180,10 @@ def build_report(
     max_timelines
         Draw rotation timelines for at most this many recipients (those with most
         postings first); the rest are listed.
+    explanation, values
+        :func:`matchaid.explain` of the plan and :func:`matchaid.marginal_values` of the
+        scenario: the sections "Unmet gaps and why" and "Whom to recruit and which limits
+        to raise".
     """
     k = plan.kpis()
     summary_rows = _summary_rows(scenario, k, result, plan)
@@ -207,6 +222,7 @@ def build_report(
     sections += [
         Section(SECTIONS[1], table=tuple(cov_rows), figures=figs["cov"]),
         Section(SECTIONS[2], table=tuple(unmet_rows), figures=figs["unmet"]),
+        *why_sections(scenario, explanation, values),
         *_programme_sections(scenario, plan),
         Section(SECTIONS[3], text=timeline_text, figures=figs["time"]),
         Section(
@@ -438,26 +454,142 @@ def _flow_rows(scenario: Scenario, plan: Plan) -> list[tuple[str, ...]]:
     return rows
 
 
+def why_sections(
+    scenario: Scenario,
+    explanation: Explanation | None,
+    values: MarginalValues | None,
+    top: int = 10,
+) -> list[Section]:
+    """The report sections of an explanation (each unmet gap's main reasons, the most
+    unmet weight first) and of marginal values (the two rankings)."""
+    from matchaid.reasons import COUNTERFACTUAL
+
+    out = []
+    if explanation is not None:
+        unit = explanation.unit
+        rows: list[tuple[str, ...]] = [("Gap", f"Unmet expert-{unit}s", "Why", "If changed")]
+        for g in explanation.gaps:
+            r = scenario.recipient(g.recipient)
+            for k, reason in enumerate(g.reasons[:3]):
+                label = f"{g.specialty} at {r.name}" if k == 0 else ""
+                unmet = f"{g.unmet:g}" if k == 0 else ""
+                if reason.gain is None:
+                    gain = "-" if reason.code not in COUNTERFACTUAL else "not computed"
+                elif reason.gain_proven:
+                    gain = f"+{reason.gain:g}"
+                else:
+                    gain = f"at least +{reason.gain:g}"
+                rows.append(
+                    (
+                        label,
+                        unmet,
+                        reason.text.split(" Raising it")[0].split(" Dropping it")[0],
+                        gain,
+                    )
+                )
+        text = (
+            "Each unmet gap's main reasons, most binding first. 'If changed' is how much "
+            "the plan's objective would rise if that one limit were one higher or that one "
+            "rule dropped, found by planning again."
+        )
+        if not explanation.gaps:
+            text = "Every gap is fully covered."
+        out.append(
+            Section(WHY_SECTIONS[0], text=text, table=tuple(rows) if explanation.gaps else ())
+        )
+    if values is not None:
+        rows = [("Rank", "What", "Estimated worth", "Worth (planned again)")]
+        for n, v in enumerate(values.supply[:top], 1):
+            d = scenario.donor(v.donor)
+            rows.append(
+                (
+                    str(n),
+                    f"one more {v.specialty} expert at {d.name}",
+                    f"{v.estimate:g}",
+                    _worth(v.gain, v.gain_proven),
+                )
+            )
+        for n, c in enumerate(values.capacity[:top], 1):
+            rows.append(
+                (
+                    str(n),
+                    _capacity_words(scenario, c),
+                    f"{c.estimate:g}",
+                    _worth(c.gain, c.gain_proven),
+                )
+            )
+        text = (
+            "Whom to recruit first (one more expert like a department's most flexible one) "
+            "and which limit to negotiate first (one more unit), by what the plan's "
+            "objective would gain. The estimate comes from the linear relaxation; the "
+            "worth from planning again."
+        )
+        out.append(Section(WHY_SECTIONS[1], text=text, table=tuple(rows)))
+    return out
+
+
+def _worth(gain: float | None, proven: bool) -> str:
+    if gain is None:
+        return "-"
+    return f"+{gain:g}" if proven else f"at least +{gain:g}"
+
+
+def _capacity_words(scenario: Scenario, c: CapacityValue) -> str:
+    kind, ident, specialty = c.kind, c.id, c.specialty
+    if kind == "budget":
+        return "one more unit of budget"
+    if kind == "hosting":
+        return f"room for one more visitor at {scenario.recipient(ident).name}"
+    d = scenario.donor(ident).name
+    if kind == "release":
+        return f"{d} releasing one more {specialty} expert at once"
+    if kind == "seats":
+        return f"one more {specialty} training seat at {d}"
+    return f"{d} letting one more expert away at once"
+
+
+def comparison_report(comparison: Comparison, title: str = "What-if comparison") -> Report:
+    """A report of one section: the KPIs of the base and its variants side by side."""
+    rows = tuple(tuple(r) for r in comparison.rows())
+    text = (
+        "Each column is one version of the programme, planned on its own: the base first, "
+        "then each variant."
+    )
+    return Report(title=title, sections=(Section("What-if comparison", text=text, table=rows),))
+
+
 def solve_and_report(
     scenario: Scenario,
     params: SolveParams | None = None,
     out_dir: str | os.PathLike[str] = "out",
     *,
     pictures: bool = True,
+    why: bool = True,
 ) -> Result:
     """Solve ``scenario``, then write ``plan.json``, ``plan-csv/`` and ``report.html``
-    into ``out_dir``; return the :class:`~matchaid.Result`.
+    into ``out_dir``; return the :class:`~matchaid.Result`. With ``why``, the report
+    says why each unmet gap is unmet and whom to recruit (re-solves within twice the
+    solve's time each).
 
     The plan passed :func:`matchaid.validate` inside :func:`matchaid.solve`.
     """
     from pathlib import Path
 
+    from matchaid.explanation import explain
     from matchaid.search import solve
+    from matchaid.values import marginal_values
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = solve(scenario, params)
-    result.plan.to_json(out / "plan.json")
+    result.plan.to_json(out / "plan.json", {"solve": result.record()})
     result.plan.to_csv(out / "plan-csv")
-    build_report(scenario, result.plan, result, pictures=pictures).write_html(out / "report.html")
+    explanation = values = None
+    if why and not result.interrupted:
+        explanation = explain(scenario, result, params=params)
+        if not explanation.interrupted:
+            values = marginal_values(scenario, result, params=params)
+    build_report(
+        scenario, result.plan, result, pictures=pictures, explanation=explanation, values=values
+    ).write_html(out / "report.html")
     return result

@@ -212,7 +212,7 @@ def _capacity_name(scenario: Scenario, v: CapacityValue) -> str:
 
 def marginal_values(
     scenario: Scenario,
-    result: Result | None = None,
+    result: Result | Plan | None = None,
     *,
     params: SolveParams | None = None,
     top: int = 10,
@@ -226,7 +226,8 @@ def marginal_values(
     scenario
         The scenario.
     result
-        Its solve (solved here with ``params`` if ``None``).
+        Its solve (solved here with ``params`` if ``None``), or a plan of it (nothing
+        then is known to be optimal: re-solves settle it first).
     params
         Search settings of the solve and the re-solves.
     top
@@ -241,13 +242,18 @@ def marginal_values(
     if result is None:
         result = solve(scenario, params)
     t0 = time.perf_counter()
-    if time_limit is None:
-        time_limit = max(5.0, 2.0 * result.wall_seconds)
-    prices = _Prices(scenario, result.plan, time_limit / 4)
+    if isinstance(result, Plan):
+        plan, objective, status, proven = result, result.objective, "given", False
+        time_limit = 10.0 if time_limit is None else time_limit
+    else:
+        plan, objective, status = result.plan, result.objective, result.status.value
+        proven = result.status is SolveStatus.OPTIMAL and params.weights.mode != "weighted"
+        if time_limit is None:
+            time_limit = max(5.0, 2.0 * result.wall_seconds)
+    prices = _Prices(scenario, plan, time_limit / 4)
     supply = prices.supply()
     capacity = prices.capacity()
-    proven = result.status is SolveStatus.OPTIMAL and params.weights.mode != "weighted"
-    whatifs = Whatifs(scenario, result.plan, proven, params, t0 + time_limit)
+    whatifs = Whatifs(scenario, plan, proven, params, t0 + time_limit)
     supply, capacity = _exact(scenario, supply, capacity, top, whatifs)
     best: dict[str, SupplyValue] = {}
     for v in supply:
@@ -257,8 +263,8 @@ def marginal_values(
         supply=tuple(supply),
         capacity=tuple(capacity),
         specialties=tuple(sorted(best.values(), key=_rank)),
-        objective=result.objective,
-        status=result.status.value,
+        objective=objective,
+        status=status,
         lp_status=prices.status,
         seconds=time.perf_counter() - t0,
         resolves=whatifs.solves,

@@ -49,7 +49,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.greedy",
     ),
     # What-if analysis: re-solves changed scenarios.
-    "analysis": ("matchaid.whatif", "matchaid.reasons", "matchaid.explanation", "matchaid.values"),
+    "analysis": (
+        "matchaid.whatif",
+        "matchaid.reasons",
+        "matchaid.explanation",
+        "matchaid.values",
+        "matchaid.compare",
+    ),
     "edge": (
         "matchaid.cli",
         "matchaid.__main__",

@@ -40,9 +40,9 @@ from matchaid.exceptions import InputError, Problem
 from matchaid.params import SolveParams
 from matchaid.plan import GapCoverage, Plan
 from matchaid.reasons import CODES, COUNTERFACTUAL, Loads, Reason, gap_reasons, spans
-from matchaid.result import Result, SolveStatus
+from matchaid.result import Result
 from matchaid.validation import validate
-from matchaid.whatif import Change, Gain, Whatifs
+from matchaid.whatif import Change, Gain, Whatifs, reaches_best
 
 __all__ = ["CODES", "Explanation", "GapExplanation", "Reason", "explain"]
 
@@ -175,7 +175,9 @@ def explain(
     if time_limit is None:
         time_limit = max(2.0, 2.0 * result.wall_seconds) if isinstance(result, Result) else 10.0
     params = params or SolveParams()
-    whatifs = Whatifs(scenario, plan, _proven(scenario, result, params), params, t0 + time_limit)
+    whatifs = Whatifs(
+        scenario, plan, reaches_best(scenario, result, params), params, t0 + time_limit
+    )
     loads = Loads(scenario, plan)
     drafts = [_draft(loads, c) for c in plan.coverage() if _wanted(c, gap)]
     drafts.sort(key=lambda d: (-d.weight * d.unmet, d.recipient, d.specialty))
@@ -199,13 +201,6 @@ def _wanted(c: GapCoverage, gap: tuple[str, str] | None) -> bool:
     if gap is not None:
         return (c.recipient, c.specialty) == tuple(gap)
     return c.unmet_months > 1e-9
-
-
-def _proven(scenario: Scenario, result: Result | Plan, params: SolveParams) -> bool:
-    """Whether the plan is proven best for the primary objective (under its stages)."""
-    if not isinstance(result, Result) or result.status is not SolveStatus.OPTIMAL:
-        return False
-    return params.weights.mode != "weighted" or bool(scenario.stages)
 
 
 def _draft(loads: Loads, c: GapCoverage) -> _Draft:

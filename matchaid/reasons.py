@@ -172,7 +172,7 @@ class Loads:
             for sp in e.specialties:
                 self.holders[sp].append(e)
         self._hours: dict[str, dict[str, float]] = {}
-        self.stages = _stages_before_coverage(scenario)
+        self.stages = _holding_stages(scenario)
 
     def _add(self, p: Posting) -> None:
         e = self.s.expert(p.expert)
@@ -234,15 +234,16 @@ class Loads:
         return best
 
 
-def _stages_before_coverage(scenario: Scenario) -> list[tuple[int, Goal]]:
+def _holding_stages(scenario: Scenario) -> list[tuple[int, Goal]]:
     """The objective stages that can hold coverage back: each stage before the coverage
-    stage (every stage if there is none)."""
-    out: list[tuple[int, Goal]] = []
-    for k, st in enumerate(scenario.stages):
-        if st.goal is Goal.COVERAGE:
-            break
-        out.append((k, st.goal))
-    return out
+    stage, and each after it when coverage has a tolerance (every stage if none is
+    coverage)."""
+    goals = [st.goal for st in scenario.stages]
+    if Goal.COVERAGE not in goals:
+        return list(enumerate(goals))
+    c = goals.index(Goal.COVERAGE)
+    loose = scenario.stages[c].tolerance > 0
+    return [(k, g) for k, g in enumerate(goals) if k < c or (loose and k > c)]
 
 
 Found = tuple[Reason, Change | None]
@@ -894,14 +895,10 @@ def _pin(a: Loads, key: Key, when: str) -> Limit:
 def _stage(a: Loads, key: Key, when: str) -> Limit:
     k = int(key[2])
     st = a.s.stages[k]
-    change = Change(
-        key,
-        lambda s: replace(s, stages=tuple(x for i, x in enumerate(s.stages) if i != k)),
-        everyone=True,
-    )
+    change = Change(("rule", "stages"), lambda s: s, everyone=True, from_plan=True)
     words = (
-        f"The objective's stage {k + 1} ({st.goal.value}, tolerance {st.tolerance:g}) comes "
-        "before coverage and holds these postings back."
+        f"The objective's stage {k + 1} ({st.goal.value}) holds these postings back: the "
+        "plan trades coverage for it within the stages' tolerances."
     )
     return words, f"stage:{st.goal.value}", {"rule": "stage", "stage": str(k)}, change
 

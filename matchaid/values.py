@@ -37,11 +37,11 @@ from matchaid.plan import Plan
 from matchaid.posting import Posting, Training
 from matchaid.program import RULE_ORDER, IntegerProgram, build_program
 from matchaid.relax import lp_prices
-from matchaid.result import Result, SolveStatus
+from matchaid.result import Result
 from matchaid.rulenames import RuleName
 from matchaid.rules.budget import COST_SCALE
 from matchaid.weights import ObjectiveWeights
-from matchaid.whatif import Change, Gain, Whatifs, capacity_change, clone_change
+from matchaid.whatif import Change, Gain, Whatifs, capacity_change, clone_change, reaches_best
 
 __all__ = ["CapacityValue", "MarginalValues", "SupplyValue", "marginal_values"]
 
@@ -247,7 +247,7 @@ def marginal_values(
         time_limit = 10.0 if time_limit is None else time_limit
     else:
         plan, objective, status = result.plan, result.objective, result.status.value
-        proven = result.status is SolveStatus.OPTIMAL and params.weights.mode != "weighted"
+        proven = reaches_best(scenario, result, params)
         if time_limit is None:
             time_limit = max(5.0, 2.0 * result.wall_seconds)
     prices = _Prices(scenario, plan, time_limit / 4)

@@ -14,6 +14,11 @@ and trainees (every donor, recipient and rule kept) has exactly those parts' can
 and its best plan is the whole best plan restricted to them, so the gain is the same and
 the re-solve is smaller. Lexicographic goals link the parts: they are re-solved whole.
 
+Gains are in the best primary objective, so lexicographic ``stages`` are set aside:
+each side is the most a plan can reach of the primary objective. The one exception is
+dropping the stages themselves (``from_plan``): that gain is the best primary objective
+without them over the given plan's.
+
 A gain is *proven* when both sides are proven optimal; otherwise it is what a plan found
 gains over the best plan known (at least that, if the scenario's plan is optimal), and
 at most the changed scenario's proven bound minus that plan's objective.
@@ -47,6 +52,7 @@ __all__ = [
     "capacity_change",
     "clone_change",
     "holders_at",
+    "reaches_best",
     "restricted",
 ]
 
@@ -64,6 +70,9 @@ class Change:
     experts, trainees
         Ids of the experts and trainees whose postings or placements the change may
         alter; ``everyone`` when it may alter anyone's (a budget, a stage).
+    from_plan
+        Measure the gain from the given plan's primary objective, not from the best
+        (dropping the objective stages: what they cost the plan).
     """
 
     key: tuple[str, ...]
@@ -71,6 +80,7 @@ class Change:
     experts: frozenset[str] = frozenset()
     trainees: frozenset[str] = frozenset()
     everyone: bool = False
+    from_plan: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +133,18 @@ def restricted(
     )
 
 
+def reaches_best(scenario: Scenario, result: object, params: SolveParams) -> bool:
+    """Whether ``result`` (a :class:`~matchaid.Result`; a plan alone proves nothing)
+    is proven to reach the best primary objective: optimal for coverage alone, or with
+    coverage as a first stage kept exactly."""
+    if not isinstance(result, Result) or result.status is not SolveStatus.OPTIMAL:
+        return False
+    if params.weights.mode == "weighted":
+        return False
+    first = scenario.stages[0] if scenario.stages else None
+    return first is None or (first.goal is Goal.COVERAGE and first.tolerance == 0)
+
+
 def _plan_within(scenario: Scenario, plan: Plan) -> Plan:
     """``plan``'s postings and placements of the experts and trainees of ``scenario``."""
     experts = {e.id for e in scenario.experts}
@@ -152,8 +174,8 @@ class Whatifs:
     scenario, plan
         The scenario and its plan (the warm start of every re-solve).
     proven
-        Whether ``plan`` is proven optimal for the primary objective under the
-        scenario's stages (then the scenario side of a gain needs no re-solve).
+        Whether ``plan`` is proven to reach the best primary objective (then the
+        scenario side of a gain needs no re-solve).
     params
         Search settings for the re-solves; ``weighted`` objective weights become
         ``tiebreak`` (a gain is in the primary objective).
@@ -169,15 +191,15 @@ class Whatifs:
         params: SolveParams,
         deadline: float,
     ) -> None:
-        self.scenario = scenario
+        self.scenario = replace(scenario, stages=()) if scenario.stages else scenario
         self.plan = plan
+        self.given = plan
         self.proven = proven
         weights = params.weights
         if weights.mode == "weighted":
             weights = replace(weights, mode="tiebreak")
         self.params = replace(params, weights=weights, log_progress=False)
         self.deadline = deadline
-        self.staged = any(st.goal is not Goal.COVERAGE for st in scenario.stages)
         self._part_of: tuple[dict[str, int], dict[str, int]] | None = None
         self._references: dict[frozenset[str], _Reference] = {}
         self._gains: dict[tuple[str, ...], Gain] = {}
@@ -200,7 +222,11 @@ class Whatifs:
         seconds = self.left() * share
         if seconds <= 0.01 or self.interrupted:
             return Gain(None, False, None)
-        base = self._reference(change, seconds / 2 if not self.proven else seconds)
+        if change.from_plan:
+            value = objective_value(self.scenario, self.given)
+            base = _Reference(self.scenario, self.given, value, True)
+        else:
+            base = self._reference(change, seconds / 2 if not self.proven else seconds)
         remaining = min(self.left(), seconds - (time.perf_counter() - t0))
         if remaining <= 0.01:
             return Gain(None, False, None, time.perf_counter() - t0)
@@ -210,8 +236,6 @@ class Whatifs:
             return Gain(None, False, None, time.perf_counter() - t0)
         objective = objective_value(changed, result.plan)
         bound = result.best_bound
-        if result.status is not SolveStatus.OPTIMAL and self.staged:
-            bound = math.inf  # a stage's bound says nothing of the primary objective
         at_most = bound - base.objective if math.isfinite(bound) else None
         proven = base.proven and result.status is SolveStatus.OPTIMAL
         value = _clean(objective - base.objective)
@@ -278,7 +302,7 @@ class Whatifs:
 
     def _touched(self, change: Change) -> tuple[set[str] | None, set[str]]:
         """The experts and trainees of the parts ``change`` touches (``None``: all)."""
-        if change.everyone or self.staged:
+        if change.everyone:
             return None, set()
         by_expert, by_trainee = self._parts()
         parts = {by_expert[x] for x in change.experts if x in by_expert}

@@ -40,7 +40,7 @@ from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import Plan
 from matchaid.posting import Posting
 from matchaid.program import IntegerProgram, build_program
-from matchaid.relax import Interrupter, Relaxation
+from matchaid.relax import Interrupter, Relaxation, safe_bound
 from matchaid.result import Progress, Result, SolveStatus, Statistics, relative_gap
 from matchaid.validation import Violation, objective_value, validate
 
@@ -421,6 +421,13 @@ class _Part:
             self.solver.stop()
 
 
+def _trivial_bound(lm: IntegerProgram) -> tuple[int, int]:
+    """Bounds on the whole and the reported objective from prices 0 (every term at its
+    best: every gap met), for a part whose LP gave no prices."""
+    zero = np.zeros(lm.num_rows)
+    return safe_bound(lm, zero), safe_bound(lm, zero, lm.primary)
+
+
 class _StopAll:
     """Stops several searches at once (the loops of a large neighbourhood search)."""
 
@@ -581,7 +588,7 @@ class _Search:
         """The LP relaxation (bound and rounded plan), then RINS: CP-SAT on the part
         with the postings fixed where the LP and the best plan agree."""
         from matchaid.cp_sat import to_cp_sat
-        from matchaid.relax import rounded_selection, safe_bound, solve_relaxation
+        from matchaid.relax import rounded_selection, solve_relaxation
 
         part = self.parts[k]
         budget = self._start(k)
@@ -597,14 +604,9 @@ class _Search:
                 self._record()
         lp_limit = None if seconds is None else self.LP_SHARE * seconds
         if lp_limit is not None and part.linear.cols.size > self.LP_NONZEROS_PER_SECOND * lp_limit:
-            zero = np.zeros(part.linear.num_rows)  # prices 0: the bound of every gap met
-            trivial = (
-                safe_bound(part.linear, zero),
-                safe_bound(part.linear, zero, part.linear.primary),
-            )
             with self.lock:  # the LP could not finish: neighbourhoods from the greedy plan
                 part.lp_skipped = True
-                part.offer_bound(*trivial)
+                part.offer_bound(*_trivial_bound(part.linear))
                 if part.source in ("none", "start"):
                     part.use_greedy()
                 self._record()
@@ -615,8 +617,12 @@ class _Search:
         hint = self.params.hint != "none"
         with self.lock:
             part.lp = relax
-            if relax.bound is not None:
+            # an LP stopped without prices still leaves the bound of every gap met
+            if relax.bound is not None and relax.reported_bound is not None:
                 part.offer_bound(relax.bound, relax.reported_bound)
+            else:
+                part.lp_skipped = True
+                part.offer_bound(*_trivial_bound(part.linear))
         if self.stopped:
             return
         if relax.usable and hint:

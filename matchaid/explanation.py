@@ -154,7 +154,7 @@ def explain(
         ``(recipient id, specialty)``: explain only this gap (even if fully covered).
     time_limit
         Seconds for everything, counterfactual re-solves included (they share it);
-        default twice the result's wall time (at least 2 s), or 10 s for a plan.
+        default 2.7 times the result's wall time (at least 2 s), or 10 s for a plan.
     params
         Search settings of the re-solves (workers, seed, weights); default
         :class:`~matchaid.SolveParams`. ``weighted`` weights are read as ``tiebreak``:
@@ -173,12 +173,12 @@ def explain(
     if broken:
         raise InputError("<plan>", [Problem("postings", f"the plan is not valid: {broken[0]}")])
     if time_limit is None:
-        time_limit = max(2.0, 2.0 * result.wall_seconds) if isinstance(result, Result) else 10.0
+        time_limit = max(2.0, 2.7 * result.wall_seconds) if isinstance(result, Result) else 10.0
     params = params or SolveParams()
     whatifs = Whatifs(
         scenario, plan, reaches_best(scenario, result, params), params, t0 + time_limit
     )
-    loads = Loads(scenario, plan)
+    loads = Loads(scenario, plan, whatifs.proven)
     drafts = [_draft(loads, c) for c in plan.coverage() if _wanted(c, gap)]
     drafts.sort(key=lambda d: (-d.weight * d.unmet, d.recipient, d.specialty))
     complete = _counterfactuals(drafts, whatifs)
@@ -223,9 +223,7 @@ def _counterfactuals(drafts: list[_Draft], whatifs: Whatifs) -> bool:
     changes: dict[tuple[str, ...], Change] = {}
     for d, k in pending:
         changes.setdefault(d.changes[k].key, d.changes[k])
-    gains: dict[tuple[str, ...], Gain] = {}
-    for n, (key, change) in enumerate(changes.items()):
-        gains[key] = whatifs.gain(change, share=1.0 / (len(changes) - n))
+    gains = dict(zip(changes, whatifs.gains(list(changes.values())), strict=True))
     for d, k in pending:
         d.set_gain(k, gains[d.changes[k].key])
     return all(g.value is not None for g in gains.values())

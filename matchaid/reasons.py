@@ -136,11 +136,15 @@ def _name(name: str, ident: str) -> str:
 
 
 class Loads:
-    """A plan's loads, read once: what one more posting is checked against."""
+    """A plan's loads, read once: what one more posting is checked against. ``optimal``:
+    the plan is proven to reach the best primary objective (then no posting that fits
+    is one the search missed)."""
 
-    def __init__(self, scenario: Scenario, plan: Plan) -> None:
+    def __init__(self, scenario: Scenario, plan: Plan, optimal: bool = False) -> None:
         self.s = scenario
         self.plan = plan
+        self.optimal = optimal  # proven to reach the best primary objective
+        self.objective = objective_value(scenario, plan)
         self.months = scenario.horizon.months
         self.unit = scenario.horizon.unit.value
         self.by_expert: dict[str, list[Posting]] = defaultdict(list)
@@ -550,8 +554,10 @@ def _blocks(
     and would gain nothing."""
     posting = Posting(e.id, r.id, g.specialty, st, m)
     stops = hard_stops(a, posting)
-    if stops is None:
-        return [(("search",), "search", set(), [])] if _move_gains(a, posting) else None
+    if stops is None:  # a move within the gap: it can gain only in a plan not proven best
+        if a.optimal or not _move_gains(a, posting):
+            return None
+        return [(("search",), "search", set(), [])]
     if stops:
         return stops
     return _unstopped(a, e, r, posting)
@@ -598,7 +604,7 @@ def _move_gains(a: Loads, posting: Posting) -> bool:
         if p.expert != posting.expert or not (p.start < posting.end and posting.start < p.end)
     ]
     moved = Plan(a.s, (*kept, posting), a.plan.trainings)
-    better = objective_value(a.s, moved) > objective_value(a.s, a.plan) + 1e-9
+    better = objective_value(a.s, moved) > a.objective + 1e-9
     return better and not validate(a.s, moved)
 
 
@@ -683,15 +689,16 @@ def _breaks_continuity(a: Loads, r: RecipientHospital, g: DisciplineGap, span: r
 
 def _unstopped(a: Loads, e: Expert, r: RecipientHospital, posting: Posting) -> list[Block]:
     """A posting no rule stops: an objective stage, a preferred leader's penalty, or
-    the search did not reach it."""
+    the search did not reach it (only in a plan not proven best)."""
     if a.stages:
         return [(("rule", "stage", str(k)), "rule", set(), []) for k, _ in a.stages]
-    bigger = Plan(a.s, (*a.plan.postings, posting), a.plan.trainings)
-    if objective_value(a.s, bigger) > objective_value(a.s, a.plan) + 1e-9:
-        return [(("search",), "search", set(), [])]
+    if not a.optimal:
+        bigger = Plan(a.s, (*a.plan.postings, posting), a.plan.trainings)
+        if objective_value(a.s, bigger) > a.objective + 1e-9:
+            return [(("search",), "search", set(), [])]
     if r.leader is not None and r.leader.mode is LeaderMode.PREFERRED and not e.can_lead:
         return [(("rule", "leader", r.id), "rule", set(), [])]
-    return [(("search",), "search", set(), [])]
+    return [(("search",), "search", set(), [])] if not a.optimal else []
 
 
 def _blocking_reason(

@@ -304,8 +304,7 @@ def _exact(
         if k < len(capacity):
             c = capacity[k]
             jobs.append(("c", k, capacity_change(scenario, c.kind, c.id, c.specialty or "")))
-    for n, (which, k, change) in enumerate(jobs):
-        gain = whatifs.gain(change, share=1.0 / (len(jobs) - n))
+    for (which, k, _), gain in zip(jobs, whatifs.gains([c for _, _, c in jobs]), strict=True):
         if gain.value is None:
             continue
         fields = {"gain": gain.value, "gain_proven": gain.proven, "gain_at_most": gain.at_most}

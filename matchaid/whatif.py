@@ -26,7 +26,10 @@ at most the changed scenario's proven bound minus that plan's objective.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import math
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -183,6 +186,9 @@ class Whatifs:
         ``time.perf_counter()`` value by which every re-solve has stopped.
     """
 
+    #: The least time a re-solve is given while the deadline allows.
+    MIN_SECONDS = 1.0
+
     def __init__(
         self,
         scenario: Scenario,
@@ -211,27 +217,29 @@ class Whatifs:
         """Seconds until the deadline."""
         return self.deadline - time.perf_counter()
 
-    def gain(self, change: Change, share: float = 1.0) -> Gain:
+    def gain(self, change: Change, share: float = 1.0, params: SolveParams | None = None) -> Gain:
         """The gain of ``change``, re-solving with ``share`` of the time left (computed
-        once per change key)."""
+        once per change key), with ``params`` (default: the search settings given)."""
         known = self._gains.get(change.key)
         if known is not None:
             return known
         t0 = time.perf_counter()
         self._settle()
-        seconds = self.left() * share
+        # an even share, but never less than MIN_SECONDS while there is time: a
+        # re-solve starved of time proves nothing, and the first changes matter most
+        seconds = min(self.left(), max(self.left() * share, self.MIN_SECONDS))
         if seconds <= 0.01 or self.interrupted:
             return Gain(None, False, None)
         if change.from_plan:
             value = objective_value(self.scenario, self.given)
             base = _Reference(self.scenario, self.given, value, True)
         else:
-            base = self._reference(change, seconds / 2 if not self.proven else seconds)
+            base = self._reference(change, seconds / 2 if not self.proven else seconds, params)
         remaining = min(self.left(), seconds - (time.perf_counter() - t0))
         if remaining <= 0.01:
             return Gain(None, False, None, time.perf_counter() - t0)
         changed = change.apply(base.scenario)
-        result = self._solve(changed, remaining, base.plan)
+        result = self._solve(changed, remaining, base.plan, params)
         if result.interrupted:
             return Gain(None, False, None, time.perf_counter() - t0)
         objective = objective_value(changed, result.plan)
@@ -248,6 +256,40 @@ class Whatifs:
         self._gains[change.key] = gain
         return gain
 
+    def gains(self, changes: list[Change]) -> list[Gain]:
+        """The gains of ``changes``, the first first, in as many lanes as there are
+        cores (each re-solve on one worker: a small re-solve spends most of its time in
+        a one-thread LP), sharing the deadline. On Ctrl-C the changes not started get no
+        gain, those running end at their time limit, and :attr:`interrupted` is set."""
+        self._settle()
+        if not all(c.everyone for c in changes):
+            self._parts()  # once, before the lanes start
+        cores = self.params.workers or (os.cpu_count() or 1)
+        lanes = max(1, min(cores, len(changes)))
+        if lanes == 1:
+            return [self.gain(c, share=1.0 / (len(changes) - n)) for n, c in enumerate(changes)]
+        lane = replace(self.params, workers=1)
+        started = iter(range(len(changes)))
+        lock = threading.Lock()
+
+        def run(change: Change) -> Gain:
+            with lock:
+                n = next(started)
+            return self.gain(change, share=lanes / (len(changes) - n), params=lane)
+
+        out: list[Gain] = []
+        with cf.ThreadPoolExecutor(lanes) as pool:
+            futures = [pool.submit(run, c) for c in changes]
+            try:
+                for f in futures:
+                    out.append(f.result())
+            except KeyboardInterrupt:
+                self.interrupted = True
+                for f in futures:
+                    f.cancel()
+                out = [f.result() if f.done() and not f.cancelled() else _NONE for f in futures]
+        return out
+
     def _settle(self) -> None:
         """Once, if the plan is not known to be optimal: re-solve the whole scenario
         from it with a third of the time left. A proof makes every gain's scenario side
@@ -263,17 +305,21 @@ class Whatifs:
             self.plan = result.plan
             self.proven = result.status is SolveStatus.OPTIMAL
 
-    def _solve(self, scenario: Scenario, seconds: float, start: Plan) -> Result:
+    def _solve(
+        self, scenario: Scenario, seconds: float, start: Plan, params: SolveParams | None = None
+    ) -> Result:
         from matchaid.search import solve
 
         self.solves += 1
-        params = replace(self.params, time_limit=max(seconds, 0.01))
+        params = replace(params or self.params, time_limit=max(seconds, 0.01))
         result = solve(scenario, params, start=start)
         if result.interrupted:
             self.interrupted = True
         return result
 
-    def _reference(self, change: Change, seconds: float) -> _Reference:
+    def _reference(
+        self, change: Change, seconds: float, params: SolveParams | None = None
+    ) -> _Reference:
         """The scenario side of ``change``: the scenario restricted to the parts the
         change touches, with its best plan known."""
         experts, trainees = self._touched(change)
@@ -291,7 +337,7 @@ class Whatifs:
         plan = _plan_within(scenario, self.plan)
         ref = _Reference(scenario, plan, objective_value(scenario, plan), self.proven)
         if not self.proven:
-            result = self._solve(scenario, seconds, plan)
+            result = self._solve(scenario, seconds, plan, params)
             better = objective_value(scenario, result.plan)
             if better >= ref.objective:
                 ref = _Reference(
@@ -329,6 +375,9 @@ class Whatifs:
                     by_trainee[self.scenario.trainees[t].id] = k
             self._part_of = (by_expert, by_trainee)
         return self._part_of
+
+
+_NONE = Gain(None, False, None)
 
 
 def _clean(x: float) -> float:

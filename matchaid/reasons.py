@@ -172,10 +172,15 @@ class Loads:
             elif pr.mode is PairingMode.FORBIDDEN:
                 self.forbidden_pairs.add((pr.donor, pr.recipient))
         self.holders: dict[str, list[Expert]] = defaultdict(list)
+        members: dict[tuple[str, str], set[str]] = defaultdict(set)
         for e in scenario.experts:
             for sp in e.specialties:
                 self.holders[sp].append(e)
+            members[(e.donor, e.primary)].add(e.id)  # a department
+            members[(e.donor, "")].add(e.id)  # a donor
+        self.members = {key: frozenset(ids) for key, ids in members.items()}
         self._hours: dict[str, dict[str, float]] = {}
+        self._holders_of: dict[str, frozenset[str]] = {}
         self.stages = _holding_stages(scenario)
 
     def _add(self, p: Posting) -> None:
@@ -206,36 +211,62 @@ class Loads:
 
     def holders_of(self, r: RecipientHospital) -> frozenset[str]:
         """Experts holding a specialty of one of ``r``'s gaps."""
-        return frozenset(e.id for g in r.gaps for e in self.holders.get(g.specialty, ()))
+        known = self._holders_of.get(r.id)
+        if known is None:
+            known = frozenset(e.id for g in r.gaps for e in self.holders.get(g.specialty, ()))
+            self._holders_of[r.id] = known
+        return known
 
     def shapes(
-        self, e: Expert, unmet: set[int], starts: tuple[int, ...] | None
+        self, e: Expert, unmet: Unmet, starts: tuple[int, ...] | None
     ) -> list[tuple[int, int]]:
         """``(start, months)`` of ``e``'s postings on the start grid, inside their
         availability and the horizon, active in an unmet period (and starting in
-        ``starts`` if given)."""
+        ``starts`` if given), in order."""
+        step = self.s.horizon.start_step
         a0, a1 = e.available
-        hi = min(a1, self.months)
-        out = []
+        out: set[tuple[int, int]] = set()
         for m in self.s.terms_of(e):
-            for st in range(0, self.months, self.s.horizon.start_step):
-                if st < a0 or st + m > hi or (starts is not None and st not in starts):
-                    continue
-                if any(t in unmet for t in range(st, st + m)):
-                    out.append((st, m))
-        return out
+            last = min(a1, self.months) - m  # the latest start inside both
+            for u0, u1 in unmet.runs:
+                lo, hi = max(a0, 0, u0 - m + 1), min(last, u1)
+                for st in range(-(-lo // step) * step, hi + 1, step):
+                    if starts is None or st in starts:
+                        out.add((st, m))
+        return sorted(out)
 
-    def closest_miss(self, e: Expert, unmet: set[int]) -> int | None:
+    def closest_miss(self, e: Expert, unmet: Unmet) -> int | None:
         """The fewest periods ``e``'s availability would have to grow by for a posting
         on the grid and inside the horizon to cover an unmet period."""
+        step = self.s.horizon.start_step
         a0, a1 = e.available
         best: int | None = None
         for m in self.s.terms_of(e):
-            for st in range(0, self.months - m + 1, self.s.horizon.start_step):
-                if any(t in unmet for t in range(st, st + m)):
-                    need = max(0, a0 - st) + max(0, st + m - a1)
-                    best = need if best is None else min(best, need)
+            for u0, u1 in unmet.runs:
+                lo = -(-max(0, u0 - m + 1) // step) * step
+                hi = min(u1, self.months - m) // step * step
+                if lo > hi:
+                    continue
+                # the need is convex in the start: least at an end or next to a bend
+                for x in (lo, hi, a0, a1 - m):
+                    for st in (x // step * step, -(-x // step) * step):
+                        st = min(max(st, lo), hi)
+                        need = max(0, a0 - st) + max(0, st + m - a1)
+                        best = need if best is None else min(best, need)
         return best
+
+
+class Unmet:
+    """A gap's unmet periods, sorted, and their runs of consecutive periods."""
+
+    def __init__(self, periods: Iterable[int]) -> None:
+        self.periods = sorted(set(periods))
+        self.runs: list[tuple[int, int]] = []
+        for t in self.periods:
+            if self.runs and self.runs[-1][1] == t - 1:
+                self.runs[-1] = (self.runs[-1][0], t)
+            else:
+                self.runs.append((t, t))
 
 
 def _holding_stages(scenario: Scenario) -> list[tuple[int, Goal]]:
@@ -260,7 +291,7 @@ def gap_reasons(a: Loads, r: RecipientHospital, g: DisciplineGap, unmet: list[in
     if not holders:
         text = f"No expert in the programme holds {g.specialty}."
         return [(Reason("no_specialty", text, share=1.0, subject={"specialty": g.specialty}), None)]
-    unmet_set = set(unmet)
+    unmet_set = Unmet(unmet)
     fails = {e.id: _holder_fails(a, e, r, g, unmet_set) for e in holders}
     found = _eligibility(a, r, g, holders, fails, unmet_set)
     eligible = [e for e in holders if not fails[e.id]]
@@ -269,7 +300,7 @@ def gap_reasons(a: Loads, r: RecipientHospital, g: DisciplineGap, unmet: list[in
 
 
 def _holder_fails(
-    a: Loads, e: Expert, r: RecipientHospital, g: DisciplineGap, unmet: set[int]
+    a: Loads, e: Expert, r: RecipientHospital, g: DisciplineGap, unmet: Unmet
 ) -> list[str]:
     """What keeps holder ``e`` from every posting for the gap over an unmet period."""
     out = []
@@ -298,7 +329,7 @@ class _Excluded(NamedTuple):
     hit: list[Expert]
     lead: str
     figures: dict[str, Any]
-    unmet: set[int]
+    unmet: Unmet
 
 
 def _eligibility(
@@ -307,7 +338,7 @@ def _eligibility(
     g: DisciplineGap,
     holders: list[Expert],
     fails: dict[str, list[str]],
-    unmet: set[int],
+    unmet: Unmet,
 ) -> list[Found]:
     """The who-could-serve reasons: each test that excludes some holder."""
     n = len(holders)
@@ -502,7 +533,7 @@ class _Tally:
 
 
 def _blocking(
-    a: Loads, r: RecipientHospital, g: DisciplineGap, eligible: list[Expert], unmet: set[int]
+    a: Loads, r: RecipientHospital, g: DisciplineGap, eligible: list[Expert], unmet: Unmet
 ) -> list[Found]:
     """The reasons each eligible posting over an unmet period is not in the plan."""
     tallies: dict[Key, _Tally] = {}
@@ -779,7 +810,8 @@ def _release(a: Loads, key: Key, when: str) -> Limit:
         f"{_name(d.name, d.id)}'s {dept} department may have at most {cap} expert(s) "
         f"away at once, and is full in {when}."
     )
-    return words, cap, {"donor": did, "specialty": dept}, capacity_change(a.s, "release", did, dept)
+    change = capacity_change(a.s, "release", did, dept, holders=a.members[(did, dept)])
+    return words, cap, {"donor": did, "specialty": dept}, change
 
 
 def _max_away(a: Loads, key: Key, when: str) -> Limit:
@@ -789,7 +821,8 @@ def _max_away(a: Loads, key: Key, when: str) -> Limit:
         f"{_name(d.name, d.id)} may have at most {d.max_away} expert(s) away at once, and "
         f"is full in {when}."
     )
-    return words, d.max_away, {"donor": d.id}, capacity_change(a.s, "max_away", d.id)
+    change = capacity_change(a.s, "max_away", d.id, holders=a.members[(d.id, "")])
+    return words, d.max_away, {"donor": d.id}, change
 
 
 def _hosting(a: Loads, key: Key, when: str) -> Limit:
@@ -798,7 +831,8 @@ def _hosting(a: Loads, key: Key, when: str) -> Limit:
         f"{_name(r.name, r.id)} can host at most {r.hosting} visiting expert(s) at once, "
         f"and is full in {when}."
     )
-    return words, r.hosting, {"recipient": r.id}, capacity_change(a.s, "hosting", r.id)
+    change = capacity_change(a.s, "hosting", r.id, holders=a.holders_of(r))
+    return words, r.hosting, {"recipient": r.id}, change
 
 
 def _budget_limit(a: Loads, key: Key, when: str) -> Limit:

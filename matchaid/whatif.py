@@ -397,13 +397,21 @@ def holders_at(scenario: Scenario, recipient: str) -> frozenset[str]:
     return frozenset(e.id for e in scenario.experts if wanted.intersection(e.specialties))
 
 
-def capacity_change(scenario: Scenario, kind: str, ident: str = "", specialty: str = "") -> Change:
+def capacity_change(
+    scenario: Scenario,
+    kind: str,
+    ident: str = "",
+    specialty: str = "",
+    holders: frozenset[str] | None = None,
+) -> Change:
     """One more unit of a capacity: a department's ``release`` (``ident`` the donor,
     ``specialty`` the department), a donor's ``max_away``, a recipient's ``hosting``, a
-    donor's ``seats`` in a specialty, or the ``budget``."""
+    donor's ``seats`` in a specialty, or the ``budget``. ``holders``: the experts it may
+    alter, if the caller knows them (the department's, the donor's, or those holding a
+    specialty of the recipient's gaps)."""
     key = (kind, ident, specialty)
     if kind == "release":
-        experts = frozenset(
+        experts = holders or frozenset(
             e.id for e in scenario.experts if e.donor == ident and e.primary == specialty
         )
         return Change(
@@ -416,7 +424,7 @@ def capacity_change(scenario: Scenario, kind: str, ident: str = "", specialty: s
             experts=experts,
         )
     if kind == "max_away":
-        experts = frozenset(e.id for e in scenario.experts if e.donor == ident)
+        experts = holders or frozenset(e.id for e in scenario.experts if e.donor == ident)
         return Change(
             key,
             lambda s: _donor(s, ident, lambda d: replace(d, max_away=(d.max_away or 0) + 1)),
@@ -426,7 +434,7 @@ def capacity_change(scenario: Scenario, kind: str, ident: str = "", specialty: s
         return Change(
             key,
             lambda s: _recipient(s, ident, lambda r: replace(r, hosting=r.hosting + 1)),
-            experts=holders_at(scenario, ident),
+            experts=holders_at(scenario, ident) if holders is None else holders,
         )
     if kind == "seats":
         trainees = frozenset(t.id for t in scenario.trainees if t.specialty == specialty)

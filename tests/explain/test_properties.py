@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, reject, settings
+from hypothesis import strategies as st
 
 import matchaid
 from matchaid.explanation import explain
@@ -114,3 +115,38 @@ def test_every_unmet_gap_has_a_reason_and_proven_gains_are_exact(s: matchaid.Sce
             new = mip_optimum(_changed(s, r))
             assert base is not None and new is not None
             assert abs(r.gain - (new - base)) < 1e-6, (r, new, base)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(4, 24), st.integers(1, 4), st.data())
+def test_shapes_and_closest_miss_match_brute_force(
+    months: int, step: int, data: st.DataObject
+) -> None:
+    from matchaid.reasons import Unmet
+    from tests.planner.helpers import expert, recipient, scenario
+
+    terms = data.draw(st.lists(st.integers(1, months), min_size=1, max_size=3, unique=True))
+    a0 = data.draw(st.integers(0, months - 1))
+    a1 = data.draw(st.integers(a0 + 1, months))
+    unmet = data.draw(st.sets(st.integers(0, months - 1), min_size=1))
+    starts = data.draw(st.none() | st.tuples(st.integers(0, months - 1)))
+    e = expert("E", available=(a0, a1), terms=tuple(terms))
+    s = scenario([e], [recipient("R")], months=months, step=step, terms=(1,))
+    loads = Loads(s, matchaid.Plan(s, ()))
+    brute = sorted(
+        (t0, m)
+        for m in terms
+        for t0 in range(0, months, step)
+        if a0 <= t0
+        and t0 + m <= min(a1, months)
+        and (starts is None or t0 in starts)
+        and any(t in unmet for t in range(t0, t0 + m))
+    )
+    assert loads.shapes(e, Unmet(unmet), starts) == brute
+    needs = [
+        max(0, a0 - t0) + max(0, t0 + m - a1)
+        for m in terms
+        for t0 in range(0, months - m + 1, step)
+        if any(t in unmet for t in range(t0, t0 + m))
+    ]
+    assert loads.closest_miss(e, Unmet(unmet)) == (min(needs) if needs else None)

@@ -150,3 +150,28 @@ def test_shapes_and_closest_miss_match_brute_force(
         if any(t in unmet for t in range(t0, t0 + m))
     ]
     assert loads.closest_miss(e, Unmet(unmet)) == (min(needs) if needs else None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SMALL, st.data())
+def test_a_sure_gain_is_a_valid_better_plan(s: matchaid.Scenario, data: st.DataObject) -> None:
+    full = _solved(s).plan
+    keep = data.draw(
+        st.lists(st.booleans(), min_size=len(full.postings), max_size=len(full.postings))
+    )
+    postings = tuple(p for p, k in zip(full.postings, keep, strict=True) if k)
+    plan = Plan(s, postings, full.trainings)
+    if matchaid.validate(s, plan):
+        reject()  # dropping a posting broke a leader or continuity rule
+    loads = Loads(s, plan)
+    base = matchaid.objective_value(s, plan)
+    for p in eligible_postings(s):
+        stops = hard_stops(loads, p)
+        if stops:
+            continue
+        gone = [q for q in postings if q.expert == p.expert and q.start < p.end and p.start < q.end]
+        if loads.surely_gains(gone, p):
+            event("a sure gain" + (" by a move" if gone else ""))
+            moved = Plan(s, (*(q for q in postings if q not in gone), p), plan.trainings)
+            assert matchaid.validate(s, moved) == [], (p, gone)
+            assert matchaid.objective_value(s, moved) > base + 1e-9, (p, gone)

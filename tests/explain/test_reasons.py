@@ -242,3 +242,15 @@ def test_only_the_gap_asked_for() -> None:
     assert [(g.recipient, g.unmet, g.reasons) for g in found.gaps] == [("R1", 0, ())]
     with pytest.raises(matchaid.InputError, match="no such gap"):
         explain(s, result, gap=("R1", "oncology"))
+
+
+def test_search_when_the_plan_is_not_the_best() -> None:
+    s = scenario([expert("E1")], [recipient("R", gap())])
+    found = explain(s, matchaid.Plan(s, ()), time_limit=10, params=EXACT)
+    (g,) = found.gaps
+    assert [r.code for r in g.reasons] == ["search"]
+    # a move within the gap that would cover more is the search's too
+    late = matchaid.Plan(s, (matchaid.Posting("E1", "R", "urology", 3, 3),))
+    s2 = scenario([expert("E1", terms=(3,))], [recipient("R", gap(window=(0, 4)))])
+    (g2,) = explain(s2, matchaid.Plan(s2, late.postings), time_limit=10, params=EXACT).gaps
+    assert [r.code for r in g2.reasons] == ["search"]

@@ -458,7 +458,7 @@ def _gap_argument(scenario: Any, text: str) -> tuple[str, str]:
 
 
 def _explain_time(plan_path: str) -> float:
-    """Twice the wall time of the solve that wrote the plan file (at least 2 s), or 10 s
+    """2.5 times the wall time of the solve that wrote the plan file (at least 2 s), or 10 s
     if the file does not say."""
     from matchaid.exceptions import PlanFileError
     from matchaid.io._json import read_json
@@ -471,7 +471,7 @@ def _explain_time(plan_path: str) -> float:
         wall = float(solve["build_seconds"]) + float(solve["solve_seconds"])  # type: ignore[index]
     except (TypeError, KeyError, ValueError):
         return 10.0
-    return max(2.0, 2.0 * wall)
+    return max(2.0, 2.5 * wall)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -520,7 +520,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _why(scenario: Any, plan: Any, args: argparse.Namespace) -> tuple[Any, Any]:
     """The explanation and marginal values of a report, each within the time the plan
-    file's solve took twice (10 s if it does not say); a Ctrl-C keeps what is known."""
+    file's solve took 2.5 times (10 s if it does not say); a Ctrl-C keeps what is known."""
     from matchaid.explanation import explain
     from matchaid.values import marginal_values
 
@@ -693,7 +693,7 @@ def _add_plan_parsers(sub: Any) -> None:
         "--why-time",
         type=float,
         metavar="S",
-        help="seconds for each of those two sections' re-solves (default: twice the plan's "
+        help="seconds for each of those two sections' re-solves (default: 2.5 times the plan's "
         "solve time, at least 2; 10 if the plan file does not say)",
     )
     p.set_defaults(func=_cmd_report)
@@ -716,7 +716,7 @@ def _add_plan_parsers(sub: Any) -> None:
         "--time-limit",
         type=float,
         metavar="S",
-        help="seconds for all re-solves together (default: twice the plan's solve time, "
+        help="seconds for all re-solves together (default: 2.5 times the plan's solve time, "
         "at least 2; 10 if the plan file does not say)",
     )
     p.add_argument("--workers", type=int, metavar="N", help="cores for the re-solves")

@@ -154,7 +154,7 @@ def explain(
         ``(recipient id, specialty)``: explain only this gap (even if fully covered).
     time_limit
         Seconds for everything, counterfactual re-solves included (they share it);
-        default 2.7 times the result's wall time (at least 2 s), or 10 s for a plan.
+        default 2.5 times the result's wall time (at least 2 s), or 10 s for a plan.
     params
         Search settings of the re-solves (workers, seed, weights); default
         :class:`~matchaid.SolveParams`. ``weighted`` weights are read as ``tiebreak``:
@@ -173,7 +173,7 @@ def explain(
     if broken:
         raise InputError("<plan>", [Problem("postings", f"the plan is not valid: {broken[0]}")])
     if time_limit is None:
-        time_limit = max(2.0, 2.7 * result.wall_seconds) if isinstance(result, Result) else 10.0
+        time_limit = max(2.0, 2.5 * result.wall_seconds) if isinstance(result, Result) else 10.0
     params = params or SolveParams()
     whatifs = Whatifs(
         scenario, plan, reaches_best(scenario, result, params), params, t0 + time_limit

@@ -478,10 +478,10 @@ def _pairing(x: _Excluded) -> Found:
     other = [d for d in donors if d not in forbidden]
     parts = []
     if forbidden:
-        parts.append(f"forbidden to serve it: {', '.join(forbidden)}")
+        parts.append(f"forbidden to serve it: {_some(forbidden)}")
     if other:
-        req = ", ".join(sorted(a.required.get(r.id, ())))
-        parts.append(f"not among its required donors ({req}): {', '.join(other)}")
+        req = _some(sorted(a.required.get(r.id, ())))
+        parts.append(f"not among its required donors ({req}): {_some(other)}")
     figures["donors"] = donors
     figures["forbidden"] = forbidden
     text = f"{lead.capitalize()} come from donors excluded by pairings; " + "; ".join(parts) + "."
@@ -525,6 +525,12 @@ def _travel(x: _Excluded) -> Found:
         subject={"recipient": r.id, "specialty": g.specialty},
         figures=figures,
     ), None
+
+
+def _some(names: list[str], most: int = 8) -> str:
+    """At most ``most`` names, then how many more (the figures keep them all)."""
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
 
 
 def _share(figures: Mapping[str, Any]) -> float:

@@ -397,7 +397,7 @@ def _cmd_value(args: argparse.Namespace) -> int:
         if args.json:
             print(json_text(found.to_dict()), end="")
         else:
-            print(found.to_text(scenario))
+            print(found.to_text(scenario, top=args.top))
     if found.interrupted or _INTERRUPTS.signum is not None:
         return _INTERRUPTS.exit_code
     return EXIT_OK

@@ -475,10 +475,8 @@ def why_sections(
                 unmet = f"{g.unmet:g}" if k == 0 else ""
                 if reason.gain is None:
                     gain = "-" if reason.code not in COUNTERFACTUAL else "not computed"
-                elif reason.gain_proven:
-                    gain = f"+{reason.gain:g}"
                 else:
-                    gain = f"at least +{reason.gain:g}"
+                    gain = _worth(reason.gain, reason.gain_proven)
                 rows.append(
                     (
                         label,
@@ -531,7 +529,7 @@ def why_sections(
 def _worth(gain: float | None, proven: bool) -> str:
     if gain is None:
         return "-"
-    return f"+{gain:g}" if proven else f"at least +{gain:g}"
+    return f"+{gain:g}" if proven else f"+{gain:g} found (not proven)"
 
 
 def _capacity_words(scenario: Scenario, c: CapacityValue) -> str:

@@ -70,6 +70,7 @@ class SupplyValue:
     gain: float | None = None
     gain_proven: bool = False
     gain_at_most: float | None = None
+    gain_from_best: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +114,7 @@ class CapacityValue:
     gain_proven: bool = False
     gain_at_most: float | None = None
     full_periods: tuple[int, ...] = ()
+    gain_from_best: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -184,7 +186,9 @@ class MarginalValues:
 
 
 def _gain(v: SupplyValue | CapacityValue) -> str:
-    return Gain(v.gain, v.gain_proven, v.gain_at_most).words() if v.gain is not None else "-"
+    if v.gain is None:
+        return "-"
+    return Gain(v.gain, v.gain_proven, v.gain_at_most, from_best=v.gain_from_best).words()
 
 
 def _rows(rows: list[tuple[str, float, str]]) -> list[str]:
@@ -307,7 +311,12 @@ def _exact(
     for (which, k, _), gain in zip(jobs, whatifs.gains([c for _, _, c in jobs]), strict=True):
         if gain.value is None:
             continue
-        fields = {"gain": gain.value, "gain_proven": gain.proven, "gain_at_most": gain.at_most}
+        fields = {
+            "gain": gain.value,
+            "gain_proven": gain.proven,
+            "gain_at_most": gain.at_most,
+            "gain_from_best": gain.from_best,
+        }
         if which == "s":
             supply[k] = _replace(supply[k], fields)
         else:

@@ -101,12 +101,16 @@ class Gain:
         A proven upper bound on the exact gain (``None`` if none is known).
     seconds
         Time spent on it.
+    from_best
+        The scenario side is proven best, so ``value`` is a proven lower bound on the
+        exact gain ("at least"); otherwise it is measured from the best plan known.
     """
 
     value: float | None
     proven: bool
     at_most: float | None
     seconds: float = 0.0
+    from_best: bool = True
 
     def words(self) -> str:
         """The gain as a planner reads it: "+12 (proven)", "at least +3, at most +9"."""
@@ -115,7 +119,9 @@ class Gain:
         if self.proven:
             return f"{_signed(self.value)} (proven)"
         most = "" if self.at_most is None else f", at most {_signed(self.at_most)}"
-        return f"at least {_signed(self.value)}{most}"
+        if self.from_best:
+            return f"at least {_signed(self.value)}{most}"
+        return f"{_signed(self.value)} over the best plan known (not proven best){most}"
 
 
 def _signed(x: float) -> str:
@@ -244,14 +250,17 @@ class Whatifs:
             return Gain(None, False, None, time.perf_counter() - t0)
         objective = objective_value(changed, result.plan)
         bound = result.best_bound
-        at_most = bound - base.objective if math.isfinite(bound) else None
-        proven = base.proven and result.status is SolveStatus.OPTIMAL
         value = _clean(objective - base.objective)
+        at_most = _clean(bound - base.objective) if math.isfinite(bound) else None
+        # the changed side is proven by its status, or by its bound meeting its plan
+        changed_proven = result.status is SolveStatus.OPTIMAL or at_most == value
+        proven = base.proven and changed_proven
         gain = Gain(
             value,
             proven,
-            value if proven else (None if at_most is None else _clean(at_most)),
+            value if proven else at_most,
             time.perf_counter() - t0,
+            from_best=base.proven,
         )
         self._gains[change.key] = gain
         return gain

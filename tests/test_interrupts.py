@@ -315,3 +315,46 @@ def test_a_lost_interrupt_also_stops_a_later_stage(
             timer.cancel()  # type: ignore[attr-defined]
     assert code == 130
     assert json.loads(out.read_text())["solve"]["interrupted"] is True
+
+
+@pytest.mark.parametrize(
+    ("delay", "sig"), [(0.3, signal.SIGINT), (4.0, signal.SIGINT), (4.0, signal.SIGTERM)]
+)
+def test_interrupting_explain(split: Path, tmp_path: Path, delay: float, sig: int) -> None:
+    """Ctrl-C (or SIGTERM) while `matchaid explain` reads, analyses or re-solves: exit
+    130 (143), no traceback, and either the explanation known so far (marked
+    interrupted, valid JSON) or a clear message."""
+    plan = tmp_path / "plan.json"
+    solved = subprocess.run(
+        [sys.executable, "-m", "matchaid", "solve", str(split), "-o", str(plan)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert solved.returncode == 0, solved.stderr
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "matchaid",
+            "explain",
+            str(split),
+            str(plan),
+            "--json",
+            "--time-limit",
+            "60",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == (143 if sig == signal.SIGTERM else 130), err
+    assert "Traceback" not in err
+    if out:
+        found = json.loads(out)
+        assert found["interrupted"] and not found["complete"]
+    else:
+        assert "interrupted" in err

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     __version__: str
     from matchaid.audit import BlockingPair, audit
     from matchaid.compare import Comparison, Variant, compare
+    from matchaid.diff import PlanDiff, plan_diff
     from matchaid.domain import (
         Community,
         Costs,
@@ -102,6 +103,7 @@ _HOME = {
     ),
     "matchaid.audit": "BlockingPair audit",
     "matchaid.compare": "Comparison Variant compare",
+    "matchaid.diff": "PlanDiff plan_diff",
     "matchaid.explanation": "Explanation GapExplanation Reason explain",
     "matchaid.greedy": "greedy_plan",
     "matchaid.io": "load_plan_entries load_postings load_scenario save_scenario schema_path",
@@ -172,6 +174,7 @@ __all__ = [
     "Pin",
     "PinMode",
     "Plan",
+    "PlanDiff",
     "PlanFileError",
     "PlanKPIs",
     "Posting",
@@ -207,6 +210,7 @@ __all__ = [
     "load_scenario",
     "marginal_values",
     "objective_value",
+    "plan_diff",
     "programme_figures",
     "save_scenario",
     "scenario_warnings",

@@ -444,6 +444,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    import matchaid
+    from matchaid.diff import plan_diff
+    from matchaid.io import json_text, load_scenario
+
+    scenario = load_scenario(args.scenario)
+    old = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.old))
+    new = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.new))
+    found = plan_diff(scenario, old, new)
+    if args.json:
+        print(json_text(found.to_dict()), end="")
+    else:
+        print(found.to_text())
+    return EXIT_OK
+
+
 def _gap_argument(scenario: Any, text: str) -> tuple[str, str]:
     """``RECIPIENT:SPECIALTY`` as a gap of the scenario (split at whichever colon names
     one, so that ids may hold colons)."""
@@ -722,6 +738,20 @@ def _add_plan_parsers(sub: Any) -> None:
     p.add_argument("--workers", type=int, metavar="N", help="cores for the re-solves")
     p.add_argument("--seed", type=int, metavar="K", help="random seed of the re-solves")
     p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser(
+        "diff",
+        help="list what changed between two plans of a scenario",
+        description="Postings kept, removed, added and moved (the same expert at another "
+        "recipient or time), training placements kept, removed and added, the people "
+        "affected with their old and new postings, the number of changes, and the change "
+        "in each KPI.",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument("old", help="the old plan (JSON plan file or postings.csv)")
+    p.add_argument("new", help="the new plan")
+    p.add_argument("--json", action="store_true", help="print the diff as JSON")
+    p.set_defaults(func=_cmd_diff)
 
 
 def _add_search_options(p: Any, time_help: str) -> None:

@@ -55,6 +55,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.explanation",
         "matchaid.values",
         "matchaid.compare",
+        "matchaid.diff",
     ),
     "edge": (
         "matchaid.cli",

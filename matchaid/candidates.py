@@ -16,7 +16,7 @@ recipients x months cube: work is per expert and per matching gap.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -67,6 +67,14 @@ class Placements:
     def take(self, idx: IntArray) -> Placements:
         """The placements at ``idx``."""
         return Placements(self.trainee[idx], self.donor[idx], self.start[idx], self.months[idx])
+
+
+def _keys(
+    a: IntArray, b: IntArray, start: IntArray, months: IntArray, nb: int, span: int
+) -> IntArray:
+    """One int64 per (a, b, start, months): ``b < nb``, ``start`` and ``months`` below
+    ``span``."""
+    return ((a * nb + b) * span + start) * span + months
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +201,72 @@ class CandidateSet:
         idx = np.sort(np.asarray(indices, dtype=np.int64))
         return tuple(self.training(int(i)) for i in idx[idx >= self.num_postings])
 
-    def index(self) -> dict[Posting | Training, int]:
-        """Each decision's posting or placement -> its index."""
-        out: dict[Posting | Training, int] = {self.posting(i): i for i in range(self.num_postings)}
-        out.update({self.training(i): i for i in range(self.num_postings, len(self))})
+    def find(self, items: Iterable[Posting | Training]) -> IntArray:
+        """The decision index of each posting or placement in ``items`` (-1 where it is
+        not a candidate), matched on the arrays: no Posting is built per candidate."""
+        items = list(items)
+        out = np.full(len(items), -1, dtype=np.int64)
+        s = self.scenario
+        experts = {e.id: i for i, e in enumerate(s.experts)}
+        gaps = {(s.recipients[r].id, g.specialty): k for k, (r, g) in enumerate(self.gaps)}
+        trainees = {t.id: i for i, t in enumerate(s.trainees)}
+        donors = {d.id: i for i, d in enumerate(s.donors)}
+        posts = [(k, x) for k, x in enumerate(items) if isinstance(x, Posting)]
+        places = [(k, x) for k, x in enumerate(items) if isinstance(x, Training)]
+        pl = self.placements
+        self._match(
+            out,
+            [k for k, _ in posts],
+            [
+                (
+                    experts.get(x.expert, -1),
+                    gaps.get((x.recipient, x.specialty), -1),
+                    x.start,
+                    x.months,
+                )
+                for _, x in posts
+            ],
+            (self.expert, self.gap, self.start, self.months),
+            len(gaps),
+            0,
+        )
+        self._match(
+            out,
+            [k for k, _ in places],
+            [
+                (trainees.get(x.trainee, -1), donors.get(x.donor, -1), x.start, x.months)
+                for _, x in places
+            ],
+            (pl.trainee, pl.donor, pl.start, pl.months),
+            len(donors),
+            self.num_postings,
+        )
         return out
+
+    def _match(
+        self,
+        out: IntArray,
+        where: list[int],
+        given: list[tuple[int, int, int, int]],
+        arrays: tuple[npt.ArrayLike, ...],
+        nb: int,
+        offset: int,
+    ) -> None:
+        """``out[where[k]]``: the index (plus ``offset``) of the row of ``arrays`` equal
+        to ``given[k]`` (two indices, a start, a length), where there is one."""
+        cols = [np.asarray(x, dtype=np.int64) for x in arrays]
+        if not given or cols[0].size == 0:
+            return
+        span = self.scenario.horizon.months + 1
+        g = np.asarray(given, dtype=np.int64).T
+        ok = (g >= 0).all(axis=0) & (g[2:] < span).all(axis=0) & (g[1] < max(nb, 1))
+        keys = _keys(cols[0], cols[1], cols[2], cols[3], nb, span)
+        order = np.argsort(keys, kind="stable")
+        w = np.where(ok, g, 0)
+        wanted = _keys(w[0], w[1], w[2], w[3], nb, span)
+        at = np.minimum(np.searchsorted(keys[order], wanted), keys.size - 1)
+        hit = ok & (keys[order][at] == wanted)
+        out[np.asarray(where, dtype=np.int64)[hit]] = order[at[hit]] + offset
 
     def cost(self) -> npt.NDArray[np.float64]:
         """Per decision, what it costs (``costs``; zeros without): a posting

@@ -642,6 +642,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_solve_parser(sub)
 
     _add_plan_parsers(sub)
+    _add_why_parsers(sub)
     _add_value_parser(sub)
     _add_compare_parser(sub)
 
@@ -665,7 +666,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_plan_parsers(sub: Any) -> None:
-    """The commands that read a scenario and a plan: check, audit, report, explain."""
+    """The commands that read a scenario and a plan: check, audit, report."""
     p = sub.add_parser(
         "check",
         help="check any plan file against a scenario's rules",
@@ -714,6 +715,9 @@ def _add_plan_parsers(sub: Any) -> None:
     )
     p.set_defaults(func=_cmd_report)
 
+
+def _add_why_parsers(sub: Any) -> None:
+    """The commands that read a scenario and plans to say why: explain, diff."""
     p = sub.add_parser(
         "explain",
         help="say why each unmet gap of a plan is unmet, and what would fix it",

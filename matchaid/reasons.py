@@ -30,7 +30,7 @@ from matchaid.domain import (
 )
 from matchaid.plan import Plan
 from matchaid.posting import Posting
-from matchaid.whatif import Change, capacity_change
+from matchaid.whatif import Change, capacity_change, with_expert, with_gap, with_recipient
 
 __all__ = ["CODES", "COUNTERFACTUAL", "Loads", "Reason", "gap_reasons", "spans"]
 
@@ -458,7 +458,7 @@ def _starts(x: _Excluded) -> Found:
     )
     change = Change(
         ("rule", "starts", r.id),
-        lambda s: _with_recipient(s, r.id, lambda x: replace(x, starts=None)),
+        lambda s: with_recipient(s, r.id, lambda x: replace(x, starts=None)),
         experts=a.holders_of(r),
     )
     return Reason(
@@ -544,28 +544,6 @@ _ELIGIBILITY_WORDS: dict[str, Callable[[_Excluded], Found]] = {
     "pairing": _pairing,
     "travel": _travel,
 }
-
-
-def _with_recipient(
-    s: Scenario, rid: str, f: Callable[[RecipientHospital], RecipientHospital]
-) -> Scenario:
-    return replace(s, recipients=tuple(f(r) if r.id == rid else r for r in s.recipients))
-
-
-def _with_donor(s: Scenario, did: str, f: Callable[[DonorHospital], DonorHospital]) -> Scenario:
-    return replace(s, donors=tuple(f(d) if d.id == did else d for d in s.donors))
-
-
-def _with_expert(s: Scenario, eid: str, f: Callable[[Expert], Expert]) -> Scenario:
-    return replace(s, experts=tuple(f(e) if e.id == eid else e for e in s.experts))
-
-
-def _with_gap(
-    s: Scenario, rid: str, sp: str, f: Callable[[DisciplineGap], DisciplineGap]
-) -> Scenario:
-    return _with_recipient(
-        s, rid, lambda r: replace(r, gaps=tuple(f(g) if g.specialty == sp else g for g in r.gaps))
-    )
 
 
 # -- one more posting --------------------------------------------------------------
@@ -899,7 +877,7 @@ def _max_postings(a: Loads, key: Key, when: str) -> Limit:
     assert e.max_postings is not None
     change = Change(
         key,
-        lambda s: _with_expert(
+        lambda s: with_expert(
             s, e.id, lambda x: replace(x, max_postings=(x.max_postings or 0) + 1)
         ),
         experts=frozenset({e.id}),
@@ -916,7 +894,7 @@ def _max_donors(a: Loads, key: Key, when: str) -> Limit:
     field_name = "max_donor_groups" if groups else "max_donors"
     change = Change(
         key,
-        lambda s: _with_recipient(s, r.id, lambda x: _raise_donors(x, groups)),
+        lambda s: with_recipient(s, r.id, lambda x: _raise_donors(x, groups)),
         experts=a.holders_of(r),
     )
     have = sorted(a.groups_at[r.id] if groups else a.donors_at[r.id])
@@ -939,7 +917,7 @@ def _leader(a: Loads, key: Key, when: str) -> Limit:
     assert r.leader is not None
     change = Change(
         key,
-        lambda s: _with_recipient(s, r.id, lambda x: replace(x, leader=None)),
+        lambda s: with_recipient(s, r.id, lambda x: replace(x, leader=None)),
         experts=a.holders_of(r),
     )
     if r.leader.mode is LeaderMode.REQUIRED:
@@ -960,7 +938,7 @@ def _continuous(a: Loads, key: Key, when: str) -> Limit:
     r = a.s.recipient(rid)
     change = Change(
         key,
-        lambda s: _with_gap(s, rid, sp, lambda g: replace(g, continuous=False)),
+        lambda s: with_gap(s, rid, sp, lambda g: replace(g, continuous=False)),
         experts=a.holders_of(r),
     )
     words = (

@@ -204,21 +204,7 @@ def build_report(
 
     flow_rows = _flow_rows(scenario, plan)
 
-    figs: dict[str, tuple[Figure, ...]] = defaultdict(tuple)
-    if pictures:
-        from matchaid import plots
-
-        figs["cov"] = (Figure("Share of each gap's demand covered", plots.coverage_heatmap(plan)),)
-        figs["unmet"] = (
-            Figure("Covered and unmet expert-months by specialty", plots.unmet_by_specialty(plan)),
-        )
-        figs["time"] = tuple(
-            Figure(f"Rotations at {scenario.recipient(r).name}", plots.rotation_timeline(plan, r))
-            for r in drawn
-        )
-        figs["flow"] = (
-            Figure("Expert-months from donor cities to recipients", plots.donor_flow(plan)),
-        )
+    figs = _figures(scenario, plan, drawn) if pictures else defaultdict(tuple)
     sections += [
         Section(SECTIONS[1], table=tuple(cov_rows), figures=figs["cov"]),
         Section(SECTIONS[2], table=tuple(unmet_rows), figures=figs["unmet"]),
@@ -233,6 +219,23 @@ def build_report(
         ),
     ]
     return Report(title=title or scenario.name or "matchaid plan", sections=tuple(sections))
+
+
+def _figures(scenario: Scenario, plan: Plan, drawn: list[str]) -> dict[str, tuple[Figure, ...]]:
+    """The report's pictures (matplotlib): heatmap, unmet, timelines of ``drawn``, flow."""
+    from matchaid import plots
+
+    return {
+        "cov": (Figure("Share of each gap's demand covered", plots.coverage_heatmap(plan)),),
+        "unmet": (
+            Figure("Covered and unmet expert-months by specialty", plots.unmet_by_specialty(plan)),
+        ),
+        "time": tuple(
+            Figure(f"Rotations at {scenario.recipient(r).name}", plots.rotation_timeline(plan, r))
+            for r in drawn
+        ),
+        "flow": (Figure("Expert-months from donor cities to recipients", plots.donor_flow(plan)),),
+    }
 
 
 def _summary_rows(

@@ -235,15 +235,13 @@ def _given_start(
     valid plan of candidates keeping the fixed pins, else ``pinned``."""
     if given is None:
         return pinned
-    index = whole.cands.index()
     postings: Iterable[Any] = given.postings if isinstance(given, Plan) else given  # type: ignore[assignment]
     trainings: Iterable[Any] = given.trainings if isinstance(given, Plan) else ()
-    items = [*postings, *trainings]
-    found = [index.get(x) for x in items]
-    if any(k is None for k in found):
+    found = whole.cands.find([*postings, *trainings])
+    if (found < 0).any():
         return pinned
     chosen = np.zeros(len(whole.cands), dtype=bool)
-    chosen[np.asarray(found, dtype=np.int64)] = True
+    chosen[found] = True
     if (pinned & ~chosen).any() or not whole.feasible(whole.complete(chosen)):
         return pinned
     return chosen

@@ -247,10 +247,10 @@ class _Run:
             progress_interval=self.progress_interval,
         )
         self.first = first
-        index = self.cands.index()
         entries: list[Posting | Training] = [*first.plan.postings, *first.plan.trainings]
-        for entry in entries:
-            self.chosen[index[entry]] = True
+        found = self.cands.find(entries)
+        assert (found >= 0).all(), "a plan of the same candidates"
+        self.chosen[found] = True
         self.interrupted = first.interrupted
         bound = first.best_bound if math.isfinite(first.best_bound) else None
         note = None if first.status is SolveStatus.OPTIMAL else first.reason

@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,6 @@ from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.domain import Expert, Scenario
 from matchaid.params import SolveParams
 from matchaid.plan import Plan
-from matchaid.posting import Posting, Training
 from matchaid.program import RULE_ORDER, IntegerProgram, build_program
 from matchaid.relax import lp_prices
 from matchaid.result import Result
@@ -311,23 +310,15 @@ def _exact(
     for (which, k, _), gain in zip(jobs, whatifs.gains([c for _, _, c in jobs]), strict=True):
         if gain.value is None:
             continue
-        fields = {
-            "gain": gain.value,
-            "gain_proven": gain.proven,
-            "gain_at_most": gain.at_most,
-            "gain_from_best": gain.from_best,
-        }
-        if which == "s":
-            supply[k] = _replace(supply[k], fields)
-        else:
-            capacity[k] = _replace(capacity[k], fields)
+        ranking: list[Any] = supply if which == "s" else capacity
+        ranking[k] = replace(
+            ranking[k],
+            gain=gain.value,
+            gain_proven=gain.proven,
+            gain_at_most=gain.at_most,
+            gain_from_best=gain.from_best,
+        )
     return sorted(supply, key=_rank), sorted(capacity, key=_rank)
-
-
-def _replace(v: Any, fields: dict[str, Any]) -> Any:
-    from dataclasses import replace
-
-    return replace(v, **fields)
 
 
 class _Prices:
@@ -344,13 +335,9 @@ class _Prices:
             self.status, self.y = "optimal", np.zeros(0)
         if self.y.size != self.lm.num_rows:
             self.y = np.zeros(self.lm.num_rows)
-        index = self.cands.index()
+        found = self.cands.find([*plan.postings, *plan.trainings])
         chosen = np.zeros(len(self.cands), dtype=bool)
-        items: list[Posting | Training] = [*plan.postings, *plan.trainings]
-        for item in items:
-            k = index.get(item)
-            if k is not None:
-                chosen[k] = True
+        chosen[found[found >= 0]] = True
         values = self.lm.complete(chosen)
         self.tight = self.lm.activity(values) >= self.lm.rhs - 1e-9
         self.full = _full_periods(scenario, plan)

@@ -33,13 +33,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
 from matchaid.candidates import generate_candidates
 from matchaid.decompose import independent_parts
-from matchaid.domain import Goal, Scenario
+from matchaid.domain import DisciplineGap, DonorHospital, Expert, Goal, RecipientHospital, Scenario
 from matchaid.params import SolveParams
 from matchaid.plan import Plan
 from matchaid.program import build_program
@@ -57,6 +56,10 @@ __all__ = [
     "holders_at",
     "reaches_best",
     "restricted",
+    "with_donor",
+    "with_expert",
+    "with_gap",
+    "with_recipient",
 ]
 
 
@@ -425,7 +428,7 @@ def capacity_change(
         )
         return Change(
             key,
-            lambda s: _donor(
+            lambda s: with_donor(
                 s,
                 ident,
                 lambda d: replace(d, release={**d.release, specialty: d.release[specialty] + 1}),
@@ -436,20 +439,20 @@ def capacity_change(
         experts = holders or frozenset(e.id for e in scenario.experts if e.donor == ident)
         return Change(
             key,
-            lambda s: _donor(s, ident, lambda d: replace(d, max_away=(d.max_away or 0) + 1)),
+            lambda s: with_donor(s, ident, lambda d: replace(d, max_away=(d.max_away or 0) + 1)),
             experts=experts,
         )
     if kind == "hosting":
         return Change(
             key,
-            lambda s: _recipient(s, ident, lambda r: replace(r, hosting=r.hosting + 1)),
+            lambda s: with_recipient(s, ident, lambda r: replace(r, hosting=r.hosting + 1)),
             experts=holders_at(scenario, ident) if holders is None else holders,
         )
     if kind == "seats":
         trainees = frozenset(t.id for t in scenario.trainees if t.specialty == specialty)
         return Change(
             key,
-            lambda s: _donor(
+            lambda s: with_donor(
                 s,
                 ident,
                 lambda d: replace(d, seats={**d.seats, specialty: d.seats.get(specialty, 0) + 1}),
@@ -477,9 +480,27 @@ def clone_change(scenario: Scenario, expert: str) -> Change:
     return Change(("clone", expert), add, experts=frozenset({expert, new}))
 
 
-def _donor(s: Scenario, did: str, f: Callable[[Any], Any]) -> Scenario:
+def with_donor(s: Scenario, did: str, f: Callable[[DonorHospital], DonorHospital]) -> Scenario:
+    """``s`` with donor ``did`` replaced by ``f`` of it."""
     return replace(s, donors=tuple(f(d) if d.id == did else d for d in s.donors))
 
 
-def _recipient(s: Scenario, rid: str, f: Callable[[Any], Any]) -> Scenario:
+def with_recipient(
+    s: Scenario, rid: str, f: Callable[[RecipientHospital], RecipientHospital]
+) -> Scenario:
+    """``s`` with recipient ``rid`` replaced by ``f`` of it."""
     return replace(s, recipients=tuple(f(r) if r.id == rid else r for r in s.recipients))
+
+
+def with_expert(s: Scenario, eid: str, f: Callable[[Expert], Expert]) -> Scenario:
+    """``s`` with expert ``eid`` replaced by ``f`` of it."""
+    return replace(s, experts=tuple(f(e) if e.id == eid else e for e in s.experts))
+
+
+def with_gap(
+    s: Scenario, rid: str, sp: str, f: Callable[[DisciplineGap], DisciplineGap]
+) -> Scenario:
+    """``s`` with recipient ``rid``'s gap in ``sp`` replaced by ``f`` of it."""
+    return with_recipient(
+        s, rid, lambda r: replace(r, gaps=tuple(f(g) if g.specialty == sp else g for g in r.gaps))
+    )

@@ -186,24 +186,24 @@ class _Editor:
             self.doc["pins"] = keep
 
     def _add_expert(self, path: str, change: Mapping[str, Any]) -> None:
-        e = self._payload(path, change, "add_expert")
-        if e is None:
-            return
-        if self._find("experts", e.get("id")) is not None:
-            self.error(f"{path}.id", f"expert {e.get('id')!r} already exists")
-            return
-        self.doc.setdefault("experts", []).append(copy.deepcopy(e))
-        self.brought.append((("experts", str(e.get("id"))), path))
+        self._add_entity(path, change, "add_expert", "experts", "expert")
 
     def _add_trainee(self, path: str, change: Mapping[str, Any]) -> None:
-        t = self._payload(path, change, "add_trainee")
-        if t is None:
+        self._add_entity(path, change, "add_trainee", "trainees", "trainee")
+
+    def _add_entity(
+        self, path: str, change: Mapping[str, Any], kind: str, key: str, what: str
+    ) -> None:
+        """Append the change's object to the document's ``key`` list, unless its id is
+        taken."""
+        obj = self._payload(path, change, kind)
+        if obj is None:
             return
-        if self._find("trainees", t.get("id")) is not None:
-            self.error(f"{path}.id", f"trainee {t.get('id')!r} already exists")
+        if self._find(key, obj.get("id")) is not None:
+            self.error(f"{path}.id", f"{what} {obj.get('id')!r} already exists")
             return
-        self.doc.setdefault("trainees", []).append(copy.deepcopy(t))
-        self.brought.append((("trainees", str(t.get("id"))), path))
+        self.doc.setdefault(key, []).append(copy.deepcopy(obj))
+        self.brought.append(((key, str(obj.get("id"))), path))
 
     def _add_gap(self, path: str, change: Mapping[str, Any]) -> None:
         payload = self._payload(path, change, "add_gap")

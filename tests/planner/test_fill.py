@@ -58,3 +58,17 @@ def test_marking_dead_postings_changes_nothing(s: Scenario) -> None:
 def test_marking_dead_postings_changes_nothing_on_generated_tiers(tier: str, seed: int) -> None:
     lm = build_program(generate_candidates(generate(tier, seed=seed)), ObjectiveWeights())
     assert np.array_equal(greedy_fill(lm), greedy_fill(lm, mark_dead=False))
+
+
+@settings(max_examples=40, deadline=None)
+@given(v2_scenarios(max_experts=6, max_recipients=3, max_months=10))
+def test_find_gives_each_candidate_its_index(s: Scenario) -> None:
+    from matchaid.posting import Posting
+
+    cands = generate_candidates(s)
+    items = [cands.posting(i) for i in range(cands.num_postings)]
+    items += [cands.training(i) for i in range(cands.num_postings, len(cands))]
+    found = cands.find(items[::-1])
+    assert found.tolist() == list(range(len(cands)))[::-1]
+    strangers = [Posting("nobody", "R0", "urology", 0, 1), Posting(s.experts[0].id, "R0", "x", -3, 2)]
+    assert cands.find(strangers).tolist() == [-1, -1]

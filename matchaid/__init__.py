@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from matchaid.params import SolveParams
     from matchaid.plan import GapCoverage, Plan, PlanKPIs
     from matchaid.posting import Posting, Training
+    from matchaid.replanning import Replan, ReplanError, replan
     from matchaid.result import Progress, Result, SolveStatus, Statistics
     from matchaid.search import solve
     from matchaid.summary import summarize
@@ -104,6 +105,7 @@ _HOME = {
     "matchaid.audit": "BlockingPair audit",
     "matchaid.compare": "Comparison Variant compare",
     "matchaid.diff": "PlanDiff plan_diff",
+    "matchaid.replanning": "Replan ReplanError replan",
     "matchaid.explanation": "Explanation GapExplanation Reason explain",
     "matchaid.greedy": "greedy_plan",
     "matchaid.io": "load_plan_entries load_postings load_scenario save_scenario schema_path",
@@ -184,6 +186,8 @@ __all__ = [
     "Project",
     "Reason",
     "RecipientHospital",
+    "Replan",
+    "ReplanError",
     "Result",
     "Road",
     "Scenario",
@@ -212,6 +216,7 @@ __all__ = [
     "objective_value",
     "plan_diff",
     "programme_figures",
+    "replan",
     "save_scenario",
     "scenario_warnings",
     "schema_path",

@@ -373,10 +373,32 @@ def generate_candidates(scenario: Scenario) -> CandidateSet:
                     )
             bad = reason >= 0
             np.add.at(excluded, (ks[bad], reason[bad]), 1)
+    past = _past_postings(tables)
+    if past is not None:
+        chunks.append(past)
+        eligible += np.bincount(past[1], minlength=num_gaps)
     cands = _candidate_set(scenario, tables, chunks, excluded, pruned, eligible)
     if scenario.trainees:
         cands = replace(cands, placements=_placements(tables))
     return cands
+
+
+def _past_postings(tables: ScenarioTables) -> tuple[IntArray, IntArray, IntArray, IntArray] | None:
+    """The past's postings (re-planning), as candidates of their own: no rule tests
+    them (they happened); the past rule fixes them."""
+    s = tables.scenario
+    if s.past is None or not s.past.postings:
+        return None
+    experts = {e.id: i for i, e in enumerate(s.experts)}
+    gaps = {(s.recipients[r].id, g.specialty): k for k, (r, g) in enumerate(tables.gaps)}
+    rows = sorted(
+        {
+            (experts[p.expert], gaps[(p.recipient, p.specialty)], p.start, p.months)
+            for p in s.past.postings
+        }
+    )
+    e, g, st, m = (np.asarray(col, dtype=np.int64) for col in zip(*rows, strict=True))
+    return e, g, st, m
 
 
 def _placements(tables: ScenarioTables) -> Placements:
@@ -402,12 +424,27 @@ def _placements(tables: ScenarioTables) -> Placements:
                 keep &= ~excluded
         if keep.any():
             chunks.append((np.full(int(keep.sum()), k), d[keep], s[keep], m[keep]))
+    chunks += _past_placements(tables)
     if not chunks:
         return Placements.empty()
     trainee, donor, start, months = (
         np.concatenate(parts).astype(np.int32) for parts in zip(*chunks, strict=True)
     )
-    return Placements(trainee, donor, start, months)
+    order = np.lexsort((start, months, donor, trainee))
+    return Placements(trainee[order], donor[order], start[order], months[order])
+
+
+def _past_placements(tables: ScenarioTables) -> list[tuple[IntArray, IntArray, IntArray, IntArray]]:
+    """The past's training placements (re-planning), untested, as one chunk."""
+    s = tables.scenario
+    if s.past is None or not s.past.trainings:
+        return []
+    trainees = {t.id: i for i, t in enumerate(s.trainees)}
+    donors = {d.id: i for i, d in enumerate(s.donors)}
+    rows = sorted(
+        {(trainees[t.trainee], donors[t.donor], t.start, t.months) for t in s.past.trainings}
+    )
+    return [tuple(np.asarray(col, dtype=np.int64) for col in zip(*rows, strict=True))]  # type: ignore[list-item]
 
 
 def _candidate_set(

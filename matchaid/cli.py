@@ -295,8 +295,9 @@ def _write_output(name: str, write: Callable[[], None]) -> list[str]:
 def _cmd_check(args: argparse.Namespace) -> int:
     import matchaid
     from matchaid.io import load_scenario
+    from matchaid.replanning import plan_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = plan_scenario(load_scenario(args.scenario), args.plan)
     plan = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.plan))
     violations = matchaid.validate(scenario, plan)
     value = matchaid.objective_value(scenario, plan)
@@ -448,16 +449,82 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     import matchaid
     from matchaid.diff import plan_diff
     from matchaid.io import json_text, load_scenario
+    from matchaid.replanning import plan_scenario
 
     scenario = load_scenario(args.scenario)
-    old = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.old))
-    new = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.new))
-    found = plan_diff(scenario, old, new)
+    before, after = plan_scenario(scenario, args.old), plan_scenario(scenario, args.new)
+    old = matchaid.Plan(before, *matchaid.load_plan_entries(args.old))
+    new = matchaid.Plan(after, *matchaid.load_plan_entries(args.new))
+    now = after.past.now if after.past is not None else 0
+    found = plan_diff(scenario, old, new, now=now)
     if args.json:
         print(json_text(found.to_dict()), end="")
     else:
         print(found.to_text())
     return EXIT_OK
+
+
+def _cmd_replan(args: argparse.Namespace) -> int:
+    import matchaid
+    from matchaid.exceptions import InputError, Problem
+    from matchaid.io import json_text, load_scenario, prepare_file
+    from matchaid.io.changes import load_changes
+    from matchaid.replanning import plan_scenario, replan
+
+    params = _solve_params(args)
+    for out in (args.output, args.diff):
+        if out and out != "-":
+            prepare_file(out)
+    scenario = load_scenario(args.scenario)
+    if not 0 <= args.now <= scenario.horizon.months:
+        raise InputError(
+            "--now",
+            [Problem(str(args.now), f"must be a period in [0, {scenario.horizon.months}]")],
+        )
+    old = matchaid.Plan(plan_scenario(scenario, args.plan), *matchaid.load_plan_entries(args.plan))
+    changes = load_changes(args.changes)
+    print(
+        f"re-planning {args.plan} from period {args.now} after {len(changes)} change(s) "
+        "(Ctrl-C stops and keeps the best plan)",
+        file=sys.stderr,
+    )
+    if _INTERRUPTS.signum is not None:  # an interrupt whose KeyboardInterrupt was lost
+        raise KeyboardInterrupt
+    found = replan(
+        old.scenario,
+        old,
+        changes,
+        args.now,
+        params,
+        moves_weight=args.moves_weight,
+        progress=_progress_printer(sys.stderr),
+        progress_interval=0.2,
+        source=args.changes,
+    )
+    with _INTERRUPTS.deferred():
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        record = {"solve": found.result.record(), "replan": found.record()}
+        failed = []
+        if args.output == "-":
+            sys.stdout.write(json_text(found.plan.to_document(record)))
+        else:
+            failed += _write_output(args.output, lambda: found.plan.to_json(args.output, record))
+        if args.diff:
+            text = json_text(found.diff.to_dict())
+            failed += _write_output(args.diff, lambda: _write_text(args.diff, text))
+        print(found.summary(), file=sys.stderr if args.output == "-" else sys.stdout)
+        if failed:
+            raise MatchaidError("; ".join(failed))
+    if found.result.interrupted or _INTERRUPTS.signum is not None:
+        return _INTERRUPTS.exit_code
+    return EXIT_OK
+
+
+def _write_text(path: str, text: str) -> None:
+    from matchaid.io import write_text_atomic
+
+    write_text_atomic(path, text)
 
 
 def _gap_argument(scenario: Any, text: str) -> tuple[str, str]:
@@ -493,11 +560,12 @@ def _explain_time(plan_path: str) -> float:
 def _cmd_report(args: argparse.Namespace) -> int:
     import matchaid
     from matchaid.io import load_scenario, prepare_file
+    from matchaid.replanning import plan_scenario
     from matchaid.report import build_report
 
     if args.html:
         prepare_file(args.html)
-    scenario = load_scenario(args.scenario)
+    scenario = plan_scenario(load_scenario(args.scenario), args.plan)
     plan = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.plan))
     violations = matchaid.validate(scenario, plan)
     foreign = [
@@ -756,6 +824,39 @@ def _add_why_parsers(sub: Any) -> None:
     p.add_argument("new", help="the new plan")
     p.add_argument("--json", action="store_true", help="print the diff as JSON")
     p.set_defaults(func=_cmd_diff)
+    _add_replan_parser(sub)
+
+
+def _add_replan_parser(sub: Any) -> None:
+    """The ``replan`` command: a new plan after changes, keeping the past."""
+    p = sub.add_parser(
+        "replan",
+        help="re-plan after changes, keeping the past and moving as few people as possible",
+        description="Apply the changes (a JSON list: withdraw, add_expert, add_gap, "
+        "set_demand, set_hosting, set_release, add_trainee) and plan again from period "
+        "NOW: postings that started before NOW are kept exactly (a withdrawn expert's cut "
+        "at the withdrawal), the best primary objective is found first, then the fewest "
+        "changes at it (old postings from NOW on that are dropped plus new ones). Writes "
+        "the new plan, prints it and the diff; exit 2 if a file or change is bad or no "
+        "plan keeps the past.",
+    )
+    p.add_argument("scenario", help="scenario JSON file or CSV folder")
+    p.add_argument("plan", help="the plan in force (JSON plan file or postings.csv)")
+    p.add_argument("--changes", required=True, metavar="FILE", help="the changes (JSON list)")
+    p.add_argument("--now", required=True, type=int, metavar="T", help="first period to change")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="NEW", help="the new plan ('-': stdout)"
+    )
+    p.add_argument("--diff", metavar="FILE", help="also write the diff as JSON here")
+    p.add_argument(
+        "--moves-weight",
+        type=float,
+        metavar="W",
+        help="trade coverage for fewer moves: maximise the objective minus W per change "
+        "(default: the best objective first, then the fewest changes)",
+    )
+    _add_search_options(p, "seconds for both stages (default 60)")
+    p.set_defaults(func=_cmd_replan, deterministic_time=None, no_hint=False)
 
 
 def _add_search_options(p: Any, time_help: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -445,9 +445,12 @@ class StageModel:
     Attributes
     ----------
     goal
-        ``coverage`` or ``fairness`` (maximised) or ``cost`` (minimised).
+        ``coverage`` or ``fairness`` (maximised) or ``cost`` (minimised), or ``linear``
+        (maximised: ``linear @ v``, such as re-planning's fewest changes).
     cost
         Per candidate, its cost in integer units (cost goal or limit only).
+    linear
+        Per variable of the program, the coefficient of the ``linear`` goal.
     fair_scale, fair_groups
         Fairness ``F`` in units of ``1 / fair_scale``, with a row ``fair_scale x
         sum(coefs x v[vars]) - demand x F >= 0`` per ``(vars, coefs, demand)``.
@@ -463,6 +466,7 @@ class StageModel:
     fair_groups: tuple[tuple[IntArray, IntArray, int], ...] = ()
     limits: tuple[tuple[str, int], ...] = ()
     tiebreak: bool = False
+    linear: IntArray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,13 +510,7 @@ def solve_stage(
         left = min(left, seconds - spent)
     if left < 0.05:
         return outcome
-    keep = StageModel(
-        goal=stage.goal,
-        cost=stage.cost,
-        fair_scale=stage.fair_scale,
-        fair_groups=stage.fair_groups,
-        limits=(*stage.limits, (stage.goal, value)),
-    )
+    keep = replace(stage, limits=(*stage.limits, (stage.goal, value)), tiebreak=False)
     chosen = np.zeros(len(lm.cands), dtype=bool)
     chosen[outcome.chosen] = True
     second, _ = _solve_once(lm, keep, True, chosen, left, workers, parameters, stopper)
@@ -545,6 +543,10 @@ def _stage_model_proto(
             return keep.tolist(), lm.primary[keep].tolist()
         if goal == "fairness":
             return [fair], [1]
+        if goal == "linear":
+            assert stage.linear is not None
+            keep = np.flatnonzero(stage.linear)
+            return keep.tolist(), stage.linear[keep].tolist()
         assert stage.cost is not None
         keep = np.flatnonzero(stage.cost)
         return keep.tolist(), stage.cost[keep].tolist()

@@ -1,20 +1,23 @@
 """The difference between two plans of a scenario: :func:`plan_diff`, and
 ``matchaid diff SCENARIO OLD NEW``.
 
-It lists the postings kept, removed and added, and those **moved**: for one expert, a
-removed posting and an added one are paired as a move (the same expert at another
-recipient or time), earliest with earliest; what is left unpaired is removed or added.
-Training placements are kept, removed or added. The people affected are the experts
-(and trainees) with a posting (placement) removed, added or moved, each with their old
+It lists the postings kept, removed and added, those **cut** (the same posting ending
+earlier, as a withdrawal leaves it) and those **moved**: for one expert, a removed
+posting and an added one are paired as a move (the same expert at another recipient or
+time), earliest with earliest; what is left unpaired is removed or added. Training
+placements are kept, removed or added. The people affected are the experts (and
+trainees) with a posting (placement) removed, added, cut or moved, each with their old
 and new postings. ``changes`` counts, as re-planning does, the old postings and
-placements not in the new plan plus the new ones not in the old (a move counts twice).
-Every numeric KPI of :class:`~matchaid.PlanKPIs` is given old, new and their change.
+placements starting at or after ``now`` (0 unless given) that are not in the new plan,
+plus the new ones starting at or after ``now`` that are not in the old (a move counts
+twice). Every numeric KPI of :class:`~matchaid.PlanKPIs` is given old, new and their
+change; each plan's KPIs are computed on its own scenario (before and after a change).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from matchaid.domain import Scenario
@@ -49,47 +52,39 @@ class PlanDiff:
     trainings_added: tuple[Training, ...]
     people: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]]
     kpis: dict[str, tuple[float, float, float]]
+    cut: tuple[tuple[Posting, Posting], ...] = ()
+    now: int = 0
 
     @property
     def changes(self) -> int:
-        """Old postings and placements not in the new plan plus new ones not in the old."""
-        return (
-            len(self.removed)
-            + len(self.added)
-            + 2 * len(self.moved)
-            + len(self.trainings_removed)
-            + len(self.trainings_added)
-        )
+        """Old postings and placements starting at or after ``now`` that are not in the
+        new plan, plus new ones starting at or after ``now`` not in the old."""
+        sides: list[Posting | Training] = [
+            *self.removed,
+            *self.added,
+            *(x for pair in (*self.moved, *self.cut) for x in pair),
+            *self.trainings_removed,
+            *self.trainings_added,
+        ]
+        return sum(1 for x in sides if x.start >= self.now)
 
     def to_dict(self) -> dict[str, Any]:
-        def post(p: Posting) -> dict[str, Any]:
-            return {
-                "expert": p.expert,
-                "recipient": p.recipient,
-                "specialty": p.specialty,
-                "start": p.start,
-                "months": p.months,
-            }
-
-        def train(t: Training) -> dict[str, Any]:
-            return {"trainee": t.trainee, "donor": t.donor, "start": t.start, "months": t.months}
-
-        def item(x: Any) -> dict[str, Any]:
-            return post(x) if isinstance(x, Posting) else train(x)
 
         return {
-            "kept": [post(p) for p in self.kept],
-            "removed": [post(p) for p in self.removed],
-            "added": [post(p) for p in self.added],
-            "moved": [{"old": post(a), "new": post(b)} for a, b in self.moved],
+            "kept": [asdict(p) for p in self.kept],
+            "removed": [asdict(p) for p in self.removed],
+            "added": [asdict(p) for p in self.added],
+            "moved": [{"old": asdict(a), "new": asdict(b)} for a, b in self.moved],
+            "cut": [{"old": asdict(a), "new": asdict(b)} for a, b in self.cut],
+            "now": self.now,
             "trainings": {
-                "kept": [train(t) for t in self.trainings_kept],
-                "removed": [train(t) for t in self.trainings_removed],
-                "added": [train(t) for t in self.trainings_added],
+                "kept": [asdict(t) for t in self.trainings_kept],
+                "removed": [asdict(t) for t in self.trainings_removed],
+                "added": [asdict(t) for t in self.trainings_added],
             },
             "changes": self.changes,
             "people": [
-                {"id": who, "old": [item(x) for x in old], "new": [item(x) for x in new]}
+                {"id": who, "old": [asdict(x) for x in old], "new": [asdict(x) for x in new]}
                 for who, (old, new) in sorted(self.people.items())
             ],
             "kpis": {k: {"old": a, "new": b, "change": c} for k, (a, b, c) in self.kpis.items()},
@@ -99,13 +94,15 @@ class PlanDiff:
         def p(x: Posting) -> str:
             return f"{x.expert} at {x.recipient} ({x.specialty}) periods {x.start}-{x.end - 1}"
 
+        since = f" from period {self.now} on" if self.now else ""
         lines = [
             f"{len(self.kept)} postings kept, {len(self.removed)} removed, "
-            f"{len(self.added)} added, {len(self.moved)} moved; "
+            f"{len(self.added)} added, {len(self.moved)} moved, {len(self.cut)} cut; "
             f"{len(self.trainings_kept)} training placements kept, "
             f"{len(self.trainings_removed)} removed, {len(self.trainings_added)} added; "
-            f"{self.changes} changes, {len(self.people)} people affected",
+            f"{self.changes} changes{since}, {len(self.people)} people affected",
         ]
+        lines += [f"  cut:     {p(a)} -> ends after period {b.end - 1}" for a, b in self.cut]
         lines += [
             f"  moved:   {p(a)} -> {b.recipient} ({b.specialty}) periods {b.start}-{b.end - 1}"
             for a, b in self.moved
@@ -126,12 +123,16 @@ class PlanDiff:
         return "\n".join(lines)
 
 
-def plan_diff(scenario: Scenario, old: Plan, new: Plan) -> PlanDiff:
-    """The difference between ``old`` and ``new``, two plans of ``scenario``."""
+def plan_diff(scenario: Scenario, old: Plan, new: Plan, now: int = 0) -> PlanDiff:
+    """The difference between ``old`` and ``new``, two plans of ``scenario`` (or of a
+    scenario and its changed self), counting changes from ``now`` on."""
     old_set, new_set = set(old.postings), set(new.postings)
     kept = tuple(p for p in new.postings if p in old_set)
     gone = [p for p in old.postings if p not in new_set]
     came = [p for p in new.postings if p not in old_set]
+    cut = _cuts(gone, came)
+    gone = [p for p in gone if p not in {a for a, _ in cut}]
+    came = [p for p in came if p not in {b for _, b in cut}]
     by_expert_gone: dict[str, list[Posting]] = defaultdict(list)
     by_expert_came: dict[str, list[Posting]] = defaultdict(list)
     for p in sorted(gone, key=lambda x: (x.start, x.recipient, x.specialty)):
@@ -151,7 +152,7 @@ def plan_diff(scenario: Scenario, old: Plan, new: Plan) -> PlanDiff:
     t_removed = tuple(t for t in old.trainings if t not in new_t)
     t_added = tuple(t for t in new.trainings if t not in old_t)
     people: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
-    for e in {p.expert for p in (*gone, *came)}:
+    for e in {p.expert for p in (*gone, *came, *(a for a, _ in cut))}:
         people[e] = (
             tuple(p for p in old.postings if p.expert == e),
             tuple(p for p in new.postings if p.expert == e),
@@ -176,4 +177,19 @@ def plan_diff(scenario: Scenario, old: Plan, new: Plan) -> PlanDiff:
         trainings_added=t_added,
         people=people,
         kpis=kpis,
+        cut=cut,
+        now=now,
     )
+
+
+def _cuts(gone: list[Posting], came: list[Posting]) -> tuple[tuple[Posting, Posting], ...]:
+    """Pairs of a removed posting and an added one that is the same posting ending
+    earlier (same expert, recipient, specialty and start)."""
+    by_key = {(p.expert, p.recipient, p.specialty, p.start): p for p in came}
+    out = []
+    for a in gone:
+        b = by_key.get((a.expert, a.recipient, a.specialty, a.start))
+        if b is not None and b.months < a.months:
+            out.append((a, b))
+            del by_key[(a.expert, a.recipient, a.specialty, a.start)]
+    return tuple(out)

@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from matchaid.exceptions import Problem, Problems, ScenarioError
-from matchaid.posting import Posting
+from matchaid.posting import Posting, Training
 
 __all__ = [
     "MAX_BUDGET",
@@ -54,6 +54,7 @@ __all__ = [
     "Network",
     "Pairing",
     "PairingMode",
+    "Past",
     "Pin",
     "PinMode",
     "Project",
@@ -633,6 +634,28 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True)
+class Past:
+    """What has already happened when re-planning (:func:`matchaid.replan`): the
+    postings and training placements of the old plan that started before ``now``, each
+    kept exactly (a withdrawn expert's posting cut at the withdrawal).
+
+    A scenario with a past is planned from ``now`` on: its plans hold every past
+    posting and placement, exempt from eligibility (they happened), and every other one
+    starts at ``now`` or later; rules that hold period by period (capacities, leaders,
+    continuity) bind from ``now`` on, while rules over the whole horizon
+    (``max_postings``, cohesion, budget) and the objective count the past too.
+    """
+
+    now: int
+    postings: tuple[Posting, ...] = ()
+    trainings: tuple[Training, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("postings", "trainings"):
+            _frozen_tuple(self, name)
+
+
+@dataclass(frozen=True, slots=True)
 class Costs:
     """What postings cost (format v2 ``costs``; all amounts >= 0).
 
@@ -692,6 +715,9 @@ class Scenario:
         alone.
     trainees
         Format v2: doctors of recipient hospitals who can train at donors with seats.
+    past
+        When re-planning: what already happened (see :class:`Past`); never read from
+        or written to a scenario file.
 
     Raises
     ------
@@ -715,6 +741,7 @@ class Scenario:
     pins: tuple[Pin, ...] = ()
     stages: tuple[Stage, ...] = ()
     trainees: tuple[Trainee, ...] = ()
+    past: Past | None = None
     _index: dict[str, dict[str, Any]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -749,6 +776,8 @@ class Scenario:
             stages=self.stages,
             trainees=list(enumerate(self.trainees)),
         )
+        if self.past is not None and not errors:
+            errors.extend(_past_problems(self))
         if errors:
             raise ScenarioError("<scenario>", errors)
         index: dict[str, dict[str, Any]] = {
@@ -978,6 +1007,36 @@ def _known_list(known: Iterable[str], limit: int = 8) -> str:
     shown = ", ".join(items[:limit])
     more = f", ... ({len(items)} in all)" if len(items) > limit else ""
     return f" (known: {shown}{more})"
+
+
+def _past_problems(s: Scenario) -> list[Problem]:
+    """What makes ``s.past`` unusable: ``now`` outside the horizon, or a past posting or
+    placement naming no gap (no trainee or donor), not starting before ``now``, or not
+    inside the horizon."""
+    past = s.past
+    assert past is not None
+    months = s.horizon.months
+    if isinstance(past.now, bool) or not isinstance(past.now, int) or not 0 <= past.now <= months:
+        return [Problem("past.now", f"must be a period in [0, {months}]")]
+    experts = {e.id for e in s.experts}
+    gaps = {(r.id, g.specialty) for r in s.recipients for g in r.gaps}
+    trainees, donors = {t.id for t in s.trainees}, {d.id for d in s.donors}
+    out = []
+    entries: list[tuple[str, Any, bool]] = [
+        (f"past.postings[{k}]", p, p.expert in experts and (p.recipient, p.specialty) in gaps)
+        for k, p in enumerate(past.postings)
+    ] + [
+        (f"past.trainings[{k}]", t, t.trainee in trainees and t.donor in donors)
+        for k, t in enumerate(past.trainings)
+    ]
+    for path, x, known in entries:
+        if not known:
+            out.append(Problem(path, "names no expert and gap (trainee and donor) of the scenario"))
+        elif not 0 <= x.start < past.now or x.months < 1 or x.start + x.months > months:
+            out.append(
+                Problem(path, f"must start before now ({past.now}) and lie inside the horizon")
+            )
+    return out
 
 
 def check_entities(

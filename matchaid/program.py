@@ -361,7 +361,9 @@ class ProgramBuilder:
     ``end`` and ``expert``, ``donor``, ``recipient`` (per candidate posting, int64),
     ``placement_var`` (the Booleans of the candidate training placements, which follow
     the postings'), ``span`` (a number larger than every month, for combined keys), and
-    ``facts`` (what earlier rules published for later ones, by rule name).
+    ``facts`` (what earlier rules published for later ones, by rule name), and
+    ``binds_from`` (the first period that rules stated period by period bind in: ``now``
+    when re-planning, else 0).
     """
 
     def __init__(self, cands: CandidateSet, weights: ObjectiveWeights) -> None:
@@ -374,6 +376,8 @@ class ProgramBuilder:
         self.start = cands.start.astype(np.int64)
         self.end = self.start + cands.months
         self.span = self.scenario.horizon.months + 1  # every start and end month is < span
+        past = self.scenario.past
+        self.binds_from = 0 if past is None else past.now
         self.expert = cands.expert.astype(np.int64)
         self.donor = self.tables.expert_donor[self.expert]
         self.recipient = cands.recipient.astype(np.int64)
@@ -416,20 +420,25 @@ class ProgramBuilder:
         cap: IntArray,
         spans: tuple[IntArray, IntArray, IntArray] | None = None,
     ) -> None:
-        """At most ``cap[key[i]]`` postings of each group active in any month (``key < 0``:
-        no limit), stated at the months where a posting of the group starts. With
-        ``spans = (var, start, end)``, the same over those variables active in
-        ``[start, end)`` (training placements), ``key`` giving each one's group."""
+        """At most ``cap[key[i]]`` postings of each group active in any month from
+        ``binds_from`` on (``key < 0``: no limit), stated at the months where a posting of
+        the group starts. With ``spans = (var, start, end)``, the same over those
+        variables active in ``[start, end)`` (training placements), ``key`` giving each
+        one's group. (When re-planning, the postings active at ``t >= now`` are active at
+        the latest start of a new one at or before ``t``, or else are all past.)"""
         var, start, end = spans or (np.arange(self.n, dtype=np.int64), self.start, self.end)
         sel = np.flatnonzero(key >= 0)
         if sel.size == 0:
             return
         k, span = key[sel], self.span
         points = np.unique(k * span + start[sel])
+        if self.binds_from:  # re-planning: also where the past alone is active at now
+            points = np.union1d(points, np.unique(k) * span + self.binds_from)
         point, item = expand(points, k * span + start[sel], k * span + end[sel])
         size = np.bincount(point, minlength=points.shape[0])
         limit = cap[points // span]
-        self._rows.add(rule, point, var[sel[item]], size > limit, limit)
+        binding = (size > limit) & (points % span >= self.binds_from)
+        self._rows.add(rule, point, var[sel[item]], binding, limit)
 
     def add_count_limit(self, rule: RuleName, key: IntArray, cap: IntArray) -> None:
         """At most ``cap[key[i]]`` postings of each group in all (``cap < 0``: no limit)."""

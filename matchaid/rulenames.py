@@ -34,6 +34,10 @@ class RuleName(StrEnum):
     """A ``fixed`` pin's posting is in the plan; a ``forbidden`` one's is not."""
     STARTS = "starts"
     """A posting at a recipient with ``starts`` starts in one of those periods."""
+    PAST = "past"
+    """When re-planning (a scenario with a ``past``): every past posting and placement
+    is in the plan exactly, exempt from eligibility, and every other one starts at
+    ``now`` or later; period-by-period rules bind from ``now`` on."""
     TRAINING = "training"
     """A trainee's placement is eligible (a seat in the specialty at the donor, one of
     the trainee's terms, inside their availability and the horizon, an allowed start,

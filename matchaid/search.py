@@ -271,8 +271,8 @@ def _pinned_start(
         start = np.zeros(n, dtype=bool)
         start[found.chosen] = True
         return start
-    where = {pin.posting: k for k, pin in enumerate(scenario.pins)}
-    names = [f"pins[{where[whole.cands.posting(i)]}]" for i in found.conflict]
+    where = {pin.posting: f"pins[{k}]" for k, pin in enumerate(scenario.pins)}
+    names = [_fixed_name(whole.cands, i, where) for i in found.conflict]
     if found.status == "infeasible":
         smallest = "a smallest set" if found.minimal else "a set (not proven smallest)"
         message = (
@@ -284,12 +284,25 @@ def _pinned_start(
     raise ScenarioError("<scenario>", [Problem(names[0] if names else "pins", message)])
 
 
+def _fixed_name(cands: CandidateSet, i: int, pins: dict[Posting, str]) -> str:
+    """How an error names fixed decision ``i``: its pin, or the past posting it is."""
+    if i >= cands.num_postings:
+        t = cands.training(i)
+        return f"past training of {t.trainee!r} at {t.donor!r} from period {t.start}"
+    p = cands.posting(i)
+    return pins.get(p, f"past posting of {p.expert!r} at {p.recipient!r} from period {p.start}")
+
+
 def _no_lone_pin_breaks_a_rule(scenario: Scenario, kept: int) -> None:
     """Raise :class:`ScenarioError` if a fixed pin was left out of the candidates because
     it breaks a rule on its own (``max_postings`` 0, say), with the validator's words."""
     from matchaid.domain import PinMode
 
     fixed = [(k, p) for k, p in enumerate(scenario.pins) if p.mode is PinMode.FIXED]
+    past = scenario.past
+    if past is not None:  # re-planning: the past is fixed too
+        pinned = {p.posting for _, p in fixed}
+        kept -= len(set(past.postings) - pinned) + len(set(past.trainings))
     if kept == len(fixed):
         return
     problems = []

@@ -108,20 +108,62 @@ def mip_optimum(scenario: Scenario, postings: list[Posting] | None = None) -> fl
     return None if values is None else values[0]
 
 
+def replan_optimum(
+    changed: Scenario,
+    old: list[Posting],
+    old_trainings: list[Training],
+    withdrawn: dict[str, int],
+    now: int,
+) -> list[float] | None:
+    """Re-planning's two stages (issue 16), from the changed scenario alone: the past
+    (old postings and placements starting before ``now``, a withdrawn expert's cut at
+    the withdrawal) fixed, new ones eligible and starting at ``now`` or later, rules
+    period by period from ``now`` on (continuity where ``t+1 >= now``); the best primary
+    objective, then the fewest changes at it. ``None`` when no plan keeps the past."""
+    past = []
+    for p in old:
+        if p.start < now:
+            stop = withdrawn.get(p.expert)
+            if stop is not None and p.start + p.months > stop:
+                p = Posting(p.expert, p.recipient, p.specialty, p.start, stop - p.start)
+            past.append(p)
+    past_t = [t for t in old_trainings if t.start < now]
+    postings = past + [p for p in eligible_postings(changed) if p.start >= now]
+    trainings = past_t + [t for t in eligible_trainings(changed) if t.start >= now]
+    future = {p for p in old if p.start >= now} | {t for t in old_trainings if t.start >= now}
+    return mip_stages(
+        changed,
+        postings,
+        ((Goal.COVERAGE, 0.0), ("changes", 0.0)),  # type: ignore[arg-type]
+        trainings=trainings,
+        now=now,
+        past=set(past) | set(past_t),
+        future=future,
+    )
+
+
 def mip_stages(
     scenario: Scenario,
     postings: list[Posting] | None = None,
     stages: tuple[tuple[Goal, float], ...] | None = None,
+    *,
+    trainings: list[Training] | None = None,
+    now: int = 0,
+    past: set[Posting | Training] | None = None,
+    future: set[Posting | Training] | None = None,
 ) -> list[float] | None:
     """The value of each lexicographic stage (default: the scenario's), each optimised
     by HiGHS with the earlier stages kept within their tolerance; ``None`` when no plan
-    keeps every fixed pin."""
+    keeps every fixed pin. Re-planning: ``past`` postings and placements are fixed, the
+    rules stated period by period bind from ``now`` on, and the goal ``"changes"``
+    counts the old plan's ``future`` entries left out plus new ones not among them."""
     if stages is None:
         stages = tuple((st.goal, st.tolerance) for st in scenario.stages) or ((Goal.COVERAGE, 0.0),)
     postings = eligible_postings(scenario) if postings is None else postings
+    past = past or set()
     forbidden = {p.posting for p in scenario.pins if p.mode is PinMode.FORBIDDEN}
-    fixed = {p.posting for p in scenario.pins if p.mode is PinMode.FIXED}
-    postings = [p for p in postings if p not in forbidden]
+    fixed = {p.posting for p in scenario.pins if p.mode is PinMode.FIXED} | past
+    postings = [p for p in postings if p not in forbidden or p in past]
     experts = {e.id: e for e in scenario.experts}
     donors = {d.id: d for d in scenario.donors}
     recipients = {r.id: r for r in scenario.recipients}
@@ -135,8 +177,9 @@ def mip_stages(
         )
         for p in postings
     ]
-    trainings = eligible_trainings(scenario)
-    y = [model.add_binary_variable() for _ in trainings]
+    trainings = eligible_trainings(scenario) if trainings is None else trainings
+    y = [model.add_variable(lb=1 if t in past else 0, ub=1, is_integer=True) for t in trainings]
+    periods = range(now, horizon)  # rules stated period by period bind from now on
 
     def active(pred, t):  # type: ignore[no-untyped-def]
         return [
@@ -147,12 +190,12 @@ def mip_stages(
         mine = [x[i] for i, p in enumerate(postings) if p.expert == e.id]
         if e.max_postings is not None and mine:
             model.add_linear_constraint(sum(mine) <= e.max_postings)
-        for t in range(horizon):
+        for t in periods:
             here = active(lambda p, e=e: p.expert == e.id, t)
             if len(here) > 1:
                 model.add_linear_constraint(sum(here) <= 1)
     for d in scenario.donors:
-        for t in range(horizon):
+        for t in periods:
             if d.max_away is not None:
                 here = active(lambda p, d=d: experts[p.expert].donor == d.id, t)
                 if here:
@@ -167,7 +210,7 @@ def mip_stages(
                 if here:
                     model.add_linear_constraint(sum(here) <= cap)
     for r in scenario.recipients:
-        for t in range(horizon):
+        for t in periods:
             here = active(lambda p, r=r: p.recipient == r.id, t)
             if here:
                 model.add_linear_constraint(sum(here) <= r.hosting)
@@ -193,8 +236,8 @@ def mip_stages(
                 model.add_linear_constraint(cov <= sum(here) + share * sum(shared))
                 objective += g.weight * cov
                 covered_at[r.id] = covered_at.get(r.id, 0.0) + g.weight * cov
-    objective += _v2_rules(scenario, model, postings, x, present)
-    objective += _trainees(scenario, model, trainings, y)
+    objective += _v2_rules(scenario, model, postings, x, present, now)
+    objective += _trainees(scenario, model, trainings, y, now)
     del donors
     fair = model.add_variable(lb=0, ub=1)
     for r in scenario.recipients:
@@ -212,13 +255,24 @@ def mip_stages(
         )
         if scenario.budget is not None and (postings or trainings):
             model.add_linear_constraint(cost <= scenario.budget)
-    expression = {Goal.COVERAGE: objective, Goal.FAIRNESS: fair, Goal.COST: cost}
+    changes = 0.0
+    if future is not None:
+        chosen = [*zip(postings, x, strict=True), *zip(trainings, y, strict=True)]
+        changes = len(future - {e for e, _ in chosen}) + sum(
+            (1 - v) if e in future else v for e, v in chosen if e not in past
+        )
+    expression = {
+        Goal.COVERAGE: objective,
+        Goal.FAIRNESS: fair,
+        Goal.COST: cost,
+        "changes": changes,
+    }
     values = []
     for goal, tolerance in stages:
         if isinstance(expression[goal], (int, float)):
             values.append(float(expression[goal]))  # a constant goal
             continue
-        if goal is Goal.COST:
+        if goal in (Goal.COST, "changes"):
             model.minimize(expression[goal])
         else:
             model.maximize(expression[goal])
@@ -230,14 +284,14 @@ def mip_stages(
         values.append(value)
 
         slack = tolerance * abs(value) + 1e-7
-        if goal is Goal.COST:
+        if goal in (Goal.COST, "changes"):
             model.add_linear_constraint(expression[goal] <= value + slack)
         else:
             model.add_linear_constraint(expression[goal] >= value - slack)
     return values
 
 
-def _trainees(scenario, model, trainings, y):  # type: ignore[no-untyped-def]
+def _trainees(scenario, model, trainings, y, now=0):  # type: ignore[no-untyped-def]
     """At most one placement per trainee; seats per donor, specialty and period; each
     placement's weight x periods."""
     trainees = {t.id: t for t in scenario.trainees}
@@ -247,7 +301,7 @@ def _trainees(scenario, model, trainings, y):  # type: ignore[no-untyped-def]
             model.add_linear_constraint(sum(mine) <= 1)
     for d in scenario.donors:
         for spec, cap in d.seats.items():
-            for t in range(scenario.horizon.months):
+            for t in range(now, scenario.horizon.months):
                 here = [
                     y[j]
                     for j, tr in enumerate(trainings)
@@ -260,7 +314,7 @@ def _trainees(scenario, model, trainings, y):  # type: ignore[no-untyped-def]
     return sum(trainees[tr.trainee].weight * tr.months * y[j] for j, tr in enumerate(trainings))
 
 
-def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped-def]
+def _v2_rules(scenario, model, postings, x, present, now=0):  # type: ignore[no-untyped-def]
     """The format v2 rules, each period by period with its own indicator variables;
     returns their objective terms."""
     experts = {e.id: e for e in scenario.experts}
@@ -298,6 +352,8 @@ def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped
                 if not here:
                     continue
                 leaders = sum(x[i] for i in here if experts[postings[i].expert].can_lead)
+                if r.leader.mode is LeaderMode.REQUIRED and t < now:
+                    continue  # history
                 if r.leader.mode is LeaderMode.REQUIRED:
                     for i in here:
                         model.add_linear_constraint(x[i] <= leaders)
@@ -311,11 +367,11 @@ def _v2_rules(scenario, model, postings, x, present):  # type: ignore[no-untyped
             lo, hi = g.window
             mine = [i for i in at_r if postings[i].specialty == g.specialty]
             for t in range(lo, hi - 1):
-                if g.continuous:
-                    now = present(r.id, g.specialty, t)
-                    if now:
+                if g.continuous and t + 1 >= now:
+                    here_t = present(r.id, g.specialty, t)
+                    if here_t:
                         on = model.add_binary_variable()
-                        for v in now:
+                        for v in here_t:
                             model.add_linear_constraint(v <= on)
                         model.add_linear_constraint(on <= sum(present(r.id, g.specialty, t + 1)))
                 if g.handover_weight:

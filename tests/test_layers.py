@@ -48,7 +48,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.stages",
         "matchaid.greedy",
     ),
-    # What-if analysis: re-solves changed scenarios.
+    # What-if analysis and re-planning: re-solve changed scenarios.
     "analysis": (
         "matchaid.whatif",
         "matchaid.reasons",
@@ -56,6 +56,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.values",
         "matchaid.compare",
         "matchaid.diff",
+        "matchaid.replanning",
     ),
     "edge": (
         "matchaid.cli",

@@ -85,7 +85,8 @@ class Builder(Protocol):
     ``start``, ``end``, ``expert``, ``donor`` and ``recipient`` are int64; ``span``
     exceeds every month (for combined keys); ``facts`` holds what earlier rules
     published. The candidate training placements' Booleans are ``placement_var``
-    (``cands.placements`` describes them).
+    (``cands.placements`` describes them). Rows of a rule stated period by period are
+    stated only for periods from ``binds_from`` on (re-planning: ``now``).
     """
 
     cands: CandidateSet
@@ -94,6 +95,7 @@ class Builder(Protocol):
     weights: ObjectiveWeights
     n: int
     span: int
+    binds_from: int
     start: IntArray
     end: IntArray
     expert: IntArray

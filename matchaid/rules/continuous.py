@@ -4,7 +4,9 @@ started, a gap is not abandoned before its window ends (it may start late).
 
 Stated as ``present(g, t) - M x present(g, t+1) <= 0`` with ``M = min(hosting,
 postings that could be active in t)``. It can bind only where a posting has its last
-period at ``t``, so rows are stated there only.
+period at ``t``, so rows are stated there only. When re-planning, the rule binds where
+``t+1`` is ``now`` or later: a gap present just before ``now`` stays present at
+``now``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def _build(b: Builder) -> None:
     g, span = gap[sel], b.span
     last = b.end[sel] - 1
     inside = (last >= t.gap_lo[g]) & (last + 1 < t.gap_hi[g])  # t and t+1 in the window
+    inside &= last + 1 >= b.binds_from  # re-planning: binds where t+1 is now or later
     points = np.unique(g[inside] * span + last[inside])
     if points.size == 0:
         return

@@ -4,7 +4,8 @@ active in period ``t`` whose expert ``can_lead``, and ``hosted(r, t)`` all of th
 - ``required``: ``hosted >= 1`` implies ``leaders >= 1``, stated as
   ``hosted - M x leaders <= 0`` with ``M = min(hosting, postings that could be active)``
   (no plan hosts more than ``M``). The set of active postings changes only where one
-  starts or ends, so the row is stated at those periods only.
+  starts or ends, so the row is stated at those periods only (when re-planning, at
+  ``now`` and those after it: the rule binds from ``now`` on).
 - ``preferred``: a forced indicator per period, ``hosted - M x leaders - M x lone <= 0``,
   and ``lone`` costs the rule's weight in the primary objective.
 
@@ -43,8 +44,11 @@ def _rows(b: Builder, sel: IntArray, mode: LeaderMode) -> None:
     span, horizon = b.span, b.scenario.horizon.months
     key = b.recipient[sel] * span
     start, end = key + b.start[sel], key + b.end[sel]
-    if mode is LeaderMode.REQUIRED:  # where the active set changes
+    if mode is LeaderMode.REQUIRED:  # where the active set changes, from binds_from on
         points = np.unique(np.concatenate((start, end[b.end[sel] < horizon])))
+        if b.binds_from:  # re-planning: the past binds from now on, not before
+            points = np.union1d(points, np.unique(key) + min(b.binds_from, horizon - 1))
+            points = points[points % span >= b.binds_from]
     else:  # every period someone could be hosted: each one can cost the weight
         lengths = b.end[sel] - b.start[sel]
         points = np.unique(np.repeat(start, lengths) + offsets(lengths))

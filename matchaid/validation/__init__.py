@@ -23,7 +23,10 @@ The contract, for a posting ``(expert, recipient, specialty, start, months)``:
 - format v2: team ``starts``, ``max_donors``, ``max_donor_groups``, leaders,
   continuity; coverage at a community's spokes takes ``share`` of the hub's experts;
   handover and project periods add their weights and leaderless periods at a
-  ``preferred`` leader subtract theirs.
+  ``preferred`` leader subtract theirs;
+- re-planning (a scenario with a ``past``): the past's postings and placements are in
+  the plan exactly and exempt from eligibility, every other one starts at ``now`` or
+  later, and the rules checked period by period bind from ``now`` on.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from matchaid.validation import (
     coverage,
     handover,
     leader,
+    past,
     preferences,
     preferred,
     project,
@@ -112,7 +116,7 @@ def validate(scenario: Scenario, plan: object) -> list[Violation]:
     out = references.check(view)
     for check in CHECKS.values():
         out.extend(check(view))
-    return out
+    return past.history(view, out)
 
 
 def objective_value(

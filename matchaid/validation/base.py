@@ -67,7 +67,8 @@ class PlanView:
     Postings whose expert or recipient does not exist are reported once (by the
     reference check) and skipped by every rule's check (:meth:`known`); so are
     placements whose trainee or donor does not exist (reported by the training check,
-    :meth:`known_trainings`).
+    :meth:`known_trainings`). When the scenario has a past (re-planning), the past's
+    postings and placements are not checked for eligibility (:meth:`to_test`).
     """
 
     def __init__(
@@ -81,6 +82,15 @@ class PlanView:
         self.experts: dict[str, Expert] = {e.id: e for e in scenario.experts}
         self.donors: dict[str, DonorHospital] = {d.id: d for d in scenario.donors}
         self.recipients: dict[str, RecipientHospital] = {r.id: r for r in scenario.recipients}
+        past = scenario.past
+        #: Re-planning: the first period the rules checked period by period bind in.
+        self.now = 0 if past is None else past.now
+        kept, trained = (
+            (set(), set()) if past is None else (set(past.postings), set(past.trainings))
+        )
+        #: Indices of the past's postings and placements: exempt from eligibility.
+        self.past_postings = frozenset(i for i, p in enumerate(self.postings) if p in kept)
+        self.past_trainings = frozenset(i for i, t in enumerate(self.trainings) if t in trained)
 
     def months(self, p: Posting) -> range:
         """The months of the horizon a posting is active in. Months outside the horizon
@@ -98,10 +108,16 @@ class PlanView:
                 out.append((i, p, e, r))
         return out
 
+    def to_test(self) -> list[tuple[int, Posting, Expert, RecipientHospital]]:
+        """Like :meth:`known`, without the past's postings (re-planning): the postings
+        whose eligibility is checked."""
+        return [x for x in self.known() if x[0] not in self.past_postings]
+
     def with_gap(self) -> list[tuple[int, Posting, Expert, RecipientHospital, DisciplineGap]]:
-        """Like :meth:`known`, for postings whose recipient has a gap in their specialty."""
+        """Like :meth:`to_test`, for postings whose recipient has a gap in their
+        specialty."""
         out = []
-        for i, p, e, r in self.known():
+        for i, p, e, r in self.to_test():
             gap = r.gap(p.specialty)
             if gap is not None:
                 out.append((i, p, e, r, gap))

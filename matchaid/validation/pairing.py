@@ -20,7 +20,7 @@ def check(view: PlanView) -> list[Violation]:
         elif pr.mode is PairingMode.FORBIDDEN:
             forbidden.add((pr.donor, pr.recipient))
     out = []
-    for i, p, e, r in view.known():
+    for i, p, e, r in view.to_test():
         if (e.donor, r.id) in forbidden:
             out.append(
                 Violation(

@@ -9,7 +9,7 @@ CODES = ("starts",)
 
 def check(view: PlanView) -> list[Violation]:
     out = []
-    for i, p, _, r in view.known():
+    for i, p, _, r in view.to_test():
         if r.starts is not None and p.start not in r.starts:
             allowed = ", ".join(str(t) for t in sorted(r.starts)) or "none"
             out.append(

@@ -12,7 +12,7 @@ def check(view: PlanView) -> list[Violation]:
     s, horizon = view.scenario, view.horizon
     step = s.horizon.start_step
     out = []
-    for i, p, e, r in view.known():
+    for i, p, e, r in view.to_test():
         where = view.where(i, p)
         terms = e.terms if e.terms is not None else s.terms
         if p.months not in terms:

@@ -62,7 +62,8 @@ def check(view: PlanView) -> list[Violation]:
                 Violation(rule="training", message=f"training: {where}: unknown {what} {name!r}")
             )
             continue
-        for problem in _problems(view, tr.start, tr.months, tr.trainee, tr.donor):
+        past = i in view.past_trainings  # it happened: exempt from eligibility
+        for problem in [] if past else _problems(view, tr.start, tr.months, tr.trainee, tr.donor):
             out.append(
                 Violation(
                     rule="training",

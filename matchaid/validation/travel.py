@@ -12,7 +12,7 @@ def check(view: PlanView) -> list[Violation]:
     network = view.scenario.network
     reach: dict[str, dict[str, float]] = {}
     out = []
-    for i, p, e, r in view.known():
+    for i, p, e, r in view.to_test():
         if r.max_travel_hours is None:
             continue
         if r.city not in reach:

@@ -70,5 +70,8 @@ def test_find_gives_each_candidate_its_index(s: Scenario) -> None:
     items += [cands.training(i) for i in range(cands.num_postings, len(cands))]
     found = cands.find(items[::-1])
     assert found.tolist() == list(range(len(cands)))[::-1]
-    strangers = [Posting("nobody", "R0", "urology", 0, 1), Posting(s.experts[0].id, "R0", "x", -3, 2)]
+    strangers = [
+        Posting("nobody", "R0", "urology", 0, 1),
+        Posting(s.experts[0].id, "R0", "x", -3, 2),
+    ]
     assert cands.find(strangers).tolist() == [-1, -1]

@@ -1,0 +1,563 @@
+"""Re-planning after a change: :func:`replan`, and ``matchaid replan``.
+
+Given a scenario, its plan, changes (the format of :mod:`matchaid.io.changes`) and the
+period ``now``:
+
+- **The past is frozen.** Every posting and training placement of the old plan that
+  starts before ``now`` is kept exactly (a withdrawn expert's posting still active at
+  the withdrawal is cut to end there); it counts in every capacity and in coverage and
+  is exempt from eligibility. New postings start at ``now`` or later and are eligible
+  under the changed scenario; rules stated period by period bind from ``now`` on
+  (:class:`~matchaid.domain.Past`).
+- **The objective is lexicographic.** First the primary objective over the whole
+  horizon (the past included) is maximised, by the whole search of
+  :func:`matchaid.solve`, started from the old plan; then, keeping that value, CP-SAT
+  minimises the **changes**: old postings (and placements) starting at or after ``now``
+  that are not in the new plan, plus new ones starting at or after ``now`` that are not
+  in the old plan. With ``moves_weight = w`` the second stage instead maximises
+  ``primary - w x changes`` (no limit on the primary objective); the first still runs,
+  so that the best coverage and its bound are known.
+
+The scenario's own lexicographic goals (``objective.stages``) are not used: re-planning
+has its own two stages.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from functools import partial
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from matchaid.candidates import CandidateSet, generate_candidates
+from matchaid.diff import PlanDiff, plan_diff
+from matchaid.domain import Past, Scenario
+from matchaid.exceptions import InputError, Problem, ScenarioError, SolverError
+from matchaid.io.changes import apply_changes
+from matchaid.params import DEFAULT_CP_SAT, SolveParams
+from matchaid.plan import Plan
+from matchaid.posting import Posting, Training
+from matchaid.program import IntegerProgram, build_program
+from matchaid.result import Progress, Result, SolveStatus, relative_gap
+from matchaid.stages import StageResult
+from matchaid.validation import validate
+
+__all__ = ["Replan", "ReplanError", "past_of", "plan_scenario", "replan"]
+
+#: Codes of the rules that more postings can never mend: if the past alone breaks one
+#: from ``now`` on, no plan keeps the past.
+_MONOTONE = frozenset(
+    (
+        "overlap",
+        "max_postings",
+        "release",
+        "max_away",
+        "hosting",
+        "seats",
+        "budget",
+        "max_donors",
+        "max_donor_groups",
+        "training",
+    )
+)
+
+Entry = Posting | Training
+
+
+class ReplanError(InputError):
+    """Re-planning cannot start: ``now`` is outside the horizon, the old plan is not a
+    valid plan of the scenario, or the past alone breaks the changed scenario."""
+
+
+@dataclass(frozen=True, slots=True)
+class Replan:
+    """What :func:`replan` returns.
+
+    Attributes
+    ----------
+    result
+        The new plan (over :attr:`scenario`) with its status, primary objective, proven
+        bound and gap; ``result.stages`` holds the two stages (``coverage``, then
+        ``changes``, or with a moves weight ``coverage - w x changes``). The status is
+        ``optimal`` only when both stages are proven.
+    scenario
+        The changed scenario with its :class:`~matchaid.domain.Past`.
+    old
+        The old plan.
+    changes
+        The list of changes applied, as given.
+    now
+        The first period that may change.
+    num_changes
+        Changes of the new plan against the old (see the module docstring).
+    least_changes
+        A proven lower bound on the changes of any plan at the new plan's primary
+        objective (equal to ``num_changes`` when proven fewest; ``None`` with a moves
+        weight or when unknown).
+    moves_weight
+        The weight per change of the trade-off, or ``None`` (lexicographic).
+    diff
+        The plan diff, old to new, counting changes from ``now`` on.
+    """
+
+    result: Result
+    scenario: Scenario
+    old: Plan
+    changes: tuple[Mapping[str, Any], ...]
+    now: int
+    num_changes: int
+    least_changes: int | None
+    moves_weight: float | None
+    diff: PlanDiff
+
+    @property
+    def plan(self) -> Plan:
+        """The new plan."""
+        return self.result.plan
+
+    @property
+    def status(self) -> SolveStatus:
+        """The status over both stages."""
+        return self.result.status
+
+    @property
+    def objective(self) -> float:
+        """The new plan's primary objective."""
+        return self.result.objective
+
+    def record(self) -> dict[str, Any]:
+        """What a re-planned plan file carries as its ``"replan"`` entry: enough to check
+        the plan again from the original scenario (the changes, ``now`` and the past)."""
+        assert self.scenario.past is not None
+        return {
+            "now": self.now,
+            "changes": [dict(c) for c in self.changes],
+            "num_changes": self.num_changes,
+            "least_changes": self.least_changes,
+            "moves_weight": self.moves_weight,
+            "past": {
+                "postings": [asdict(p) for p in self.scenario.past.postings],
+                "trainings": [asdict(t) for t in self.scenario.past.trainings],
+            },
+        }
+
+    def summary(self, *, max_rows: int = 20) -> str:
+        """The new plan's result, then the diff."""
+        if self.moves_weight is not None:
+            what = f"coverage traded at {self.moves_weight:g} per change"
+        elif self.least_changes == self.num_changes:
+            what = "proven fewest at that objective"
+        elif self.least_changes is None:
+            what = "not proven fewest at that objective"
+        else:
+            what = (
+                f"not proven fewest: any plan at that objective has at least {self.least_changes}"
+            )
+        head = f"re-planned from period {self.now}: {self.num_changes} changes ({what})"
+        return "\n".join([head, self.result.summary(max_rows=max_rows), "", self.diff.to_text()])
+
+
+def past_of(old: Plan | Iterable[Entry], changes: Sequence[Mapping[str, Any]], now: int) -> Past:
+    """The past of ``old`` at ``now``: its postings and placements starting before
+    ``now``, each posting of a withdrawn expert still active at the withdrawal cut to
+    end there (the earliest withdrawal of an expert counts)."""
+    postings, trainings = _entries(old)
+    withdrawn: dict[str, int] = {}
+    for c in changes:
+        if "withdraw" in c and isinstance(c.get("from"), int):
+            e = str(c["withdraw"])
+            withdrawn[e] = min(withdrawn.get(e, c["from"]), c["from"])
+    kept = []
+    for p in postings:
+        if p.start >= now:
+            continue
+        stop = withdrawn.get(p.expert)
+        if stop is not None and p.end > stop:
+            p = replace(p, months=stop - p.start)
+        kept.append(p)
+    return Past(
+        now,
+        tuple(sorted(set(kept))),
+        tuple(sorted({t for t in trainings if t.start < now})),
+    )
+
+
+def _entries(plan: Plan | Iterable[Entry]) -> tuple[tuple[Posting, ...], tuple[Training, ...]]:
+    if isinstance(plan, Plan):
+        return plan.postings, plan.trainings
+    items = list(plan)
+    return (
+        tuple(x for x in items if isinstance(x, Posting)),
+        tuple(x for x in items if isinstance(x, Training)),
+    )
+
+
+def replan(
+    scenario: Scenario,
+    plan: Plan | Iterable[Entry],
+    changes: Sequence[Mapping[str, Any]],
+    now: int,
+    params: SolveParams | None = None,
+    *,
+    moves_weight: float | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    progress_interval: float = 1.0,
+    source: str = "<changes>",
+) -> Replan:
+    """Re-plan ``scenario``'s ``plan`` after ``changes``, keeping what happened before
+    ``now`` (see the module docstring).
+
+    Parameters
+    ----------
+    scenario, plan
+        The scenario and its (valid) plan.
+    changes
+        Change objects, as in a changes file (:mod:`matchaid.io.changes`).
+    now
+        The first period that may change (``0`` to the horizon's length).
+    params
+        Search settings; ``time_limit`` covers both stages (the first gets at most 60%
+        of it).
+    moves_weight
+        ``w >= 0``: trade coverage for fewer changes, maximising ``primary - w x
+        changes`` in the second stage, instead of the fewest changes at the best primary
+        objective.
+    progress, progress_interval
+        As in :func:`matchaid.solve` (the first stage's search).
+    source
+        What error messages name (the changes file).
+
+    Raises
+    ------
+    ReplanError
+        If ``now`` is outside the horizon, ``plan`` is not valid for ``scenario``, or
+        the past alone breaks the changed scenario from ``now`` on.
+    InputError
+        If a change is bad (naming it, its field and the reason).
+    """
+    params = params or SolveParams()
+    t0 = time.perf_counter()
+    months = scenario.horizon.months
+    if isinstance(now, bool) or not isinstance(now, int) or not 0 <= now <= months:
+        raise ReplanError(source, [Problem("now", f"must be a period in [0, {months}]")])
+    if moves_weight is not None and not (math.isfinite(moves_weight) and moves_weight >= 0):
+        raise ReplanError(source, [Problem("moves_weight", "must be a number >= 0")])
+    old = plan if isinstance(plan, Plan) else Plan(scenario, *_entries(plan))
+    broken = validate(scenario, old)
+    if broken:
+        raise ReplanError(
+            source,
+            [Problem("plan", f"the old plan is not valid for the scenario: {broken[0]}")],
+        )
+    changed = apply_changes(scenario, changes, source, now=now)
+    past = past_of(old, changes, now)
+    sc = replace(changed, past=past, stages=())
+    _check_past(sc, past, source)
+    cands = generate_candidates(sc)
+    lm = build_program(cands, params.weights)
+    future: list[Entry] = [p for p in old.postings if p.start >= now]
+    future += [t for t in old.trainings if t.start >= now]
+    warm = _warm_start(lm, past, future)
+    run = _Run(sc, params, lm, future, t0)
+    try:
+        first = run.first_stage(warm, progress, progress_interval)
+    except ScenarioError as exc:  # the past and the fixed pins cannot hold together
+        raise ReplanError(
+            source,
+            [
+                Problem("now", f"no plan keeps the past under the changed scenario: {p.message}")
+                for p in exc.problems
+            ],
+        ) from None
+    result, least = run.second_stage(first, moves_weight)
+    new = result.plan
+    diff = plan_diff(changed, old, new, now=now)
+    return Replan(
+        result=result,
+        scenario=sc,
+        old=old,
+        changes=tuple(changes),
+        now=now,
+        num_changes=diff.changes,
+        least_changes=least,
+        moves_weight=moves_weight,
+        diff=diff,
+    )
+
+
+def _check_past(sc: Scenario, past: Past, source: str) -> None:
+    """Raise :class:`ReplanError` if the past alone breaks a rule of the changed
+    scenario that no more postings can mend (a capacity from ``now`` on, say)."""
+    alone = validate(sc, Plan(sc, past.postings, past.trainings))
+    broken = [v for v in alone if v.rule in _MONOTONE]
+    if broken:
+        raise ReplanError(
+            source,
+            [
+                Problem(
+                    "now",
+                    f"the past alone (postings started before period {past.now}) breaks the "
+                    f"changed scenario from now on: {v}",
+                )
+                for v in broken[:10]
+            ],
+        )
+
+
+def _warm_start(lm: IntegerProgram, past: Past, future: Sequence[Entry]) -> npt.NDArray[np.bool_]:
+    """The old plan as decisions of the new program: the past, and the old plan's later
+    postings that are still candidates, less those a violated row needs removed (the
+    latest first) until every row holds."""
+    cands = lm.cands
+    chosen = np.zeros(len(cands), dtype=bool)
+    fixed = lm.lower[: len(cands)] > 0
+    chosen[fixed] = True
+    found = cands.find(future)
+    chosen[found[found >= 0]] = True
+    starts = _starts(cands)
+    for _ in range(len(cands) + 1):
+        values = lm.complete(chosen)
+        over = np.flatnonzero(lm.activity(values) > lm.rhs + 1e-9)
+        if over.size == 0:
+            return chosen
+        terms = np.isin(lm.row_of_term, over) & (lm.cols < len(cands)) & (lm.coefs > 0)
+        members = lm.cols[terms]
+        members = members[chosen[members] & ~fixed[members]]
+        if members.size == 0:
+            break
+        chosen[members[np.argmax(starts[members])]] = False
+    chosen[:] = fixed
+    return chosen
+
+
+def _starts(cands: CandidateSet) -> npt.NDArray[np.int64]:
+    return np.concatenate((cands.start, cands.placements.start)).astype(np.int64)
+
+
+class _Run:
+    """The two stages of a re-plan over one program."""
+
+    def __init__(
+        self,
+        sc: Scenario,
+        params: SolveParams,
+        lm: IntegerProgram,
+        future: Sequence[Entry],
+        t0: float,
+    ) -> None:
+        self.sc, self.params, self.lm, self.t0 = sc, params, lm, t0
+        self.deadline = None if params.time_limit is None else t0 + params.time_limit
+        cands = lm.cands
+        n = len(cands)
+        # changes = constant + delta @ x: +1 for a new decision not in the old plan, -1
+        # for an old one kept; the past's decisions never change.
+        found = cands.find(future)
+        self.constant = len(set(future))
+        delta = np.ones(n, dtype=np.int64)
+        delta[found[found >= 0]] = -1
+        past = sc.past
+        if past is not None:
+            happened = cands.find([*past.postings, *past.trainings])
+            delta[happened[happened >= 0]] = 0
+        self.delta = np.concatenate((delta, np.zeros(lm.num_vars - n, dtype=np.int64)))
+
+    def left(self, share: float = 1.0) -> float | None:
+        if self.deadline is None:
+            return None
+        return max(0.05, share * (self.deadline - time.perf_counter()))
+
+    def first_stage(
+        self,
+        warm: npt.NDArray[np.bool_],
+        progress: Callable[[Progress], None] | None,
+        progress_interval: float,
+    ) -> Result:
+        """The best primary objective: the whole search, started from the old plan."""
+        from matchaid.search import solve
+
+        cands = self.lm.cands
+        start = [*cands.postings(np.flatnonzero(warm)), *cands.trainings(np.flatnonzero(warm))]
+        return solve(
+            self.sc,
+            replace(self.params, time_limit=self.left(0.6)),
+            progress=progress,
+            progress_interval=progress_interval,
+            start=start,
+        )
+
+    def chosen(self, plan: Plan) -> npt.NDArray[np.bool_]:
+        found = self.lm.cands.find([*plan.postings, *plan.trainings])
+        assert (found >= 0).all(), "a plan of the same candidates"
+        out = np.zeros(len(self.lm.cands), dtype=bool)
+        out[found] = True
+        return out
+
+    def second_stage(self, first: Result, moves_weight: float | None) -> tuple[Result, int | None]:
+        """The fewest changes at the first stage's primary objective (or the weighted
+        trade-off); the result over both stages and the proven least changes."""
+        from matchaid.cp_sat import Stopper, solve_stage
+        from matchaid.stages import _interruptible
+
+        lm, hint = self.lm, self.chosen(first.plan)
+        best = lm.reported_value(lm.complete(hint))
+        stage, rounded = self._model(best, moves_weight)
+        outcome = None
+        interrupted = first.interrupted
+        if not interrupted:
+            stopper = Stopper()
+            run = partial(
+                solve_stage,
+                lm,
+                stage,
+                hint,
+                self.left(),
+                self.params.workers or os.cpu_count() or 1,
+                {**DEFAULT_CP_SAT, **self.params.cp_sat},
+                stopper,
+            )
+            outcome, interrupted = _interruptible(run, stopper, lambda: None)
+        chosen = hint
+        if outcome is not None and outcome.chosen is not None:
+            chosen = np.zeros(len(lm.cands), dtype=bool)
+            chosen[outcome.chosen] = True
+        plan = Plan.of_decisions(lm.cands, np.flatnonzero(chosen))
+        broken = validate(self.sc, plan)
+        if broken:
+            raise SolverError(f"the re-plan breaks a rule (a bug in matchaid): {broken[0]}")
+        changes = self.constant + int(self.delta @ lm.complete(chosen))
+        proven = outcome is not None and outcome.status == "optimal" and not rounded
+        least: int | None = None
+        if moves_weight is None and outcome is not None and outcome.bound is not None:
+            least = max(0, self.constant - outcome.bound)
+            if proven:
+                least = changes
+        stages = (
+            _first_record(first),
+            _second_record(plan, changes, least, proven, moves_weight, outcome is None),
+        )
+        return self._result(first, plan, stages, interrupted), least
+
+    def _model(self, best: int, moves_weight: float | None) -> tuple[Any, bool]:
+        """The second stage's CP-SAT goal, and whether a weight had to be rounded."""
+        from matchaid.cp_sat import StageModel
+
+        lm = self.lm
+        if moves_weight is None:
+            return (
+                StageModel(
+                    goal="linear",
+                    linear=-self.delta,
+                    limits=(("coverage", best),),
+                    tiebreak=True,
+                ),
+                False,
+            )
+        # primary x unit - w x changes, scaled by k / unit to integers
+        unit, k = lm.scaling.unit, 1
+        while k < 10**6 and abs(moves_weight * k / unit - round(moves_weight * k / unit)) > 1e-9:
+            k *= 10
+        per_change = round(moves_weight * k / unit)
+        rounded = abs(moves_weight * k / unit - per_change) > 1e-9 or lm.scaling.rounded
+        linear = k * lm.primary - per_change * self.delta
+        return StageModel(goal="linear", linear=linear, tiebreak=True), rounded
+
+    def _result(
+        self, first: Result, plan: Plan, stages: tuple[StageResult, ...], interrupted: bool
+    ) -> Result:
+        proven = all(s.status is SolveStatus.OPTIMAL for s in stages) and not interrupted
+        objective = plan.objective
+        bound = first.best_bound
+        if math.isfinite(bound):
+            bound = max(bound, objective)
+        reason = "re-plan: " + "; ".join(f"{s.goal} {s.status.value} ({s.value:g})" for s in stages)
+        return replace(
+            first,
+            status=SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+            plan=plan,
+            objective=objective,
+            best_bound=bound,
+            gap=relative_gap(objective, bound) if math.isfinite(bound) else math.inf,
+            solve_seconds=time.perf_counter() - self.t0 - first.build_seconds,
+            reason=reason + ("; interrupted" if interrupted else ""),
+            interrupted=interrupted,
+            stages=stages,
+        )
+
+
+def _first_record(first: Result) -> StageResult:
+    bound = first.best_bound if math.isfinite(first.best_bound) else None
+    note = None if first.status is SolveStatus.OPTIMAL else first.reason
+    return StageResult("coverage", 0.0, first.objective, bound, first.status, note)
+
+
+def _second_record(
+    plan: Plan,
+    changes: int,
+    least: int | None,
+    proven: bool,
+    moves_weight: float | None,
+    skipped: bool,
+) -> StageResult:
+    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+    if moves_weight is None:
+        note = "not run (interrupted): the first stage's plan is kept" if skipped else None
+        return StageResult("changes", 0.0, float(changes), least, status, note)
+    value = plan.objective - moves_weight * changes
+    note = f"{changes} changes; primary objective {plan.objective:g}"
+    return StageResult(f"coverage - {moves_weight:g} x changes", 0.0, value, None, status, note)
+
+
+def plan_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Scenario:
+    """The scenario a plan file was made for: ``scenario`` itself, or, for a re-planned
+    plan (a JSON plan file with a ``"replan"`` entry), ``scenario`` changed as that
+    entry says, with its past.
+
+    Raises
+    ------
+    PlanFileError
+        If the ``"replan"`` entry is malformed (naming its field).
+    InputError
+        If its changes do not fit ``scenario``.
+    """
+    from matchaid.exceptions import PlanFileError
+    from matchaid.io import plan_entries_from_document
+    from matchaid.io._json import read_json
+
+    if str(path).lower().endswith(".csv"):
+        return scenario
+    doc = read_json(path, PlanFileError)
+    entry = doc.get("replan") if isinstance(doc, dict) else None
+    if entry is None:
+        return scenario
+    source = str(path)
+    if not isinstance(entry, dict):
+        raise PlanFileError(source, [Problem("replan", "must be an object")])
+    now, changes, past = entry.get("now"), entry.get("changes"), entry.get("past")
+    if isinstance(now, bool) or not isinstance(now, int):
+        raise PlanFileError(source, [Problem("replan.now", "must be a whole period")])
+    if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+        raise PlanFileError(source, [Problem("replan.changes", "must be a list of changes")])
+    if not isinstance(past, dict):
+        raise PlanFileError(source, [Problem("replan.past", "must be an object")])
+    try:
+        postings, trainings = plan_entries_from_document(
+            {"postings": past.get("postings", []), "trainings": past.get("trainings", [])},
+            source,
+        )
+    except PlanFileError as exc:
+        raise PlanFileError(
+            source, [Problem(f"replan.past.{p.path}", p.message) for p in exc.problems]
+        ) from None
+    changed = apply_changes(scenario, changes, f"{source}: replan.changes", now=now)
+    try:
+        return replace(changed, past=Past(now, postings, trainings), stages=())
+    except ScenarioError as exc:
+        raise PlanFileError(
+            source, [Problem(f"replan.{p.path}", p.message) for p in exc.problems]
+        ) from None

@@ -117,6 +117,19 @@ class PlanDiff:
             f"  training added:   {t.trainee} at {t.donor} from {t.start}"
             for t in self.trainings_added
         ]
+        if self.people:
+            lines.append("people affected (old -> new):")
+
+        def said(x: Posting | Training) -> str:
+            if isinstance(x, Training):
+                return f"training at {x.donor} periods {x.start}-{x.start + x.months - 1}"
+            return f"{x.recipient} ({x.specialty}) periods {x.start}-{x.end - 1}"
+
+        for who, (before, after) in sorted(self.people.items()):
+            lines.append(
+                f"  {who}: {', '.join(map(said, before)) or 'nothing'} -> "
+                f"{', '.join(map(said, after)) or 'nothing'}"
+            )
         lines.append("KPIs (old -> new, change):")
         for k, (a, b, c) in self.kpis.items():
             lines.append(f"  {k}: {a:g} -> {b:g} ({c:+g})")

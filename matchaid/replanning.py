@@ -69,6 +69,12 @@ _MONOTONE = frozenset(
 
 Entry = Posting | Training
 
+#: CP-SAT workers of the second stage unless ``params.workers`` limits them. Its
+#: portfolio with 8 workers holds the bound-proving subsolvers: on the Tibet example
+#: (2,140 candidates, 2 cores, 3 seeds) 8 workers proved the fewest changes in 2.7-5.9
+#: s, 1 worker in 11-14 s, while 2 workers (one per core) left the bound at 0 after 20 s.
+PORTFOLIO_WORKERS = 8
+
 
 class ReplanError(InputError):
     """Re-planning cannot start: ``now`` is outside the horizon, the old plan is not a
@@ -263,10 +269,10 @@ def replan(
     lm = build_program(cands, params.weights)
     future: list[Entry] = [p for p in old.postings if p.start >= now]
     future += [t for t in old.trainings if t.start >= now]
-    warm = _warm_start(lm, past, future)
-    run = _Run(sc, params, lm, future, t0)
+    warm = _check_fixed(sc, lm, _warm_start(lm, past, future), params, source)
+    run = _Run(sc, params, lm, future, warm, t0)
     try:
-        first = run.first_stage(warm, progress, progress_interval)
+        first = run.first_stage(progress, progress_interval)
     except ScenarioError as exc:  # the past and the fixed pins cannot hold together
         raise ReplanError(
             source,
@@ -275,9 +281,23 @@ def replan(
                 for p in exc.problems
             ],
         ) from None
-    result, least = run.second_stage(first, moves_weight)
-    new = result.plan
-    diff = plan_diff(changed, old, new, now=now)
+    tick = _ticker(first, progress, progress_interval, t0)
+    try:
+        second = run.second_stage(first, moves_weight, tick)
+    except KeyboardInterrupt:  # between searches: keep the first stage's plan
+        second = _Second(run.chosen(first.plan), None, True, False)
+    for attempt in range(3):  # an interrupt while the result is assembled: again
+        try:
+            if attempt:
+                second = replace(second, interrupted=True)
+            result, least = run.assemble(first, second, moves_weight)
+            diff = plan_diff(changed, old, result.plan, now=now)
+            break
+        except KeyboardInterrupt:
+            continue
+    else:
+        result, least = run.assemble(first, replace(second, interrupted=True), moves_weight)
+        diff = plan_diff(changed, old, result.plan, now=now)
     return Replan(
         result=result,
         scenario=sc,
@@ -310,6 +330,47 @@ def _check_past(sc: Scenario, past: Past, source: str) -> None:
         )
 
 
+def _check_fixed(
+    sc: Scenario,
+    lm: IntegerProgram,
+    warm: npt.NDArray[np.bool_],
+    params: SolveParams,
+    source: str,
+) -> npt.NDArray[np.bool_] | None:
+    """A valid plan keeping the past and the fixed pins (``warm`` if it is one), or
+    ``None`` if none was found in time; raise :class:`ReplanError` naming a smallest set
+    of past postings (and fixed pins) that no plan can keep together under the rules
+    from ``now`` on, and the rules they break on their own, when there is one."""
+    from matchaid.cp_sat import check_pins
+
+    if lm.feasible(lm.complete(warm)):
+        return warm
+    found = check_pins(lm, params.time_limit)
+    if found.status == "feasible" and found.chosen is not None:
+        start = np.zeros(len(lm.cands), dtype=bool)
+        start[found.chosen] = True
+        return start
+    if found.status != "infeasible":
+        return None  # unknown in time: the search will say
+    cands = lm.cands
+    picks = np.asarray(found.conflict, dtype=np.int64)
+    alone = Plan(sc, cands.postings(picks), cands.trainings(picks))
+    names = "; ".join(
+        f"{p.expert} at {p.recipient} ({p.specialty}) periods {p.start}-{p.end - 1}"
+        for p in alone.postings
+    )
+    why = [str(v) for v in validate(sc, alone) if v.rule not in ("past_missing", "pin_fixed")]
+    smallest = "a smallest set" if found.minimal else "a set (not proven smallest)"
+    message = (
+        f"no plan keeps the past under the changed scenario: these postings (and fixed "
+        f"pins) cannot hold together with the rules from period {sc.past.now if sc.past else 0} "
+        f"on ({smallest}): {names or 'training placements'}"
+    )
+    if why:
+        message += "; on their own they break: " + "; ".join(why[:5])
+    raise ReplanError(source, [Problem("now", message)])
+
+
 def _warm_start(lm: IntegerProgram, past: Past, future: Sequence[Entry]) -> npt.NDArray[np.bool_]:
     """The old plan as decisions of the new program: the past, and the old plan's later
     postings that are still candidates, less those a violated row needs removed (the
@@ -340,6 +401,17 @@ def _starts(cands: CandidateSet) -> npt.NDArray[np.int64]:
     return np.concatenate((cands.start, cands.placements.start)).astype(np.int64)
 
 
+@dataclass(frozen=True, slots=True)
+class _Second:
+    """The second stage's plan (decisions), CP-SAT's outcome (``None``: not run), whether
+    it was interrupted, and whether a weight had to be rounded."""
+
+    chosen: npt.NDArray[np.bool_]
+    outcome: Any
+    interrupted: bool
+    rounded: bool
+
+
 class _Run:
     """The two stages of a re-plan over one program."""
 
@@ -349,9 +421,11 @@ class _Run:
         params: SolveParams,
         lm: IntegerProgram,
         future: Sequence[Entry],
+        warm: npt.NDArray[np.bool_] | None,
         t0: float,
     ) -> None:
         self.sc, self.params, self.lm, self.t0 = sc, params, lm, t0
+        self.warm = warm
         self.deadline = None if params.time_limit is None else t0 + params.time_limit
         cands = lm.cands
         n = len(cands)
@@ -374,74 +448,101 @@ class _Run:
 
     def first_stage(
         self,
-        warm: npt.NDArray[np.bool_],
         progress: Callable[[Progress], None] | None,
         progress_interval: float,
     ) -> Result:
-        """The best primary objective: the whole search, started from the old plan."""
+        """The best primary objective: the whole search, started from the old plan
+        (repaired)."""
         from matchaid.search import solve
 
-        cands = self.lm.cands
-        start = [*cands.postings(np.flatnonzero(warm)), *cands.trainings(np.flatnonzero(warm))]
-        return solve(
+        cands, warm = self.lm.cands, self.warm
+        start = None
+        if warm is not None:
+            picks = np.flatnonzero(warm)
+            start = [*cands.postings(picks), *cands.trainings(picks)]
+        first = solve(
             self.sc,
             replace(self.params, time_limit=self.left(0.6)),
             progress=progress,
             progress_interval=progress_interval,
             start=start,
         )
+        if self.start_of(first.plan) is None:  # stopped before any plan keeping the past
+            if first.interrupted:
+                raise KeyboardInterrupt
+            raise SolverError("no plan keeping the past was found within the time limit")
+        return first
 
-    def chosen(self, plan: Plan) -> npt.NDArray[np.bool_]:
-        found = self.lm.cands.find([*plan.postings, *plan.trainings])
-        assert (found >= 0).all(), "a plan of the same candidates"
-        out = np.zeros(len(self.lm.cands), dtype=bool)
-        out[found] = True
+    def start_of(self, plan: Plan) -> npt.NDArray[np.bool_] | None:
+        """The decisions of the first stage's plan; the warm start (a valid plan keeping
+        the past) when that is no such plan (the empty plan of a search stopped before
+        it found one); ``None`` when neither is."""
+        lm = self.lm
+        found = lm.cands.find([*plan.postings, *plan.trainings])
+        out = np.zeros(len(lm.cands), dtype=bool)
+        out[found[found >= 0]] = True
+        if (found < 0).any() or not lm.feasible(lm.complete(out)):
+            return self.warm
         return out
 
-    def second_stage(self, first: Result, moves_weight: float | None) -> tuple[Result, int | None]:
+    def chosen(self, plan: Plan) -> npt.NDArray[np.bool_]:
+        """:meth:`start_of`, known to exist."""
+        out = self.start_of(plan)
+        assert out is not None, "checked after the first stage"
+        return out
+
+    def second_stage(
+        self, first: Result, moves_weight: float | None, tick: Callable[[], None]
+    ) -> _Second:
         """The fewest changes at the first stage's primary objective (or the weighted
-        trade-off); the result over both stages and the proven least changes."""
+        trade-off), by CP-SAT hinted with the first stage's plan."""
         from matchaid.cp_sat import Stopper, solve_stage
         from matchaid.stages import _interruptible
 
         lm, hint = self.lm, self.chosen(first.plan)
+        if first.interrupted:
+            return _Second(hint, None, True, False)
         best = lm.reported_value(lm.complete(hint))
         stage, rounded = self._model(best, moves_weight)
-        outcome = None
-        interrupted = first.interrupted
-        if not interrupted:
-            stopper = Stopper()
-            run = partial(
-                solve_stage,
-                lm,
-                stage,
-                hint,
-                self.left(),
-                self.params.workers or os.cpu_count() or 1,
-                {**DEFAULT_CP_SAT, **self.params.cp_sat},
-                stopper,
-            )
-            outcome, interrupted = _interruptible(run, stopper, lambda: None)
+        stopper = Stopper()
+        run = partial(
+            solve_stage,
+            lm,
+            stage,
+            hint,
+            self.left(),
+            self.params.workers or PORTFOLIO_WORKERS,
+            {**DEFAULT_CP_SAT, **self.params.cp_sat},
+            stopper,
+        )
+        outcome, interrupted = _interruptible(run, stopper, tick)
         chosen = hint
-        if outcome is not None and outcome.chosen is not None:
+        if outcome.chosen is not None:
             chosen = np.zeros(len(lm.cands), dtype=bool)
             chosen[outcome.chosen] = True
-        plan = Plan.of_decisions(lm.cands, np.flatnonzero(chosen))
+        return _Second(chosen, outcome, interrupted, rounded)
+
+    def assemble(
+        self, first: Result, second: _Second, moves_weight: float | None
+    ) -> tuple[Result, int | None]:
+        """The result over both stages (the plan checked by the validator) and the proven
+        least number of changes."""
+        lm, outcome = self.lm, second.outcome
+        plan = Plan.of_decisions(lm.cands, np.flatnonzero(second.chosen))
         broken = validate(self.sc, plan)
         if broken:
             raise SolverError(f"the re-plan breaks a rule (a bug in matchaid): {broken[0]}")
-        changes = self.constant + int(self.delta @ lm.complete(chosen))
-        proven = outcome is not None and outcome.status == "optimal" and not rounded
+        changes = self.constant + int(self.delta @ lm.complete(second.chosen))
+        proven = outcome is not None and outcome.status == "optimal" and not second.rounded
         least: int | None = None
         if moves_weight is None and outcome is not None and outcome.bound is not None:
-            least = max(0, self.constant - outcome.bound)
-            if proven:
-                least = changes
+            least = changes if proven else max(0, self.constant - outcome.bound)
+        start = Plan.of_decisions(lm.cands, np.flatnonzero(self.chosen(first.plan)))
         stages = (
-            _first_record(first),
+            _first_record(first, start.objective),
             _second_record(plan, changes, least, proven, moves_weight, outcome is None),
         )
-        return self._result(first, plan, stages, interrupted), least
+        return self._result(first, plan, stages, second.interrupted), least
 
     def _model(self, best: int, moves_weight: float | None) -> tuple[Any, bool]:
         """The second stage's CP-SAT goal, and whether a weight had to be rounded."""
@@ -490,10 +591,33 @@ class _Run:
         )
 
 
-def _first_record(first: Result) -> StageResult:
+def _ticker(
+    first: Result,
+    progress: Callable[[Progress], None] | None,
+    interval: float,
+    t0: float,
+) -> Callable[[], None]:
+    """Progress during the second stage: the first stage's objective and bound."""
+    last = [0.0]
+
+    def tick() -> None:
+        now = time.perf_counter() - t0
+        if progress is None or now - last[0] < interval:
+            return
+        last[0] = now
+        bound = first.best_bound if math.isfinite(first.best_bound) else None
+        progress(Progress(now, first.objective, bound))
+
+    return tick
+
+
+def _first_record(first: Result, value: float) -> StageResult:
+    """Stage 1: the best primary objective found (``value``, that of the old plan
+    repaired when the search found none before an interrupt)."""
     bound = first.best_bound if math.isfinite(first.best_bound) else None
     note = None if first.status is SolveStatus.OPTIMAL else first.reason
-    return StageResult("coverage", 0.0, first.objective, bound, first.status, note)
+    status = first.status if value >= first.objective else SolveStatus.FEASIBLE
+    return StageResult("coverage", 0.0, value, bound, status, note)
 
 
 def _second_record(

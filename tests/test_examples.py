@@ -110,3 +110,33 @@ def test_example_script_writes_plan_and_report(tmp_path: Path) -> None:
     )
     assert run.stdout.startswith("status optimal")
     assert {p.name for p in tmp_path.iterdir()} == {"plan.json", "plan-csv", "report.html"}
+
+
+def test_flagship_replan_prints_what_readme_shows(tmp_path: Path) -> None:
+    """The README's re-planning output (two chief surgeons leave from period 8) is what
+    examples/tibet_group_aid/replan.py prints, timings aside; its new plan re-checks."""
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / "tibet_group_aid" / "replan.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    block = readme.split("## Re-planning after a change", 1)[1].split("```text\n", 1)[1]
+    shown = [
+        line
+        for line in block.split("```", 1)[0].splitlines()
+        if line != "..." and " s, search " not in line
+    ]
+    assert len(shown) > 10
+    printed = run.stdout.splitlines()
+    missing = [line for line in shown if line not in printed]
+    assert missing == []
+    s = matchaid.load_scenario(EXAMPLES / "tibet_group_aid" / "scenario.json")
+    from matchaid.replanning import plan_scenario
+
+    new = tmp_path / "replan-new.json"
+    changed = plan_scenario(s, new)
+    plan = matchaid.Plan(changed, *matchaid.load_plan_entries(new))
+    assert matchaid.validate(changed, plan) == []

@@ -332,18 +332,55 @@ def test_interrupting_explain(split: Path, tmp_path: Path, delay: float, sig: in
         check=False,
     )
     assert solved.returncode == 0, solved.stderr
+    argv = ["explain", str(split), str(plan), "--json", "--time-limit", "60"]
+    code, out, err = _signalled(argv, delay, sig)
+    assert code == (143 if sig == signal.SIGTERM else 130), err
+    assert "Traceback" not in err
+    if out:
+        found = json.loads(out)
+        assert found["interrupted"] and not found["complete"]
+    else:
+        assert "interrupted" in err
+
+
+@pytest.mark.parametrize(("delay", "sig"), [(0.3, signal.SIGINT), (3.0, signal.SIGTERM)])
+def test_interrupting_replan(one_part: Path, tmp_path: Path, delay: float, sig: int) -> None:
+    """Ctrl-C (or SIGTERM) while `matchaid replan` reads or searches: exit 130 (143), no
+    traceback, and either the best new plan so far (valid under the changes and the
+    past, marked interrupted) or a clear message with nothing written."""
+    plan = tmp_path / "plan.json"
+    solve = ["solve", str(one_part), "-o", str(plan), "--time-limit", "8"]
+    solved = subprocess.run(
+        [sys.executable, "-m", "matchaid", *solve], capture_output=True, text=True, check=False
+    )
+    assert solved.returncode == 0, solved.stderr
+    postings = json.loads(plan.read_text())["postings"]
+    active = next(p for p in postings if p["start"] < 6 < p["start"] + p["months"])
+    changes = tmp_path / "changes.json"
+    changes.write_text(json.dumps([{"withdraw": active["expert"], "from": 6}]))
+    new = tmp_path / "new.json"
+    argv = ["replan", str(one_part), str(plan), "--changes", str(changes), "--now", "6"]
+    code, _, err = _signalled([*argv, "-o", str(new), "--time-limit", "60"], delay, sig)
+    assert code == (143 if sig == signal.SIGTERM else 130), err
+    assert "Traceback" not in err
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    if not new.exists():
+        assert "nothing written" in err
+        return
+    from matchaid.replanning import plan_scenario
+
+    doc = json.loads(new.read_text())
+    assert doc["solve"]["interrupted"] is True
+    changed = plan_scenario(matchaid.load_scenario(one_part), new)
+    entries = matchaid.load_plan_entries(new)
+    assert matchaid.validate(changed, matchaid.Plan(changed, *entries)) == []
+
+
+def _signalled(argv: list[str], delay: float, sig: int) -> tuple[int, str, str]:
+    """Run ``matchaid argv``, send ``sig`` after ``delay`` seconds; exit code, stdout,
+    stderr."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "matchaid",
-            "explain",
-            str(split),
-            str(plan),
-            "--json",
-            "--time-limit",
-            "60",
-        ],
+        [sys.executable, "-m", "matchaid", *argv],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -351,10 +388,4 @@ def test_interrupting_explain(split: Path, tmp_path: Path, delay: float, sig: in
     time.sleep(delay)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == (143 if sig == signal.SIGTERM else 130), err
-    assert "Traceback" not in err
-    if out:
-        found = json.loads(out)
-        assert found["interrupted"] and not found["complete"]
-    else:
-        assert "interrupted" in err
+    return proc.returncode, out, err

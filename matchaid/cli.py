@@ -589,7 +589,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     explanation = values = None
-    if not violations and not args.no_why:
+    if scenario.past is not None and not args.no_why:
+        print(
+            "note: the sections on why gaps are unmet and whom to recruit are not made for a "
+            "re-planned plan (its past is fixed)",
+            file=sys.stderr,
+        )
+    elif not violations and not args.no_why:
         explanation, values = _why(scenario, plan, args)
     report = build_report(
         scenario, plan, pictures=bool(args.html), explanation=explanation, values=values

@@ -163,10 +163,13 @@ def explain(
     Raises
     ------
     InputError
-        If ``gap`` names no gap of the scenario, or the plan is not valid.
+        If ``gap`` names no gap of the scenario, or the plan is not valid, or the
+        scenario has a past (a re-plan: its what-ifs are not made).
     """
     t0 = time.perf_counter()
     plan = result.plan if isinstance(result, Result) else result
+    if scenario.past is not None:
+        raise InputError("<scenario>", [Problem("past", "explain does not take a re-plan")])
     if gap is not None:
         _check_gap(scenario, gap)
     broken = validate(scenario, plan)

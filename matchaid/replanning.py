@@ -29,6 +29,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from fractions import Fraction
 from functools import partial
 from typing import Any
 
@@ -559,13 +560,14 @@ class _Run:
                 ),
                 False,
             )
-        # primary x unit - w x changes, scaled by k / unit to integers
-        unit, k = lm.scaling.unit, 1
-        while k < 10**6 and abs(moves_weight * k / unit - round(moves_weight * k / unit)) > 1e-9:
-            k *= 10
-        per_change = round(moves_weight * k / unit)
-        rounded = abs(moves_weight * k / unit - per_change) > 1e-9 or lm.scaling.rounded
-        linear = k * lm.primary - per_change * self.delta
+        # primary_int x a/b - (c/d) x changes, times b x d: integers (unit = a/b is a
+        # ratio of integers below 10^7; w = c/d to six decimals)
+        unit = Fraction(lm.scaling.unit).limit_denominator(10**7)
+        w = Fraction(moves_weight).limit_denominator(10**6)
+        per_primary, per_change = unit.numerator * w.denominator, w.numerator * unit.denominator
+        common = math.gcd(per_primary, per_change) or 1
+        linear = (per_primary // common) * lm.primary - (per_change // common) * self.delta
+        rounded = float(w) != moves_weight or lm.scaling.rounded
         return StageModel(goal="linear", linear=linear, tiebreak=True), rounded
 
     def _result(

@@ -32,6 +32,7 @@ import numpy.typing as npt
 
 from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.domain import Expert, Scenario
+from matchaid.exceptions import InputError, Problem
 from matchaid.params import SolveParams
 from matchaid.plan import Plan
 from matchaid.program import RULE_ORDER, IntegerProgram, build_program
@@ -241,6 +242,10 @@ def marginal_values(
     """
     from matchaid.search import solve
 
+    if scenario.past is not None:
+        raise InputError(
+            "<scenario>", [Problem("past", "marginal values are not made for a re-plan")]
+        )
     params = params or SolveParams()
     if result is None:
         result = solve(scenario, params)

@@ -114,12 +114,15 @@ def replan_optimum(
     old_trainings: list[Training],
     withdrawn: dict[str, int],
     now: int,
+    moves_weight: float | None = None,
 ) -> list[float] | None:
     """Re-planning's two stages (issue 16), from the changed scenario alone: the past
     (old postings and placements starting before ``now``, a withdrawn expert's cut at
     the withdrawal) fixed, new ones eligible and starting at ``now`` or later, rules
     period by period from ``now`` on (continuity where ``t+1 >= now``); the best primary
-    objective, then the fewest changes at it. ``None`` when no plan keeps the past."""
+    objective, then the fewest changes at it (with ``moves_weight``, the best primary
+    objective minus ``moves_weight`` per change, alone). ``None`` when no plan keeps the
+    past."""
     past = []
     for p in old:
         if p.start < now:
@@ -134,7 +137,9 @@ def replan_optimum(
     return mip_stages(
         changed,
         postings,
-        ((Goal.COVERAGE, 0.0), ("changes", 0.0)),  # type: ignore[arg-type]
+        ((Goal.COVERAGE, 0.0), ("changes", 0.0))  # type: ignore[arg-type]
+        if moves_weight is None
+        else (("tradeoff", moves_weight),),  # type: ignore[arg-type]
         trainings=trainings,
         now=now,
         past=set(past) | set(past_t),
@@ -268,6 +273,9 @@ def mip_stages(
         "changes": changes,
     }
     values = []
+    if stages and stages[0][0] == "tradeoff":  # re-planning's weighted trade-off
+        expression["tradeoff"] = objective - stages[0][1] * changes
+        stages = (("tradeoff", 0.0),)  # type: ignore[assignment]
     for goal, tolerance in stages:
         if isinstance(expression[goal], (int, float)):
             values.append(float(expression[goal]))  # a constant goal

@@ -5,6 +5,8 @@ period by period from the changed scenario alone) finds at that objective."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -35,6 +37,26 @@ def replans(draw: st.DrawFn) -> tuple[Scenario, list[dict[str, object]], int]:
     if s.recipients and draw(st.booleans()):
         r = draw(st.sampled_from(s.recipients))
         changes.append({"set_hosting": {"recipient": r.id, "hosting": draw(st.integers(1, 3))}})
+    gaps = [(r.id, g.specialty) for r, g in s.gaps]
+    if gaps and draw(st.booleans()):
+        rid, spec = draw(st.sampled_from(gaps))
+        demand = draw(st.integers(1, 3))
+        changes.append({"set_demand": {"recipient": rid, "specialty": spec, "demand": demand}})
+    if draw(st.booleans()):  # a newcomer like an existing expert, from some period on
+        model = draw(st.sampled_from(s.experts))
+        lo = draw(st.integers(0, months - 1))
+        changes.append(
+            {
+                "add_expert": {
+                    "id": "NEW",
+                    "donor": model.donor,
+                    "specialties": list(model.specialties),
+                    "seniority": model.seniority.name.lower(),
+                    "available": [lo, months],
+                    "can_lead": model.can_lead,
+                }
+            }
+        )
     return s, changes, now
 
 
@@ -70,7 +92,36 @@ def test_replan_is_valid_keeps_the_past_and_matches_the_two_stage_mip(
     past = {(q.expert, q.start) for q in old.postings if q.start < now}
     assert all(q.start >= now or (q.expert, q.start) in past for q in new)
     assert set(t for t in old.trainings if t.start < now) <= set(rp.plan.trainings)
-    assert rp.status is SolveStatus.OPTIMAL
+    assert rp.status is SolveStatus.OPTIMAL, rp.result.stages
     assert rp.objective == pytest.approx(expected[0], abs=1e-6)
     assert rp.num_changes == round(expected[1])
     assert rp.least_changes == rp.num_changes, (rp.result.stages, rp.diff.to_text())
+
+
+@settings(
+    deadline=None,
+    max_examples=int(os.environ.get("REPLAN_EXAMPLES", "25")),
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(replans(), st.sampled_from([0.5, 2.0, 7.0]))
+def test_moves_weight_maximises_objective_minus_weighted_changes(
+    case: tuple[Scenario, list[dict[str, object]], int], weight: float
+) -> None:
+    s, changes, now = case
+    try:
+        old = solve(s, EXACT).plan
+    except ScenarioError:
+        return
+    changed = apply_changes(s, changes, now=now)
+    withdrawn = {str(c["withdraw"]): int(c["from"]) for c in changes if "withdraw" in c}  # type: ignore[call-overload]
+    expected = replan_optimum(
+        changed, list(old.postings), list(old.trainings), withdrawn, now, moves_weight=weight
+    )
+    try:
+        rp = replan(s, old, changes, now, EXACT, moves_weight=weight)
+    except ReplanError:
+        assert expected is None
+        return
+    assert expected is not None and validate(rp.scenario, rp.plan) == []
+    assert rp.status is SolveStatus.OPTIMAL, rp.result.stages
+    assert rp.objective - weight * rp.num_changes == pytest.approx(expected[0], abs=1e-6)

@@ -60,7 +60,8 @@ class SolveParams:
         A deterministic work budget (CP-SAT's ``max_deterministic_time``). With
         ``workers=1`` and no binding wall-clock limit, the same scenario, seed and budget
         give the same plan on every run and machine; a wall-clock limit or several
-        workers do not promise that.
+        workers do not promise that. With it, big parts are searched by CP-SAT whole,
+        not by the neighbourhood search (which runs on wall time).
     log_progress
         Send CP-SAT's search log to the ``matchaid`` logger (level INFO).
     weights

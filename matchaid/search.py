@@ -670,7 +670,9 @@ class _Search:
             det = max(0.0, det - sum(sv.deterministic_time for sv in part.solvers))
         if (seconds is not None and seconds < 0.05) or det == 0.0:
             return
-        if len(part.cands) >= self.LNS_DECISIONS and seconds is not None:
+        # Neighbourhoods run on wall time: a deterministic budget (which promises the same
+        # plan each run) goes to CP-SAT on the whole part instead.
+        if len(part.cands) >= self.LNS_DECISIONS and seconds is not None and det is None:
             self._lns(part, seconds)
             return
         hint = part.best if self.params.hint != "none" else None

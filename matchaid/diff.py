@@ -133,6 +133,12 @@ class PlanDiff:
         lines.append("KPIs (old -> new, change):")
         for k, (a, b, c) in self.kpis.items():
             lines.append(f"  {k}: {a:g} -> {b:g} ({c:+g})")
+        if self.kept or self.trainings_kept:
+            lines.append("kept:")
+            lines += [f"  {p(x)}" for x in self.kept]
+            lines += [
+                f"  training: {t.trainee} at {t.donor} from {t.start}" for t in self.trainings_kept
+            ]
         return "\n".join(lines)
 
 

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from matchaid.exceptions import (
         FormatVersionError,
         InputError,
+        InputWarning,
         MatchaidError,
         ParamsError,
         PlanFileError,
@@ -99,8 +100,8 @@ _HOME = {
         "Trainee scenario_warnings"
     ),
     "matchaid.exceptions": (
-        "FormatVersionError InputError MatchaidError ParamsError PlanFileError Problem "
-        "ScenarioError SolverError"
+        "FormatVersionError InputError InputWarning MatchaidError ParamsError PlanFileError "
+        "Problem ScenarioError SolverError"
     ),
     "matchaid.audit": "BlockingPair audit",
     "matchaid.compare": "Comparison Variant compare",
@@ -163,6 +164,7 @@ __all__ = [
     "Goal",
     "Horizon",
     "InputError",
+    "InputWarning",
     "Leader",
     "LeaderMode",
     "Level",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 # Only the standard library and the exception tree load before the interrupt handlers
 # are in place: NumPy and OR-Tools are imported by the commands (see matchaid/__init__).
-from matchaid.exceptions import MatchaidError, ParamsError, Problem
+from matchaid.exceptions import InputWarning, MatchaidError, ParamsError, Problem
 
 if TYPE_CHECKING:
     import argparse
@@ -141,7 +142,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     else:
         prepare_file(args.target)
     with _INTERRUPTS.deferred():
-        save_scenario(scenario, args.target, format=fmt)
+        save_scenario(scenario, args.target, format=fmt, excel=args.excel)
     print(f"wrote {args.target} ({fmt})", file=sys.stderr)
     return EXIT_OK
 
@@ -251,7 +252,8 @@ def _cmd_solve(args: argparse.Namespace) -> int:
             failed += _write_output(args.output, lambda: result.plan.to_json(args.output, record))
         if args.csv:
             failed += _write_output(
-                f"{args.csv}/postings.csv and coverage.csv", lambda: result.plan.to_csv(args.csv)
+                f"{args.csv}/postings.csv and coverage.csv",
+                lambda: result.plan.to_csv(args.csv, excel=args.excel),
             )
         summary_stream = sys.stderr if args.output == "-" else sys.stdout
         print(result.summary(), file=summary_stream)
@@ -711,6 +713,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", help="scenario JSON file or CSV folder")
     p.add_argument("target", help="output JSON file or folder")
     p.add_argument("--to", choices=("json", "csv"), help="output format")
+    p.add_argument(
+        "--excel", action="store_true", help="CSV files start with a BOM, so Excel reads UTF-8"
+    )
     p.set_defaults(func=_cmd_convert)
 
     _add_solve_parser(sub)
@@ -719,6 +724,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_why_parsers(sub)
     _add_value_parser(sub)
     _add_compare_parser(sub)
+    for name, command in sub.choices.items():
+        if name != "generate":
+            command.add_argument(
+                "--encoding",
+                metavar="NAME",
+                help="encoding of CSV input (default: UTF-8, else GB18030 with a warning), "
+                "e.g. gbk, gb18030, utf-8",
+            )
 
     p = sub.add_parser(
         "generate",
@@ -936,6 +949,9 @@ def _add_solve_parser(sub: Any) -> None:
     p.add_argument("-o", "--output", help="write the plan as JSON here ('-' for stdout)")
     p.add_argument("--csv", metavar="DIR", help="also write postings.csv and coverage.csv here")
     p.add_argument(
+        "--excel", action="store_true", help="CSV files start with a BOM, so Excel reads UTF-8"
+    )
+    p.add_argument(
         "--time-limit", type=float, metavar="S", help="seconds of search (0: no limit; default 60)"
     )
     p.add_argument(
@@ -976,11 +992,19 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     """
     global _INTERRUPTS
     _INTERRUPTS = _Interrupts()
-    with _INTERRUPTS.installed(restore=not exiting):
+    with _INTERRUPTS.installed(restore=not exiting), warnings.catch_warnings():
+        warnings.simplefilter("always", InputWarning)
+        warnings.showwarning = _show_warning
         try:
             parser = build_parser()
             args = parser.parse_args(argv)
-            return int(args.func(args))
+            from matchaid.io import CSV_ENCODING
+
+            token = CSV_ENCODING.set(getattr(args, "encoding", None))
+            try:
+                return int(args.func(args))
+            finally:
+                CSV_ENCODING.reset(token)
         except MatchaidError as exc:
             print(f"matchaid: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -998,6 +1022,21 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
                 raise
             print("matchaid: interrupted; nothing written", file=sys.stderr)
             return _INTERRUPTS.exit_code
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Input warnings as ``warning: ...`` lines on stderr; others as Python shows them."""
+    if issubclass(category, InputWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def _caused_by_interrupt(exc: BaseException) -> bool:

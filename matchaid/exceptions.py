@@ -30,6 +30,7 @@ __all__ = [
     "MAX_REPORTED_PROBLEMS",
     "FormatVersionError",
     "InputError",
+    "InputWarning",
     "MatchaidError",
     "ParamsError",
     "PlanFileError",
@@ -140,6 +141,13 @@ class PlanFileError(InputError):
 
 class ParamsError(InputError):
     """Solver settings are out of range or of the wrong type."""
+
+
+class InputWarning(UserWarning):
+    """Input that was read, but maybe not as meant: a CSV file that was not UTF-8 (and
+    which encoding was used), a full-width separator in a list cell. The command line
+    prints each as ``warning: ...`` on stderr; in Python it is a :mod:`warnings`
+    warning."""
 
 
 class SolverError(MatchaidError):

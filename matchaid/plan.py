@@ -300,17 +300,19 @@ class Plan:
         """Write the plan file (JSON, atomically)."""
         write_json(path, self.to_document(extra))
 
-    def to_csv(self, folder: str | os.PathLike[str]) -> None:
+    def to_csv(self, folder: str | os.PathLike[str], *, excel: bool = False) -> None:
         """Write ``postings.csv`` and ``coverage.csv`` (gap x month) into ``folder``, and
         ``trainings.csv`` (``trainee, donor, start, months``) when the scenario has
-        trainees."""
+        trainees; UTF-8, with a byte order mark first when ``excel`` (so that Excel
+        reads Chinese names right)."""
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(root / "postings.csv", postings_csv_text(self.postings))
+        bom = "\ufeff" if excel else ""
+        write_text_atomic(root / "postings.csv", bom + postings_csv_text(self.postings))
         if self.scenario.trainees:
             rows = [[t.trainee, t.donor, t.start, t.months] for t in self.trainings]
             text = csv_table_text(["trainee", "donor", "start", "months"], rows)
-            write_text_atomic(root / "trainings.csv", text)
+            write_text_atomic(root / "trainings.csv", bom + text)
         months = self.scenario.horizon.months
         columns = ["recipient", "specialty", "weight", "demand_months", "covered_months"]
         columns += [self.scenario.horizon.month_label(t) for t in range(months)]
@@ -318,7 +320,7 @@ class Plan:
             [c.recipient, c.specialty, c.weight, c.demand_months, c.covered_months, *c.by_month]
             for c in self.coverage()
         ]
-        write_text_atomic(root / "coverage.csv", csv_table_text(columns, rows))
+        write_text_atomic(root / "coverage.csv", bom + csv_table_text(columns, rows))
 
     def summary(self, *, max_rows: int = 20) -> str:
         """A readable summary: headline KPIs, then the least-covered gaps."""

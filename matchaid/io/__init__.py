@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +38,7 @@ from matchaid.io._json import json_text, read_json, write_json
 from matchaid.posting import Posting, Training
 
 __all__ = [
+    "CSV_ENCODING",
     "FORMAT_VERSION",
     "atomic_writer",
     "csv_table_text",
@@ -58,7 +60,12 @@ __all__ = [
 ]
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+#: The encoding CSV files are read in when a call does not name one (``None``: UTF-8,
+#: else GB18030 with a warning); the command line's ``--encoding`` sets it.
+CSV_ENCODING: ContextVar[str | None] = ContextVar("CSV_ENCODING", default=None)
+
+
+def load_scenario(path: str | os.PathLike[str], encoding: str | None = None) -> Scenario:
     """Read a scenario from a v1 JSON file or a folder of CSV files.
 
     Parameters
@@ -67,6 +74,10 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         A ``.json`` file, or a folder holding ``scenario.csv``, ``donors.csv``,
         ``experts.csv``, ``recipients.csv``, ``gaps.csv`` (and optionally
         ``pairings.csv``, ``network.csv``).
+    encoding
+        The CSV files' encoding (default: :data:`CSV_ENCODING`'s value, else UTF-8 with
+        or without a BOM, and GB18030 for a file that is not UTF-8, with an
+        :class:`~matchaid.exceptions.InputWarning` saying so). JSON is always UTF-8.
 
     Raises
     ------
@@ -84,7 +95,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     6
     """
     if Path(path).is_dir():
-        return read_scenario_folder(path)
+        return read_scenario_folder(path, encoding or CSV_ENCODING.get())
     return scenario_from_document(read_json(path, ScenarioError), str(path))
 
 
@@ -93,15 +104,17 @@ def save_scenario(
     path: str | os.PathLike[str],
     *,
     format: Literal["json", "csv"] | None = None,
+    excel: bool = False,
 ) -> None:
     """Write ``scenario`` as v1 JSON (``format="json"``, or a path ending ``.json``) or
     as a CSV folder (``format="csv"``, or any other path). Files are written atomically.
+    ``excel``: CSV files start with a byte order mark (Excel then reads UTF-8).
     """
     chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
     if chosen == "json":
         write_json(path, scenario_to_document(scenario))
     else:
-        write_scenario_folder(scenario, path)
+        write_scenario_folder(scenario, path, excel=excel)
 
 
 def postings_from_document(doc: object, source: str) -> tuple[Posting, ...]:
@@ -191,7 +204,7 @@ def load_plan_entries(
         If the file is unreadable or an entry is malformed (file, path and reason).
     """
     if str(path).lower().endswith(".csv"):
-        rows, lines = read_postings_csv(path, PlanFileError)
+        rows, lines = read_postings_csv(path, PlanFileError, CSV_ENCODING.get())
         try:
             return plan_entries_from_document({"postings": rows}, str(path))
         except PlanFileError as exc:

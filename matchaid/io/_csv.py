@@ -41,16 +41,18 @@ line and column.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from matchaid.domain import Scenario
-from matchaid.exceptions import InputError, MatchaidError, Problem, ScenarioError
+from matchaid.exceptions import InputError, InputWarning, MatchaidError, Problem, ScenarioError
 from matchaid.io._atomic import write_text_atomic
 from matchaid.io._document import (
     object_pairs_hook,
@@ -233,23 +235,68 @@ def _cell(kind: str, cell: str) -> Any:
     return cell
 
 
-class _Table:
-    """One CSV file read into rows of typed cells, keeping each row's line number."""
+#: Full-width characters Chinese input methods type for the separators of list cells.
+_FULL_WIDTH = {"\uff1b": ";", "\uff0c": ",", "\uff1a": ":"}
+#: What to do about a file that is not UTF-8.
+_SAVE_AS = "save it from Excel as 'CSV UTF-8 (Comma delimited)', or pass --encoding"
 
-    def __init__(self, folder: Path, name: str, problems: list[Problem]) -> None:
+
+def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str | None, Problem | None]:
+    """The text of a CSV file and, when it was not read as UTF-8 by default, a note
+    saying which encoding was used (an error problem instead when it cannot be read):
+    UTF-8 (a BOM or none) unless ``encoding`` names another; else GB18030 (GBK's
+    superset, what Excel writes on Chinese systems) when the bytes are that."""
+    wanted = encoding or "utf-8-sig"
+    if wanted.lower().replace("_", "-") in ("utf-8", "utf8"):
+        wanted = "utf-8-sig"
+    try:
+        return raw.decode(wanted), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        failed = Problem(
+            f"{name} line {line}",
+            f"is not {encoding or 'UTF-8'} (byte 0x{bad} cannot be read): {_SAVE_AS}",
+        )
+    if encoding is not None:
+        return None, failed
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None, failed
+    return text, Problem(
+        name, "is not UTF-8: read as GB18030 (GBK), what Excel writes on Chinese systems; "
+        "if its text looks wrong, " + _SAVE_AS
+    )
+
+
+class _Table:
+    """One CSV file read into rows of typed cells, keeping each row's line number, and
+    the notes its reading left (the encoding used, full-width separators)."""
+
+    def __init__(
+        self, folder: Path, name: str, problems: list[Problem], encoding: str | None = None
+    ) -> None:
         self.name = name
         self.rows: list[dict[str, Any]] = []
         self.lines: list[int] = []
+        self.notes: list[Problem] = []
         self.present = (folder / name).is_file()
         if not self.present:
             if name not in _OPTIONAL_FILES:
                 problems.append(Problem(name, "required file is missing"))
             return
         try:
-            text = (folder / name).read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            raw = (folder / name).read_bytes()
+        except OSError as exc:
             problems.append(Problem(name, f"cannot read file: {exc}"))
             return
+        text, note = _decode(raw, name, encoding)
+        if text is None:
+            problems.append(note or Problem(name, "cannot read file"))
+            return
+        if note is not None:
+            self.notes.append(note)
         # The csv module refuses fields over 128 KiB by default; a long description
         # written by convert must read back.
         old_limit = csv.field_size_limit(_FIELD_LIMIT)
@@ -297,12 +344,31 @@ class _Table:
                     for col, cell in zip(header, row, strict=True)
                     if col in columns and cell.strip() != ""
                 }
+                self._full_width(header, row, line)
                 if "release" in columns and "release" in header:
                     record.setdefault("release", {})  # an empty cell: no limits
                 self.rows.append(record)
                 self.lines.append(line)
         except csv.Error as exc:
             problems.append(Problem(f"{name} line {reader.line_num}", f"malformed CSV: {exc}"))
+
+    def _full_width(self, header: list[str], row: list[str], line: int) -> None:
+        """Note full-width separators in list cells (read as part of one item)."""
+        columns = _COLUMNS[self.name]
+        for col, cell in zip(header, row, strict=True):
+            if columns.get(col) not in ("list", "numlist", "release"):
+                continue
+            found = [ch for ch in _FULL_WIDTH if ch in cell]
+            if found:
+                said = ", ".join(f"'{ch}' (not '{_FULL_WIDTH[ch]}')" for ch in found)
+                self.notes.append(
+                    Problem(
+                        f"{self.name} line {line}",
+                        f"column {col!r}: {cell.strip()!r} has the full-width {said}; list "
+                        "items are separated by ';' (and 'name:count' pairs by ':'), so it "
+                        "was read as one item",
+                    )
+                )
 
 
 def _interval(record: dict[str, Any], key: str) -> None:
@@ -377,14 +443,41 @@ def _scenario_row(meta: _Table, source: str, where: dict[str, str]) -> dict[str,
     return doc
 
 
-def read_scenario_folder(folder: str | os.PathLike[str]) -> Scenario:
-    """Read a scenario from a folder of CSV files (see the module docstring)."""
+def _check_encoding(encoding: str | None, source: str, error: type[InputError]) -> None:
+    """Raise ``error`` if ``encoding`` names no codec Python knows."""
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise error(
+            source, [Problem("--encoding", f"unknown encoding {encoding!r} (try gbk, gb18030)")]
+        ) from None
+
+
+def _warn(source: str, tables: Sequence[_Table]) -> None:
+    """Each table's notes as an :class:`InputWarning`."""
+    for table in tables:
+        for note in table.notes:
+            warnings.warn(InputWarning(note.format(source)), stacklevel=4)
+
+
+def read_scenario_folder(folder: str | os.PathLike[str], encoding: str | None = None) -> Scenario:
+    """Read a scenario from a folder of CSV files (see the module docstring): UTF-8
+    (with or without a BOM) unless ``encoding`` names another; a file that is not UTF-8
+    is read as GB18030 when it is that, with an :class:`InputWarning` saying so."""
     root = Path(folder)
     source = str(folder)
+    _check_encoding(encoding, source, ScenarioError)
     problems: list[Problem] = []
-    tables = {name: _Table(root, name, problems) for name in _COLUMNS if name != "postings.csv"}
+    tables = {
+        name: _Table(root, name, problems, encoding)
+        for name in _COLUMNS
+        if name != "postings.csv"
+    }
     if problems:
         raise ScenarioError(source, problems)
+    _warn(source, list(tables.values()))
 
     where: dict[str, str] = {}  # document path prefix -> "file line N"
     doc = _scenario_row(tables["scenario.csv"], source, where)
@@ -496,8 +589,16 @@ def csv_table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str
     return buffer.getvalue()
 
 
-def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) -> None:
-    """Write ``scenario`` as a folder of CSV files (each file written atomically).
+#: The byte order mark that tells Excel a CSV file is UTF-8.
+BOM = "\ufeff"
+
+
+def write_scenario_folder(
+    scenario: Scenario, folder: str | os.PathLike[str], *, excel: bool = False
+) -> None:
+    """Write ``scenario`` as a folder of CSV files (each file written atomically), in
+    UTF-8; with ``excel``, each file starts with a byte order mark, so that Excel opens
+    Chinese text correctly (matchaid reads both).
 
     Raises
     ------
@@ -512,7 +613,7 @@ def write_scenario_folder(scenario: Scenario, folder: str | os.PathLike[str]) ->
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        write_text_atomic(root / name, text)
+        write_text_atomic(root / name, BOM + text if excel else text)
     for name in _OPTIONAL_FILES - files.keys():
         stale = root / name
         if stale.exists():
@@ -669,17 +770,21 @@ def _scenario_files(doc: dict[str, Any]) -> dict[str, str]:
 
 
 def read_postings_csv(
-    path: str | os.PathLike[str], error: type[InputError]
+    path: str | os.PathLike[str], error: type[InputError], encoding: str | None = None
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """Read a ``postings.csv`` file into posting records (plan document form) and the
-    line each came from."""
+    line each came from (encodings as :func:`read_scenario_folder` reads them)."""
     target = Path(path)
+    _check_encoding(encoding, str(path), error)
     problems: list[Problem] = []
-    table = _Table(target.parent, target.name, problems) if target.name == "postings.csv" else None
+    table = None
+    if target.name == "postings.csv":
+        table = _Table(target.parent, target.name, problems, encoding)
     if table is None:
         raise error(str(path), [Problem("", "a CSV plan file must be named postings.csv")])
     if problems:
         raise error(str(target.parent), problems)
+    _warn(str(target.parent), [table])
     return table.rows, table.lines
 
 

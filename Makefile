@@ -3,6 +3,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# What `make run` needs (matchaid and the report's pictures) and what `make test` needs.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint clean
@@ -11,12 +13,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[report]'
+	touch $(RUN_STAMP)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,report]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
 # Solves the flagship example (Tibet group-style aid, 519 experts) and writes its report.
-run: $(STAMP)
+# It installs only what running needs (not the test tools).
+run: $(RUN_STAMP)
 	$(BIN)/python examples/tibet_group_aid/plan.py out/tibet_group_aid
 
 lint: $(STAMP)

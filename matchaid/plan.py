@@ -133,6 +133,12 @@ class Plan:
     trainings: tuple[Training, ...] = ()
     _coverage: npt.NDArray[np.int64] = field(init=False, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        """One line (the scenario, which a plan holds, is not repeated)."""
+        what = self.scenario.name or "scenario"
+        trained = f", {len(self.trainings)} trainings" if self.trainings else ""
+        return f"Plan({len(self.postings)} postings{trained} for {what!r})"
+
     def __post_init__(self) -> None:
         for name in ("postings", "trainings"):
             if not isinstance(getattr(self, name), tuple):

@@ -128,6 +128,13 @@ class Replan:
         """The new plan."""
         return self.result.plan
 
+    def __repr__(self) -> str:
+        return (
+            f"Replan(now={self.now}, {len(self.changes)} changes given, "
+            f"num_changes={self.num_changes}, least_changes={self.least_changes}, "
+            f"result={self.result!r})"
+        )
+
     @property
     def status(self) -> SolveStatus:
         """The status over both stages."""

@@ -160,6 +160,57 @@ class Result:
         """Coverage per gap of the plan."""
         return self.plan.coverage()
 
+    def __repr__(self) -> str:
+        """One line (the plan's scenario is not repeated)."""
+        bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
+        gap = f"{100 * self.gap:.2f}%" if math.isfinite(self.gap) else "unknown"
+        stages = f", {len(self.stages)} stages" if self.stages else ""
+        return (
+            f"Result(status={self.status.value}, objective={self.objective:g}, "
+            f"best_bound={bound}, gap={gap}, {len(self.plan.postings)} postings"
+            f"{stages}, build {self.build_seconds:.2f} s, search {self.solve_seconds:.2f} s"
+            f"{', interrupted' if self.interrupted else ''})"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small table for notebooks: status, objective, bound, gap, the plan's
+        figures and the least-covered gaps."""
+        from html import escape
+
+        k = self.plan.kpis()
+        bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
+        gap = f"{100 * self.gap:.2f}%" if math.isfinite(self.gap) else "unknown"
+        rows = [
+            ("status", self.status.value),
+            ("objective", f"{self.objective:g}"),
+            ("best bound", bound),
+            ("gap", gap),
+            ("weighted coverage", f"{100 * k.weighted_coverage:.1f}%"),
+            ("postings", str(k.num_postings)),
+            ("experts posted", f"{k.num_experts_posted} of {len(self.plan.scenario.experts)}"),
+            ("build, search", f"{self.build_seconds:.2f} s, {self.solve_seconds:.2f} s"),
+        ]
+        if self.reason:
+            rows.append(("reason", self.reason))
+        head = "".join(
+            f"<tr><th style='text-align:left'>{escape(a)}</th><td>{escape(b)}</td></tr>"
+            for a, b in rows
+        )
+        worst = sorted(self.coverage, key=lambda c: -c.weight * c.unmet_months)[:5]
+        gaps = "".join(
+            f"<tr><td>{escape(c.recipient)}</td><td>{escape(c.specialty)}</td>"
+            f"<td>{c.covered_months:g}</td><td>{c.demand_months}</td></tr>"
+            for c in worst
+            if c.unmet_months > 0
+        )
+        table = f"<table>{head}</table>"
+        if gaps:
+            table += (
+                "<table><tr><th>recipient</th><th>specialty</th><th>covered</th>"
+                f"<th>wanted</th></tr>{gaps}</table>"
+            )
+        return table
+
     @property
     def wall_seconds(self) -> float:
         """Build plus search time."""

@@ -265,8 +265,9 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str | None, Pr
     except UnicodeDecodeError:
         return None, failed
     return text, Problem(
-        name, "is not UTF-8: read as GB18030 (GBK), what Excel writes on Chinese systems; "
-        "if its text looks wrong, " + _SAVE_AS
+        name,
+        "is not UTF-8: read as GB18030 (GBK), what Excel writes on Chinese systems; "
+        "if its text looks wrong, " + _SAVE_AS,
     )
 
 
@@ -471,9 +472,7 @@ def read_scenario_folder(folder: str | os.PathLike[str], encoding: str | None = 
     _check_encoding(encoding, source, ScenarioError)
     problems: list[Problem] = []
     tables = {
-        name: _Table(root, name, problems, encoding)
-        for name in _COLUMNS
-        if name != "postings.csv"
+        name: _Table(root, name, problems, encoding) for name in _COLUMNS if name != "postings.csv"
     }
     if problems:
         raise ScenarioError(source, problems)

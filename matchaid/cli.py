@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 # Only the standard library and the exception tree load before the interrupt handlers
 # are in place: NumPy and OR-Tools are imported by the commands (see matchaid/__init__).
-from matchaid.exceptions import InputWarning, MatchaidError, ParamsError, Problem
+from matchaid.exceptions import MatchaidError, MatchaidWarning, ParamsError, Problem
 
 if TYPE_CHECKING:
     import argparse
@@ -993,7 +993,7 @@ def main(argv: Sequence[str] | None = None, *, exiting: bool = False) -> int:
     global _INTERRUPTS
     _INTERRUPTS = _Interrupts()
     with _INTERRUPTS.installed(restore=not exiting), warnings.catch_warnings():
-        warnings.simplefilter("always", InputWarning)
+        warnings.simplefilter("always", MatchaidWarning)
         warnings.showwarning = _show_warning
         try:
             parser = build_parser()
@@ -1032,8 +1032,9 @@ def _show_warning(
     file: Any = None,
     line: str | None = None,
 ) -> None:
-    """Input warnings as ``warning: ...`` lines on stderr; others as Python shows them."""
-    if issubclass(category, InputWarning):
+    """matchaid's warnings as ``warning: ...`` lines on stderr; others as Python shows
+    them."""
+    if issubclass(category, MatchaidWarning):
         print(f"warning: {message}", file=sys.stderr)
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))

@@ -28,10 +28,12 @@ from typing import Literal
 
 __all__ = [
     "MAX_REPORTED_PROBLEMS",
+    "FontWarning",
     "FormatVersionError",
     "InputError",
     "InputWarning",
     "MatchaidError",
+    "MatchaidWarning",
     "ParamsError",
     "PlanFileError",
     "Problem",
@@ -143,7 +145,16 @@ class ParamsError(InputError):
     """Solver settings are out of range or of the wrong type."""
 
 
-class InputWarning(UserWarning):
+class MatchaidWarning(UserWarning):
+    """Base class of matchaid's warnings; the command line prints each as ``warning:
+    ...`` on stderr."""
+
+
+class FontWarning(MatchaidWarning):
+    """Pictures cannot show some text (no installed font has its glyphs)."""
+
+
+class InputWarning(MatchaidWarning):
     """Input that was read, but maybe not as meant: a CSV file that was not UTF-8 (and
     which encoding was used), a full-width separator in a list cell. The command line
     prints each as ``warning: ...`` on stderr; in Python it is a :mod:`warnings`

@@ -11,16 +11,25 @@ global state) and returns PNG bytes, ready to embed in a report:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
+import re
+import warnings
 from collections import defaultdict
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from matchaid.exceptions import MatchaidError
+from matchaid.exceptions import FontWarning, MatchaidError
 from matchaid.plan import Plan
 
 __all__ = [
+    "CJK_FAMILIES",
+    "cjk_families",
     "coverage_heatmap",
     "donor_flow",
     "new_figure",
@@ -28,6 +37,85 @@ __all__ = [
     "rotation_timeline",
     "unmet_by_specialty",
 ]
+
+
+#: Font families with Chinese glyphs, tried in order after DejaVu Sans (per glyph).
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+)
+#: Font file names that hold those families (to find fonts installed after
+#: matplotlib built its font cache).
+_CJK_FILES = re.compile(
+    r"(cjk|wqy|sourcehan|simhei|msyh|pingfang|uming|ukai|droidsansfallback|notosanssc)", re.I
+)
+_WARNED: list[bool] = []
+
+
+@cache
+def cjk_families() -> tuple[str, ...]:
+    """The installed families of :data:`CJK_FAMILIES`, in that order (also fonts
+    installed after matplotlib's font cache was built)."""
+    from matplotlib import font_manager
+
+    def known() -> tuple[str, ...]:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return tuple(name for name in CJK_FAMILIES if name in names)
+
+    if not known():
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILES.search(Path(path).name):
+                with contextlib.suppress(Exception):  # an unreadable font file: skip it
+                    font_manager.fontManager.addfont(path)
+    return known()
+
+
+def _has_cjk(plan: Plan) -> bool:
+    s = plan.scenario
+    texts = [r.name for r in s.recipients] + [g.specialty for _, g in s.gaps]
+    texts += [d.city for d in s.donors] + [e.id for e in s.experts]
+    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for t in texts for ch in t)
+
+
+def _fonts(draw: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Draw with DejaVu Sans, then an installed CJK family for glyphs it lacks; when a
+    plan has Chinese text and no CJK font is installed, one :class:`FontWarning` (once
+    per process) instead of a warning per missing glyph."""
+
+    @functools.wraps(draw)
+    def wrapped(plan: Plan, *args: Any) -> bytes:
+        import matplotlib
+
+        families = cjk_families()
+        with warnings.catch_warnings():
+            if not families and _has_cjk(plan):
+                if not _WARNED:
+                    _WARNED.append(True)
+                    warnings.warn(
+                        FontWarning(
+                            "no CJK font is installed: Chinese names show as boxes in the "
+                            "pictures (the report's text is fine); install one, e.g. "
+                            "'apt install fonts-noto-cjk' or 'fonts-wqy-microhei'"
+                        ),
+                        stacklevel=2,
+                    )
+                warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            # A list of concrete families: matplotlib takes each glyph from the first
+            # family that has it (a generic "sans-serif" would not fall back).
+            rc: dict[Any, Any] = {"font.family": ["DejaVu Sans", *families]}
+            with matplotlib.rc_context(rc):
+                return draw(plan, *args)
+
+    return wrapped
 
 
 def new_figure(width: float, height: float) -> Any:
@@ -58,6 +146,7 @@ def _specialty_colours(plan: Plan) -> dict[str, Any]:
     return {s: cmap(i % 20) for i, s in enumerate(specs)}
 
 
+@_fonts
 def coverage_heatmap(plan: Plan) -> bytes:
     """Share of each gap's demand covered, recipients down, specialties across (grey:
     no gap)."""
@@ -87,6 +176,7 @@ def coverage_heatmap(plan: Plan) -> bytes:
     return png_bytes(fig)
 
 
+@_fonts
 def unmet_by_specialty(plan: Plan) -> bytes:
     """Covered and unmet expert-months per specialty, most unmet on top."""
     covered: dict[str, float] = defaultdict(float)
@@ -113,6 +203,7 @@ def unmet_by_specialty(plan: Plan) -> bytes:
     return png_bytes(fig)
 
 
+@_fonts
 def rotation_timeline(plan: Plan, recipient: str) -> bytes:
     """Gantt chart of the postings at ``recipient``: one row per expert, coloured by
     specialty, with the months of the horizon across."""
@@ -162,6 +253,7 @@ def rotation_timeline(plan: Plan, recipient: str) -> bytes:
     return png_bytes(fig)
 
 
+@_fonts
 def donor_flow(plan: Plan) -> bytes:
     """Expert-months sent from each donor city (left) to each recipient (right); line
     width is proportional to expert-months."""

@@ -307,14 +307,15 @@ class Plan:
         write_json(path, self.to_document(extra))
 
     def to_csv(self, folder: str | os.PathLike[str], *, excel: bool = False) -> None:
-        """Write ``postings.csv`` and ``coverage.csv`` (gap x month) into ``folder``, and
-        ``trainings.csv`` (``trainee, donor, start, months``) when the scenario has
+        """Write ``postings.csv`` (each posting, with its donor, donor and recipient
+        names, unit and calendar labels) and ``coverage.csv`` (gap x month) into
+        ``folder``, and ``trainings.csv`` (``trainee, donor, start, months``) when the scenario has
         trainees; UTF-8, with a byte order mark first when ``excel`` (so that Excel
         reads Chinese names right)."""
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         bom = "\ufeff" if excel else ""
-        write_text_atomic(root / "postings.csv", bom + postings_csv_text(self.postings))
+        write_text_atomic(root / "postings.csv", bom + postings_csv_text(self.postings, self.scenario))
         if self.scenario.trainees:
             rows = [[t.trainee, t.donor, t.start, t.months] for t in self.trainings]
             text = csv_table_text(["trainee", "donor", "start", "months"], rows)

@@ -159,8 +159,17 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "specialty": "str",
         "start": "num",
         "months": "num",
+        # For people reading the file (written by Plan.to_csv, ignored when read back).
+        "donor": "str",
+        "donor_name": "str",
+        "recipient_name": "str",
+        "unit": "str",
+        "start_label": "str",
+        "end_label": "str",
     },
 }
+#: The columns of postings.csv that only say more to a reader (see _COLUMNS).
+POSTING_EXTRAS = ("donor", "donor_name", "recipient_name", "unit", "start_label", "end_label")
 _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "scenario.csv": ("months", "terms"),
     "donors.csv": ("id", "name", "city", "release"),
@@ -784,12 +793,40 @@ def read_postings_csv(
     if problems:
         raise error(str(target.parent), problems)
     _warn(str(target.parent), [table])
-    return table.rows, table.lines
+    rows = [{k: v for k, v in row.items() if k not in POSTING_EXTRAS} for row in table.rows]
+    return rows, table.lines
 
 
-def postings_csv_text(postings: Sequence[Any]) -> str:
-    """CSV text of postings (objects with expert, recipient, specialty, start, months)."""
-    return csv_table_text(
-        list(_COLUMNS["postings.csv"]),
-        [[p.expert, p.recipient, p.specialty, p.start, p.months] for p in postings],
-    )
+def postings_csv_text(postings: Sequence[Any], scenario: Scenario | None = None) -> str:
+    """CSV text of postings (objects with expert, recipient, specialty, start, months);
+    with ``scenario``, also each one's donor and donor name, the recipient's name, the
+    period unit and the calendar labels of its first and last periods (for people: a
+    plan read back uses the first five columns)."""
+    if scenario is None:
+        return csv_table_text(
+            list(_COLUMNS["postings.csv"])[:5],
+            [[p.expert, p.recipient, p.specialty, p.start, p.months] for p in postings],
+        )
+    experts = {e.id: e for e in scenario.experts}
+    donors = {d.id: d for d in scenario.donors}
+    names = {r.id: r.name for r in scenario.recipients}
+    h = scenario.horizon
+    rows = []
+    for p in postings:
+        donor = experts[p.expert].donor if p.expert in experts else ""
+        rows.append(
+            [
+                p.expert,
+                p.recipient,
+                p.specialty,
+                p.start,
+                p.months,
+                donor,
+                donors[donor].name if donor in donors else "",
+                names.get(p.recipient, ""),
+                h.unit.value,
+                h.month_label(p.start),
+                h.month_label(p.start + p.months - 1),
+            ]
+        )
+    return csv_table_text(list(_COLUMNS["postings.csv"]), rows)

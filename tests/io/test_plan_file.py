@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import matchaid
 from matchaid import PlanFileError, Posting, Training, load_plan_entries, load_postings
 from matchaid.io import postings_csv_text
 
@@ -92,3 +93,44 @@ def test_malformed_trainings(
     file.write_text(json.dumps({"postings": [], "trainings": {"T1": "D0"}}))
     with pytest.raises(PlanFileError, match="trainings: must be a list"):
         load_plan_entries(file)
+
+
+def test_postings_csv_names_donors_recipients_and_dates_and_reads_back(tmp_path: Path) -> None:
+    """postings.csv for people (issue 17): donor, donor and recipient names, unit and
+    calendar labels of the first and last period; a plan read back from it is the same."""
+    from matchaid.domain import (
+        DisciplineGap,
+        DonorHospital,
+        Expert,
+        Horizon,
+        Level,
+        RecipientHospital,
+        Scenario,
+        Seniority,
+    )
+
+    s = Scenario(
+        Horizon(12, start="2027-11"),
+        (6,),
+        (DonorHospital("D", "上海市第一人民医院", "Shanghai"),),
+        (Expert("E", "D", ("urology",), Seniority.CHIEF, (0, 12)),),
+        (
+            RecipientHospital(
+                "R",
+                "册亨县人民医院",
+                "Ceheng",
+                Level.COUNTY,
+                1,
+                (DisciplineGap("urology", 1, (0, 12), 1.0),),
+            ),
+        ),
+    )
+    plan = matchaid.Plan(s, (matchaid.Posting("E", "R", "urology", 3, 6),))
+    plan.to_csv(tmp_path)
+    lines = (tmp_path / "postings.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == (
+        "expert,recipient,specialty,start,months,donor,donor_name,recipient_name,unit,"
+        "start_label,end_label"
+    )
+    assert lines[1] == "E,R,urology,3,6,D,上海市第一人民医院,册亨县人民医院,month,2028-02,2028-07"
+    assert matchaid.load_postings(tmp_path / "postings.csv") == plan.postings

@@ -131,12 +131,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from matchaid.io import load_scenario, prepare_file, prepare_folder, save_scenario
+    from matchaid.io import format_of, load_scenario, prepare_file, prepare_folder, save_scenario
 
     scenario = load_scenario(args.source)
-    fmt: Literal["json", "csv"] = args.to or (
-        "json" if args.target.lower().endswith(".json") else "csv"
-    )
+    fmt: Literal["json", "csv", "xlsx"] = args.to or format_of(args.target)
     if fmt == "csv":
         prepare_folder(args.target)
     else:
@@ -248,6 +246,8 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         failed = []  # every output is tried: a full disk for one still leaves the others
         if args.output == "-":
             sys.stdout.write(json_text(result.plan.to_document(record)))
+        elif args.output and args.output.lower().endswith((".xlsx", ".xlsm")):
+            failed += _write_output(args.output, lambda: result.plan.to_xlsx(args.output, record))
         elif args.output:
             failed += _write_output(args.output, lambda: result.plan.to_json(args.output, record))
         if args.csv:
@@ -705,14 +705,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "convert",
-        help="convert a scenario between JSON and a CSV folder",
-        description="Read a scenario (JSON file or CSV folder) and write it in the other "
-        "form. The target's form follows --to, else its name: *.json is JSON, anything "
-        "else a CSV folder. Files are written atomically.",
+        help="convert a scenario between JSON, a CSV folder and an Excel workbook",
+        description="Read a scenario (JSON file, CSV folder or .xlsx workbook) and write "
+        "it in another form. The target's form follows --to, else its name: *.json is "
+        "JSON, *.xlsx a workbook (one sheet per CSV table), anything else a CSV folder. "
+        "Files are written atomically.",
     )
-    p.add_argument("source", help="scenario JSON file or CSV folder")
-    p.add_argument("target", help="output JSON file or folder")
-    p.add_argument("--to", choices=("json", "csv"), help="output format")
+    p.add_argument("source", help="scenario JSON file, CSV folder or .xlsx workbook")
+    p.add_argument("target", help="output JSON file, .xlsx workbook or folder")
+    p.add_argument("--to", choices=("json", "csv", "xlsx"), help="output format")
     p.add_argument(
         "--excel", action="store_true", help="CSV files start with a BOM, so Excel reads UTF-8"
     )

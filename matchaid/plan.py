@@ -306,6 +306,23 @@ class Plan:
         """Write the plan file (JSON, atomically)."""
         write_json(path, self.to_document(extra))
 
+    def to_xlsx(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
+        """Write the plan as an Excel workbook (atomically; the ``workbooks`` extra):
+        sheets ``postings`` (with donor, names and calendar labels), ``trainings``,
+        ``coverage`` (gap x period) and ``kpis`` (the summary's figures, then
+        ``extra``'s ``solve`` record: status, objective, bound, gap, ...). ``matchaid
+        check`` and :func:`matchaid.load_plan_entries` read it back."""
+        from matchaid.io import write_plan_workbook
+
+        doc = self.to_document(extra)
+        kpis: dict[str, Any] = {}
+        for key, value in doc["summary"].items():
+            kpis[key] = value if not isinstance(value, list | dict) else _cell_text(value)
+        for key, value in (doc.get("solve") or {}).items():
+            if not isinstance(value, list | dict):
+                kpis[f"solve.{key}"] = value
+        write_plan_workbook(self, path, kpis)
+
     def to_csv(self, folder: str | os.PathLike[str], *, excel: bool = False) -> None:
         """Write ``postings.csv`` (each posting, with its donor, donor and recipient
         names, unit and calendar labels) and ``coverage.csv`` (gap x month) into
@@ -315,7 +332,9 @@ class Plan:
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         bom = "\ufeff" if excel else ""
-        write_text_atomic(root / "postings.csv", bom + postings_csv_text(self.postings, self.scenario))
+        write_text_atomic(
+            root / "postings.csv", bom + postings_csv_text(self.postings, self.scenario)
+        )
         if self.scenario.trainees:
             rows = [[t.trainee, t.donor, t.start, t.months] for t in self.trainings]
             text = csv_table_text(["trainee", "donor", "start", "months"], rows)
@@ -402,3 +421,12 @@ def sorted_postings(postings: Iterable[Posting]) -> tuple[Posting, ...]:
 def sorted_trainings(trainings: Iterable[Training]) -> tuple[Training, ...]:
     """Placements in the order plans list them: trainee, start, donor, months."""
     return tuple(sorted(trainings, key=lambda t: (t.trainee, t.start, t.donor, t.months)))
+
+
+def _cell_text(value: Any) -> str:
+    """A list or mapping of a summary as one cell: ``a; b`` or ``a: 1; b: 2``."""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}" for k, v in value.items()
+        )
+    return "; ".join(str(v) for v in value)

@@ -662,7 +662,7 @@ def plan_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Scenario:
     from matchaid.io import plan_entries_from_document
     from matchaid.io._json import read_json
 
-    if str(path).lower().endswith(".csv"):
+    if str(path).lower().endswith((".csv", ".xlsx", ".xlsm")):
         return scenario
     doc = read_json(path, PlanFileError)
     entry = doc.get("replan") if isinstance(doc, dict) else None

@@ -35,6 +35,13 @@ from matchaid.io._document import (
     scenario_to_document,
 )
 from matchaid.io._json import json_text, read_json, write_json
+from matchaid.io._xlsx import (
+    is_workbook,
+    read_plan_workbook,
+    read_scenario_workbook,
+    write_plan_workbook,
+    write_scenario_workbook,
+)
 from matchaid.posting import Posting, Training
 
 __all__ = [
@@ -42,6 +49,8 @@ __all__ = [
     "FORMAT_VERSION",
     "atomic_writer",
     "csv_table_text",
+    "format_of",
+    "is_workbook",
     "json_text",
     "load_plan_entries",
     "load_postings",
@@ -56,6 +65,7 @@ __all__ = [
     "scenario_to_document",
     "schema_path",
     "write_json",
+    "write_plan_workbook",
     "write_text_atomic",
 ]
 
@@ -96,6 +106,8 @@ def load_scenario(path: str | os.PathLike[str], encoding: str | None = None) -> 
     """
     if Path(path).is_dir():
         return read_scenario_folder(path, encoding or CSV_ENCODING.get())
+    if is_workbook(path):
+        return read_scenario_workbook(path)
     return scenario_from_document(read_json(path, ScenarioError), str(path))
 
 
@@ -103,18 +115,30 @@ def save_scenario(
     scenario: Scenario,
     path: str | os.PathLike[str],
     *,
-    format: Literal["json", "csv"] | None = None,
+    format: Literal["json", "csv", "xlsx"] | None = None,
     excel: bool = False,
 ) -> None:
-    """Write ``scenario`` as v1 JSON (``format="json"``, or a path ending ``.json``) or
-    as a CSV folder (``format="csv"``, or any other path). Files are written atomically.
-    ``excel``: CSV files start with a byte order mark (Excel then reads UTF-8).
+    """Write ``scenario`` as v1 JSON (``format="json"``, or a path ending ``.json``), as
+    an Excel workbook (``format="xlsx"``, or a path ending ``.xlsx``; the ``workbooks``
+    extra) or as a CSV folder (``format="csv"``, or any other path). Files are written
+    atomically. ``excel``: CSV files start with a byte order mark (Excel then reads
+    UTF-8).
     """
-    chosen = format or ("json" if str(path).lower().endswith(".json") else "csv")
+    chosen = format or format_of(path)
     if chosen == "json":
         write_json(path, scenario_to_document(scenario))
+    elif chosen == "xlsx":
+        write_scenario_workbook(scenario, path)
     else:
         write_scenario_folder(scenario, path, excel=excel)
+
+
+def format_of(path: str | os.PathLike[str]) -> Literal["json", "csv", "xlsx"]:
+    """The scenario format a path names by its extension: ``.json``, ``.xlsx`` (or
+    ``.xlsm``), else a CSV folder."""
+    if is_workbook(path):
+        return "xlsx"
+    return "json" if str(path).lower().endswith(".json") else "csv"
 
 
 def postings_from_document(doc: object, source: str) -> tuple[Posting, ...]:
@@ -209,6 +233,9 @@ def load_plan_entries(
             return plan_entries_from_document({"postings": rows}, str(path))
         except PlanFileError as exc:
             raise PlanFileError(str(path), [_at_line(p, lines) for p in exc.problems]) from None
+    if is_workbook(path):
+        postings, trainings = read_plan_workbook(path)
+        return plan_entries_from_document({"postings": postings, "trainings": trainings}, str(path))
     return plan_entries_from_document(read_json(path, PlanFileError), str(path))
 
 

@@ -25,16 +25,17 @@ STALE_SECONDS = 24 * 3600
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[IO[str]]:
-    """Open a temporary file beside ``path`` for writing; on success it replaces
-    ``path`` in one rename, on any error (or interrupt) it is removed and ``path`` is
-    untouched."""
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[str]:
+    """A temporary file's path beside ``path`` for a writer that wants a path (an Excel
+    workbook); on success it replaces ``path`` in one rename, on any error (or
+    interrupt) it is removed and ``path`` is untouched."""
     target = Path(path)
     folder = target.parent
     _remove_stale(folder, target.name)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder or "."
     )
+    os.close(fd)
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would
         # (the umask), or keep the mode of the file it replaces.
@@ -43,15 +44,25 @@ def atomic_writer(path: str | os.PathLike[str], *, newline: str | None = None) -
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[IO[str]]:
+    """Open a temporary file beside ``path`` for writing; on success it replaces
+    ``path`` in one rename, on any error (or interrupt) it is removed and ``path`` is
+    untouched."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline=newline) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _remove_stale(folder: Path, name: str) -> None:

@@ -47,7 +47,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -281,86 +281,107 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str | None, Pr
 
 
 class _Table:
-    """One CSV file read into rows of typed cells, keeping each row's line number, and
-    the notes its reading left (the encoding used, full-width separators)."""
+    """One table (a CSV file, or a workbook's sheet) read into rows of typed cells,
+    keeping each row's line (row) number, and the notes its reading left (the encoding
+    used, full-width separators). ``name`` is the CSV file name (it keys the columns);
+    ``label`` and ``unit`` say where things are (``donors.csv line 3``, ``sheet
+    'donors' row 3``)."""
 
-    def __init__(
-        self, folder: Path, name: str, problems: list[Problem], encoding: str | None = None
-    ) -> None:
+    def __init__(self, name: str, label: str | None = None, unit: str = "line") -> None:
         self.name = name
+        self.label = label or name
+        self.unit = unit
         self.rows: list[dict[str, Any]] = []
         self.lines: list[int] = []
         self.notes: list[Problem] = []
-        self.present = (folder / name).is_file()
-        if not self.present:
+        self.present = False
+
+    def at(self, line: int) -> str:
+        """Where line (row) ``line`` is, for messages."""
+        return f"{self.label} {self.unit} {line}"
+
+    @classmethod
+    def from_file(
+        cls, folder: Path, name: str, problems: list[Problem], encoding: str | None = None
+    ) -> _Table:
+        """The CSV file ``folder/name`` (a problem if it cannot be read, or if it is
+        missing and required)."""
+        table = cls(name)
+        table.present = (folder / name).is_file()
+        if not table.present:
             if name not in _OPTIONAL_FILES:
                 problems.append(Problem(name, "required file is missing"))
-            return
+            return table
         try:
             raw = (folder / name).read_bytes()
         except OSError as exc:
             problems.append(Problem(name, f"cannot read file: {exc}"))
-            return
+            return table
         text, note = _decode(raw, name, encoding)
         if text is None:
             problems.append(note or Problem(name, "cannot read file"))
-            return
+            return table
         if note is not None:
-            self.notes.append(note)
+            table.notes.append(note)
         # The csv module refuses fields over 128 KiB by default; a long description
         # written by convert must read back.
         old_limit = csv.field_size_limit(_FIELD_LIMIT)
         try:
-            self._read(text, problems)
+            reader = csv.reader(io.StringIO(text, newline=""))
+            try:
+                table.read(((reader.line_num, row) for row in reader), problems)
+            except csv.Error as exc:
+                problems.append(Problem(table.at(reader.line_num), f"malformed CSV: {exc}"))
         finally:
             csv.field_size_limit(old_limit)
+        return table
 
-    def _read(self, text: str, problems: list[Problem]) -> None:
-        name = self.name
-        reader = csv.reader(io.StringIO(text, newline=""))
+    def read(self, numbered: Iterator[tuple[int, list[str]]], problems: list[Problem]) -> None:
+        """Read ``(line, cells)`` rows: the first names the columns."""
+        self.present = True
         try:
-            header = [h.strip() for h in next(reader)]
+            _, first = next(numbered)
         except StopIteration:
-            problems.append(Problem(name, "file is empty: the first line must name the columns"))
+            problems.append(
+                Problem(self.label, f"is empty: the first {self.unit} must name the columns")
+            )
             return
-        except csv.Error as exc:
-            problems.append(Problem(f"{name} line 1", f"malformed CSV: {exc}"))
-            return
-        columns = _COLUMNS[name]
-        for col in _REQUIRED_COLUMNS[name]:
+        header = [h.strip() for h in first]
+        self._header(header, problems)
+        columns = _COLUMNS[self.name]
+        for line, row in numbered:
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line, as spreadsheets leave at the end
+            if len(row) != len(header):
+                problems.append(
+                    Problem(
+                        self.at(line),
+                        f"has {len(row)} cells but the header names {len(header)} columns",
+                    )
+                )
+                continue
+            record = {
+                col: _cell(columns[col], cell.strip())
+                for col, cell in zip(header, row, strict=True)
+                if col in columns and cell.strip() != ""
+            }
+            self._full_width(header, row, line)
+            if "release" in columns and "release" in header:
+                record.setdefault("release", {})  # an empty cell: no limits
+            self.rows.append(record)
+            self.lines.append(line)
+
+    def _header(self, header: list[str], problems: list[Problem]) -> None:
+        columns = _COLUMNS[self.name]
+        for col in _REQUIRED_COLUMNS[self.name]:
             if col not in header:
-                problems.append(Problem(name, f"required column {col!r} is missing"))
+                problems.append(Problem(self.label, f"required column {col!r} is missing"))
         for col in header:
             if col not in columns:
                 allowed = ", ".join(columns)
-                problems.append(Problem(name, f"unknown column {col!r} (allowed: {allowed})"))
+                problems.append(Problem(self.label, f"unknown column {col!r} (allowed: {allowed})"))
         if len(set(header)) != len(header):
-            problems.append(Problem(name, "a column is named twice in the header"))
-        try:
-            for row in reader:
-                if not any(cell.strip() for cell in row):
-                    continue  # a blank line, as spreadsheets leave at the end
-                line = reader.line_num
-                if len(row) != len(header):
-                    problems.append(
-                        Problem(
-                            f"{name} line {line}",
-                            f"has {len(row)} cells but the header names {len(header)} columns",
-                        )
-                    )
-                    continue
-                record = {
-                    col: _cell(columns[col], cell.strip())
-                    for col, cell in zip(header, row, strict=True)
-                    if col in columns and cell.strip() != ""
-                }
-                self._full_width(header, row, line)
-                if "release" in columns and "release" in header:
-                    record.setdefault("release", {})  # an empty cell: no limits
-                self.rows.append(record)
-                self.lines.append(line)
-        except csv.Error as exc:
-            problems.append(Problem(f"{name} line {reader.line_num}", f"malformed CSV: {exc}"))
+            problems.append(Problem(self.label, "a column is named twice in the header"))
 
     def _full_width(self, header: list[str], row: list[str], line: int) -> None:
         """Note full-width separators in list cells (read as part of one item)."""
@@ -373,7 +394,7 @@ class _Table:
                 said = ", ".join(f"'{ch}' (not '{_FULL_WIDTH[ch]}')" for ch in found)
                 self.notes.append(
                     Problem(
-                        f"{self.name} line {line}",
+                        self.at(line),
                         f"column {col!r}: {cell.strip()!r} has the full-width {said}; list "
                         "items are separated by ';' (and 'name:count' pairs by ':'), so it "
                         "was read as one item",
@@ -410,13 +431,11 @@ def _attach(
     for record, line in zip(table.rows, table.lines, strict=True):
         rid = record.pop("recipient", None)
         if rid not in by_id:
-            problems.append(
-                Problem(f"{table.name} line {line}, recipient", f"unknown recipient {rid!r}")
-            )
+            problems.append(Problem(f"{table.at(line)}, recipient", f"unknown recipient {rid!r}"))
             continue
         _interval(record, "window")
         i = by_id[rid]
-        where[f"recipients[{i}].{key}[{len(recipients[i][key])}]"] = f"{table.name} line {line}"
+        where[f"recipients[{i}].{key}[{len(recipients[i][key])}]"] = table.at(line)
         recipients[i][key].append(record)
 
 
@@ -449,7 +468,7 @@ def _scenario_row(meta: _Table, source: str, where: dict[str, str]) -> dict[str,
         }
     doc.update(row)
     for prefix in (*doc, "terms", "specialties", "name", "description", "version", "budget"):
-        where[prefix] = f"scenario.csv line {meta.lines[0]}"
+        where[prefix] = meta.at(meta.lines[0])
     return doc
 
 
@@ -481,8 +500,18 @@ def read_scenario_folder(folder: str | os.PathLike[str], encoding: str | None = 
     _check_encoding(encoding, source, ScenarioError)
     problems: list[Problem] = []
     tables = {
-        name: _Table(root, name, problems, encoding) for name in _COLUMNS if name != "postings.csv"
+        name: _Table.from_file(root, name, problems, encoding)
+        for name in _COLUMNS
+        if name != "postings.csv"
     }
+    return scenario_from_tables(tables, source, problems)
+
+
+def scenario_from_tables(
+    tables: dict[str, _Table], source: str, problems: list[Problem]
+) -> Scenario:
+    """The scenario the tables of a CSV folder (or a workbook's sheets) state, keyed by
+    CSV file name; ``problems`` found while reading them are raised with any others."""
     if problems:
         raise ScenarioError(source, problems)
     _warn(source, list(tables.values()))
@@ -493,7 +522,7 @@ def read_scenario_folder(folder: str | os.PathLike[str], encoding: str | None = 
     def rows_of(name: str, key: str) -> list[dict[str, Any]]:
         table = tables[name]
         for i, line in enumerate(table.lines):
-            where[f"{key}[{i}]"] = f"{name} line {line}"
+            where[f"{key}[{i}]"] = table.at(line)
         return [dict(r) for r in table.rows]
 
     doc["donors"] = rows_of("donors.csv", "donors")
@@ -614,10 +643,7 @@ def write_scenario_folder(
         If a value cannot be held by a CSV cell (a ``;`` inside a specialty name),
         naming the folder, the file and the entity; nothing is written then.
     """
-    try:
-        files = _scenario_files(scenario_to_document(scenario))
-    except _UnwritableError as exc:
-        raise MatchaidError(f"{folder}: {exc}") from None
+    files = scenario_csv_texts(scenario, str(folder))
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
@@ -626,6 +652,21 @@ def write_scenario_folder(
         stale = root / name
         if stale.exists():
             stale.unlink()
+
+
+def scenario_csv_texts(scenario: Scenario, target: str) -> dict[str, str]:
+    """The CSV text of each file of ``scenario``'s folder, by file name.
+
+    Raises
+    ------
+    MatchaidError
+        If a value cannot be held by a cell (a ``;`` inside a specialty name), naming
+        ``target``, the file and the entity.
+    """
+    try:
+        return _scenario_files(scenario_to_document(scenario))
+    except _UnwritableError as exc:
+        raise MatchaidError(f"{target}: {exc}") from None
 
 
 def _pairs_cell(entity: dict[str, Any], key: str, where: str) -> str:
@@ -787,7 +828,7 @@ def read_postings_csv(
     problems: list[Problem] = []
     table = None
     if target.name == "postings.csv":
-        table = _Table(target.parent, target.name, problems, encoding)
+        table = _Table.from_file(target.parent, target.name, problems, encoding)
     if table is None:
         raise error(str(path), [Problem("", "a CSV plan file must be named postings.csv")])
     if problems:

@@ -165,13 +165,26 @@ def coverage_heatmap(plan: Plan) -> bytes:
     masked = np.ma.masked_invalid(grid)
     from matplotlib import colormaps
 
-    cmap = colormaps["RdYlGn"].with_extremes(bad="#eeeeee")
+    # cividis: ordered light-to-dark and readable with red-green colour blindness
+    cmap = colormaps["cividis"].with_extremes(bad="#eeeeee")
     image = ax.imshow(masked, cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    if grid.size <= 800:  # each cell's share as a percentage, while it stays readable
+        for (i, j), value in np.ndenumerate(grid):
+            if not np.isnan(value):
+                ax.text(
+                    j,
+                    i,
+                    f"{100 * value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="black" if value > 0.55 else "white",
+                )
     ax.set_xticks(
-        range(len(specs)), [_short(s, 22) for s in specs], rotation=60, ha="right", fontsize=8
+        range(len(specs)), [_short(s, 26) for s in specs], rotation=60, ha="right", fontsize=8
     )
-    ax.set_yticks(range(len(recipients)), [_short(r.name) for r in recipients], fontsize=8)
-    ax.set_title("Share of demand covered (grey: no gap)")
+    ax.set_yticks(range(len(recipients)), [_short(r.name, 48) for r in recipients], fontsize=8)
+    ax.set_title("Share of demand covered, % (grey: no gap)")
     fig.colorbar(image, ax=ax, shrink=0.8, label="covered / wanted")
     return png_bytes(fig)
 

@@ -600,7 +600,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     elif not violations and not args.no_why:
         explanation, values = _why(scenario, plan, args)
     report = build_report(
-        scenario, plan, pictures=bool(args.html), explanation=explanation, values=values
+        scenario,
+        plan,
+        _recorded_result(plan, args.plan),
+        pictures=bool(args.html),
+        explanation=explanation,
+        values=values,
     )
     if args.html:
         with _INTERRUPTS.deferred():
@@ -608,6 +613,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {args.html}", file=sys.stderr)
     print(report.to_markdown(), end="")
     return EXIT_OK
+
+
+def _recorded_result(plan: Any, path: str) -> Any:
+    """The solve a JSON plan file records (status, bound, gap, stages), if it does and
+    the record reads; else ``None``."""
+    if not path.lower().endswith(".json"):
+        return None
+    from matchaid.exceptions import PlanFileError
+    from matchaid.io._json import read_json
+    from matchaid.result import Result
+
+    try:
+        record = read_json(path, PlanFileError).get("solve")
+        return Result.from_record(plan, record) if isinstance(record, dict) else None
+    except (MatchaidError, ValueError, TypeError, AttributeError):
+        return None  # a hand-made plan file: the report shows the plan alone
 
 
 def _why(scenario: Any, plan: Any, args: argparse.Namespace) -> tuple[Any, Any]:

@@ -160,6 +160,45 @@ class Result:
         """Coverage per gap of the plan."""
         return self.plan.coverage()
 
+    @classmethod
+    def from_record(cls, plan: Plan, record: Mapping[str, Any]) -> Result:
+        """The result a plan file's ``"solve"`` entry (:meth:`record`) describes, with
+        ``plan``: status, objective, bound, gap, timings, reason, stages (counts it does
+        not carry, such as exclusions, are empty)."""
+        from matchaid.stages import StageResult
+
+        def number(key: str, missing: float) -> float:
+            value = record.get(key)
+            return float(value) if isinstance(value, int | float) else missing
+
+        stages = tuple(
+            StageResult(
+                str(st.get("goal")),
+                float(st.get("tolerance") or 0.0),
+                float(st.get("value") or 0.0),
+                st.get("bound"),
+                SolveStatus(st.get("status", "unknown")),
+                st.get("note"),
+            )
+            for st in record.get("stages", [])
+            if isinstance(st, Mapping)
+        )
+        return cls(
+            status=SolveStatus(record.get("status", "unknown")),
+            plan=plan,
+            objective=number("objective", plan.objective),
+            best_bound=number("best_bound", math.inf),
+            gap=number("gap", math.inf),
+            build_seconds=number("build_seconds", 0.0),
+            solve_seconds=number("solve_seconds", 0.0),
+            num_candidates=int(number("num_candidates", 0)),
+            num_eligible=0,
+            excluded={},
+            reason=record.get("reason"),
+            interrupted=bool(record.get("interrupted", False)),
+            stages=stages,
+        )
+
     def __repr__(self) -> str:
         """One line (the plan's scenario is not repeated)."""
         bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"

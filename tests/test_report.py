@@ -134,3 +134,18 @@ def test_programme_sections_show_what_each_v2_rule_did() -> None:
         "| handover + projects + training - leaderless | +20 |",
     ):
         assert row in text, text
+
+
+def test_report_shows_the_solver_status_the_plan_file_records(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = str(data_dir / "scenario-v1-small-2.json")
+    plan = tmp_path / "plan.json"
+    assert main(["solve", scenario, "-o", str(plan), "--workers", "1", "--time-limit", "10"]) == 0
+    capsys.readouterr()
+    assert main(["report", scenario, str(plan), "--no-why"]) == 0
+    out = capsys.readouterr().out
+    assert "| solver status | optimal |" in out and "| best bound | 246 |" in out
+    plan.write_text('{"postings": []}')  # hand-made: no record, no status row
+    assert main(["report", scenario, str(plan), "--no-why"]) == 0
+    assert "solver status" not in capsys.readouterr().out

@@ -145,27 +145,37 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _progress_printer(stream: Any) -> Callable[[matchaid.Progress], None]:
-    """A progress line on stderr about once a second, once the search has run two
-    seconds. It also stops the search if an interrupt came and its KeyboardInterrupt
-    was lost: raised while a compiled library was loading, some swallow it (seen with
-    OR-Tools' import, about one time in forty), and the search would then run on."""
+def _progress_printer(
+    stream: Any, time_limit: float | None = None
+) -> Callable[[matchaid.Progress], None]:
+    """On a terminal, a progress line on stderr, rewritten about once a second once the
+    search has run two seconds: time, objective, bound, gap and time left (nothing when
+    stderr is not a terminal, so logs hold results, not progress). It also stops the
+    search if an interrupt came and its KeyboardInterrupt was lost: raised while a
+    compiled library was loading, some swallow it (seen with OR-Tools' import, about
+    one time in forty), and the search would then run on."""
     shown = [0.0]
+    live = stream.isatty()
 
     def show(p: matchaid.Progress) -> None:
         if _INTERRUPTS.signum is not None:
             raise KeyboardInterrupt  # the search stops and keeps its best plan
-        if p.seconds < 2.0 or p.seconds - shown[0] < 0.95:
+        if not live or p.seconds < 2.0 or p.seconds - shown[0] < 0.95:
             return
         shown[0] = p.seconds
-        obj = "-" if p.objective is None else f"{p.objective:g}"
-        bound = "-" if p.best_bound is None else f"{p.best_bound:g}"
-        gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
-        end = "\r" if stream.isatty() else "\n"
-        stream.write(f"  {p.seconds:6.1f} s  objective {obj}  bound {bound}  gap {gap}   {end}")
+        stream.write(_progress_line(p, time_limit) + "\r")
         stream.flush()
 
     return show
+
+
+def _progress_line(p: matchaid.Progress, time_limit: float | None) -> str:
+    """``  12.0 s  objective 41339  bound 42999  gap 3.86%  48 s left``."""
+    obj = "-" if p.objective is None else f"{p.objective:g}"
+    bound = "-" if p.best_bound is None else f"{p.best_bound:g}"
+    gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
+    left = "" if time_limit is None else f"  {max(0.0, time_limit - p.seconds):.0f} s left"
+    return f"  {p.seconds:6.1f} s  objective {obj}  bound {bound}  gap {gap}{left}   "
 
 
 def _time_limit(value: float) -> float | None:
@@ -228,7 +238,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         result = solve(
             scenario,
             params,
-            progress=_progress_printer(sys.stderr),
+            progress=_progress_printer(sys.stderr, params.time_limit),
             progress_interval=0.2,
             executor=executor,
         )
@@ -499,7 +509,7 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         args.now,
         params,
         moves_weight=args.moves_weight,
-        progress=_progress_printer(sys.stderr),
+        progress=_progress_printer(sys.stderr, params.time_limit),
         progress_interval=0.2,
         source=args.changes,
     )

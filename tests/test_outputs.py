@@ -28,3 +28,29 @@ def test_notebook_table_escapes_names(data_dir: Path) -> None:
     html = replace(r, reason="<script>x</script> & more")._repr_html_()
     assert html.count("<table>") == 2 and "<th>recipient</th>" in html
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; &amp; more" in html
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_line_on_a_terminal_only_with_time_left() -> None:
+    from matchaid.cli import _progress_printer
+
+    term, log = _Stream(True), _Stream(False)
+    for stream in (term, log):
+        show = _progress_printer(stream, time_limit=60.0)
+        show(matchaid.Progress(1.0, 5.0, 20.0))  # the first two seconds: nothing
+        show(matchaid.Progress(3.0, 10.0, 20.0))
+    assert term.text == "     3.0 s  objective 10  bound 20  gap 50.00%  57 s left   \r"
+    assert log.text == ""

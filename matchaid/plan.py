@@ -306,6 +306,57 @@ class Plan:
         """Write the plan file (JSON, atomically)."""
         write_json(path, self.to_document(extra))
 
+    def to_frame(self) -> Any:
+        """The postings as a pandas DataFrame (the ``frames`` extra), one row each:
+        expert, recipient, specialty, start, months, end, donor, donor_name,
+        recipient_name, start_label and end_label (calendar labels of the first and last
+        period)."""
+        pd = _pandas()
+        s, h = self.scenario, self.scenario.horizon
+        experts = {e.id: e for e in s.experts}
+        donors = {d.id: d.name for d in s.donors}
+        names = {r.id: r.name for r in s.recipients}
+        rows = []
+        for p in self.postings:
+            donor = experts[p.expert].donor if p.expert in experts else None
+            rows.append(
+                {
+                    "expert": p.expert,
+                    "recipient": p.recipient,
+                    "specialty": p.specialty,
+                    "start": p.start,
+                    "months": p.months,
+                    "end": p.end,
+                    "donor": donor,
+                    "donor_name": donors.get(donor or ""),
+                    "recipient_name": names.get(p.recipient),
+                    "start_label": h.month_label(p.start),
+                    "end_label": h.month_label(p.end - 1),
+                }
+            )
+        columns = ["expert", "recipient", "specialty", "start", "months", "end", "donor"]
+        columns += ["donor_name", "recipient_name", "start_label", "end_label"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def coverage_frame(self) -> Any:
+        """Coverage as a long pandas DataFrame (the ``frames`` extra): one row per gap
+        and period of its window, with recipient, specialty, period, label, weight,
+        demand and covered (experts present, capped by demand; fractional at a
+        community's spoke)."""
+        pd = _pandas()
+        h = self.scenario.horizon
+        gaps = {(r.id, g.specialty): g for r, g in self.scenario.gaps}
+        rows = []
+        for c in self.coverage():
+            g = gaps[(c.recipient, c.specialty)]
+            for t in range(*g.window):
+                covered = c.by_month[t]
+                rows.append(
+                    (c.recipient, c.specialty, t, h.month_label(t), c.weight, g.demand, covered)
+                )
+        columns = ["recipient", "specialty", "period", "label", "weight", "demand", "covered"]
+        return pd.DataFrame(rows, columns=columns)
+
     def to_xlsx(self, path: str | os.PathLike[str], extra: dict[str, Any] | None = None) -> None:
         """Write the plan as an Excel workbook (atomically; the ``workbooks`` extra):
         sheets ``postings`` (with donor, names and calendar labels), ``trainings``,
@@ -430,3 +481,13 @@ def _cell_text(value: Any) -> str:
             f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}" for k, v in value.items()
         )
     return "; ".join(str(v) for v in value)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        from matchaid.exceptions import MatchaidError
+
+        raise MatchaidError("DataFrames need pandas: pip install 'matchaid[frames]'") from None
+    return pandas

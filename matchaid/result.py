@@ -160,6 +160,10 @@ class Result:
         """Coverage per gap of the plan."""
         return self.plan.coverage()
 
+    def coverage_frame(self) -> Any:
+        """The plan's coverage as a pandas DataFrame (:meth:`Plan.coverage_frame`)."""
+        return self.plan.coverage_frame()
+
     @classmethod
     def from_record(cls, plan: Plan, record: Mapping[str, Any]) -> Result:
         """The result a plan file's ``"solve"`` entry (:meth:`record`) describes, with

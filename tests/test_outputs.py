@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 import matchaid
 
 
@@ -54,3 +56,17 @@ def test_progress_line_on_a_terminal_only_with_time_left() -> None:
         show(matchaid.Progress(3.0, 10.0, 20.0))
     assert term.text == "     3.0 s  objective 10  bound 20  gap 50.00%  57 s left   \r"
     assert log.text == ""
+
+
+def test_plan_and_coverage_as_data_frames(data_dir: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    s = matchaid.load_scenario(data_dir / "scenario-v1-small-2.json")
+    r = matchaid.solve(s, matchaid.SolveParams(workers=1, time_limit=10))
+    frame = r.plan.to_frame()
+    assert isinstance(frame, pd.DataFrame) and len(frame) == len(r.plan.postings)
+    assert list(frame.columns[:6]) == ["expert", "recipient", "specialty", "start", "months", "end"]
+    assert (frame["end"] == frame["start"] + frame["months"]).all()
+    cov = r.coverage_frame()
+    # weight x covered summed over gaps and periods is the plan's objective
+    assert (cov["weight"] * cov["covered"]).sum() == pytest.approx(r.objective)
+    assert (cov["covered"] <= cov["demand"]).all()

@@ -201,12 +201,13 @@ def unmet_by_specialty(plan: Plan) -> bytes:
     fig = new_figure(8.0, max(2.5, 0.32 * len(specs) + 1.5))
     ax = fig.add_subplot()
     y = np.arange(len(specs))
-    ax.barh(y, [covered[s] for s in specs], color="#4c9a5b", label="covered")
+    # blue and orange (Okabe-Ito): told apart with red-green colour blindness
+    ax.barh(y, [covered[s] for s in specs], color="#0072B2", label="covered")
     ax.barh(
         y,
         [unmet[s] for s in specs],
         left=[covered[s] for s in specs],
-        color="#d9534f",
+        color="#E69F00",
         label="unmet",
     )
     ax.set_yticks(y, [_short(s, 26) for s in specs], fontsize=8)

@@ -128,13 +128,9 @@ class Report:
                     f"<figcaption>{caption}</figcaption></figure>"
                 )
             parts.append("</section>")
-        # The page says on <body data-rendered="k/n"> how many of its n pictures the
-        # browser drew (a browser test reads it; nothing else depends on it).
-        parts.append(
-            "<script>window.addEventListener('load',function(){var i=document.images,k=0;"
-            "for(var j=0;j<i.length;j++){if(i[j].complete&&i[j].naturalWidth>0)k++;}"
-            "document.body.dataset.rendered=k+'/'+i.length;});</script>"
-        )
+        # Sortable, filterable tables; and <body data-rendered="k/n">: how many of its n
+        # pictures the browser drew (a browser test reads it).
+        parts.append(f"<script>{_PAGE_SCRIPT}</script>")
         parts.append("</body></html>")
         return "\n".join(parts) + "\n"
 
@@ -148,6 +144,56 @@ def _markdown_table(rows: tuple[tuple[str, ...], ...]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r) + " |" for r in body]
     return lines
+
+
+#: The page's script (no library, works offline): a click on a column header sorts
+#: its table by that column (numbers as numbers; again: the other way), a box above a
+#: table of more than 10 rows keeps the rows holding what is typed; on load, the count of
+#: pictures drawn goes to <body data-rendered="k/n">.
+_PAGE_SCRIPT = """
+function cellValue(row, k) {
+  var t = row.cells[k].textContent.trim(), n = parseFloat(t.replace('%', ''));
+  return isNaN(n) || !/^-?[0-9.]/.test(t) ? t.toLowerCase() : n;
+}
+function sortBy(table, k, th) {
+  var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+  var up = th.dataset.order !== 'up';
+  rows.sort(function (a, b) {
+    var x = cellValue(a, k), y = cellValue(b, k);
+    if (typeof x !== typeof y) { x = String(x); y = String(y); }
+    return (x < y ? -1 : x > y ? 1 : 0) * (up ? 1 : -1);
+  });
+  rows.forEach(function (r) { body.appendChild(r); });
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { delete c.dataset.order; });
+  th.dataset.order = up ? 'up' : 'down';
+}
+window.addEventListener('load', function () {
+  Array.prototype.forEach.call(document.querySelectorAll('table'), function (table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, k) {
+      th.title = 'sort by ' + th.textContent;
+      th.style.cursor = 'pointer';
+      th.addEventListener('click', function () { sortBy(table, k, th); });
+    });
+    if (table.tBodies[0].rows.length > 10) {
+      var box = document.createElement('input');
+      box.type = 'search'; box.className = 'filter'; box.placeholder = 'filter rows';
+      box.addEventListener('input', function () {
+        var q = box.value.trim().toLowerCase();
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+          r.style.display = r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none';
+        });
+      });
+      table.parentNode.insertBefore(box, table);
+    }
+  });
+  var images = document.images, drawn = 0;
+  for (var j = 0; j < images.length; j++) {
+    if (images[j].complete && images[j].naturalWidth > 0) drawn++;
+  }
+  document.body.dataset.rendered = drawn + '/' + images.length;
+});
+"""
 
 
 def _html_table(rows: tuple[tuple[str, ...], ...]) -> str:

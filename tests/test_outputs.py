@@ -46,8 +46,12 @@ class _Stream:
         pass
 
 
-def test_progress_line_on_a_terminal_only_with_time_left() -> None:
+def test_progress_line_on_a_terminal_only_with_time_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matchaid import cli
     from matchaid.cli import _progress_printer
+
+    # a fresh interrupt state: an earlier in-process command may have left a signal noted
+    monkeypatch.setattr(cli, "_INTERRUPTS", cli._Interrupts())
 
     term, log = _Stream(True), _Stream(False)
     for stream in (term, log):

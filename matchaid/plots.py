@@ -118,20 +118,41 @@ def _fonts(draw: Callable[..., bytes]) -> Callable[..., bytes]:
     return wrapped
 
 
-def new_figure(width: float, height: float) -> Any:
-    """A matplotlib Figure (object-oriented API, constrained layout, 100 dpi)."""
+def new_figure(width: float, height: float, layout: Any = "constrained") -> Any:
+    """A matplotlib Figure (object-oriented API, constrained layout unless ``layout`` is
+    ``None``, 100 dpi)."""
     try:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - depends on the environment
         raise MatchaidError("pictures need matplotlib: pip install 'matchaid[report]'") from None
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return Figure(figsize=(width, height), dpi=100, layout=layout)
 
 
 def png_bytes(fig: Any) -> bytes:
-    """The figure as PNG bytes."""
+    """The figure as PNG bytes, in an adaptive palette of 128 colours (a third of the
+    size of full colour for these flat charts, so that a report of a hundred timelines
+    stays small)."""
+    from PIL import Image  # matplotlib's own dependency
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    return buffer.getvalue()
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        small = image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        out = io.BytesIO()
+        small.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def _runs(periods: list[int]) -> list[tuple[int, int]]:
+    """Consecutive periods as ``[start, end)`` runs: ``[1, 2, 3, 7]`` -> ``[(1, 4), (7, 8)]``."""
+    out: list[tuple[int, int]] = []
+    for t in periods:
+        if out and out[-1][1] == t:
+            out[-1] = (out[-1][0], t + 1)
+        else:
+            out.append((t, t + 1))
+    return out
 
 
 def _short(text: str, limit: int = 34) -> str:
@@ -219,8 +240,10 @@ def unmet_by_specialty(plan: Plan) -> bytes:
 
 @_fonts
 def rotation_timeline(plan: Plan, recipient: str) -> bytes:
-    """Gantt chart of the postings at ``recipient``: one row per expert, coloured by
-    specialty, with the months of the horizon across."""
+    """Gantt chart of the postings at ``recipient``: one row per expert (with their
+    donor), coloured by specialty, then one row per gap showing its window (grey) and
+    the periods its demand is not met (orange, hatched); every timeline has the whole
+    horizon across at the same place, so that pictures line up."""
     scenario = plan.scenario
     horizon = scenario.horizon
     postings = sorted(
@@ -228,20 +251,33 @@ def rotation_timeline(plan: Plan, recipient: str) -> bytes:
         key=lambda p: (p.specialty, p.start, p.expert),
     )
     experts = list(dict.fromkeys(p.expert for p in postings))
+    gaps = [c for c in plan.coverage() if c.recipient == recipient]
     colours = _specialty_colours(plan)
-    fig = new_figure(9.0, max(1.8, 0.22 * len(experts) + 1.2))
-    ax = fig.add_subplot()
-    row = {e: i for i, e in enumerate(experts)}
+    rows = len(experts) + len(gaps)
+    height = max(1.8, 0.22 * rows + 1.3)
+    fig = new_figure(9.0, height, layout=None)
+    # fixed margins (inches): every timeline's axis starts and ends at the same place
+    ax = fig.add_axes((2.0 / 9.0, 0.75 / height, 5.1 / 9.0, (height - 1.2) / height))
+    donor_of = {e.id: e.donor for e in scenario.experts}
     for p in postings:
         ax.barh(
-            row[p.expert],
+            experts.index(p.expert),
             p.months,
             left=p.start,
             color=colours.get(p.specialty, "grey"),
             edgecolor="white",
         )
-    ax.set_yticks(range(len(experts)), experts, fontsize=7)
-    ax.invert_yaxis()
+    gap_of = {g.specialty: g for r, g in scenario.gaps if r.id == recipient}
+    for k, c in enumerate(gaps, start=len(experts)):
+        lo, hi = gap_of[c.specialty].window
+        ax.barh(k, hi - lo, left=lo, color="#eeeeee", height=0.6)
+        demand = gap_of[c.specialty].demand
+        for a, b in _runs([t for t in range(lo, hi) if c.by_month[t] < demand - 1e-9]):
+            ax.barh(k, b - a, left=a, color="#E69F00", hatch="//", edgecolor="white", height=0.6)
+    labels = [f"{e} ({donor_of.get(e, '?')})" for e in experts]
+    labels += [f"unmet: {_short(c.specialty, 20)}" for c in gaps]
+    ax.set_yticks(range(rows), labels, fontsize=7)
+    ax.set_ylim(rows - 0.5, -0.5)
     ax.set_xlim(0, horizon.months)
     step = max(1, horizon.months // 12)
     ticks = list(range(0, horizon.months + 1, step))
@@ -254,16 +290,13 @@ def rotation_timeline(plan: Plan, recipient: str) -> bytes:
     name = scenario.recipient(recipient).name
     ax.set_title(f"Rotations at {name}", fontsize=10)
     used = list(dict.fromkeys(p.specialty for p in postings))
-    if used:
-        from matplotlib.patches import Patch
+    from matplotlib.patches import Patch
 
-        ax.legend(
-            handles=[Patch(color=colours.get(s, "grey"), label=s) for s in used],
-            fontsize=7,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            frameon=False,
-        )
+    handles = [Patch(color=colours.get(s, "grey"), label=s) for s in used]
+    handles.append(Patch(facecolor="#E69F00", hatch="//", edgecolor="white", label="unmet"))
+    ax.legend(
+        handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
+    )
     return png_bytes(fig)
 
 

@@ -213,7 +213,7 @@ def build_report(
     *,
     title: str | None = None,
     pictures: bool = True,
-    max_timelines: int = 60,
+    max_timelines: int | None = None,
     explanation: Explanation | None = None,
     values: MarginalValues | None = None,
 ) -> Report:
@@ -232,7 +232,8 @@ def build_report(
         Draw the figures (needs matplotlib); ``False`` gives tables only.
     max_timelines
         Draw rotation timelines for at most this many recipients (those with most
-        postings first); the rest are listed.
+        postings first; default: every recipient with a gap or a posting); the rest
+        are listed.
     explanation, values
         :func:`matchaid.explain` of the plan and :func:`matchaid.marginal_values` of the
         scenario: the sections "Unmet gaps and why" and "Whom to recruit and which limits
@@ -249,9 +250,14 @@ def build_report(
     by_recipient: dict[str, int] = defaultdict(int)
     for p in plan.postings:
         by_recipient[p.recipient] += 1
-    ranked = sorted(by_recipient, key=lambda r: (-by_recipient[r], r))
+    # every recipient with a gap or a posting: its rotations and its unmet periods
+    shown = [r.id for r in scenario.recipients if r.gaps or r.id in by_recipient]
+    ranked = sorted(shown, key=lambda r: (-by_recipient.get(r, 0), r))
     drawn, listed = ranked[:max_timelines], ranked[max_timelines:]
-    timeline_text = f"{len(ranked)} recipients receive postings."
+    timeline_text = (
+        f"{len(by_recipient)} recipients receive postings; each timeline also shows "
+        "its gaps' unmet periods."
+    )
     if listed:
         timeline_text += f" Timelines are drawn for the {len(drawn)} with most postings; not drawn: {', '.join(listed)}."
 

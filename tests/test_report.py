@@ -68,7 +68,10 @@ def test_report_of_an_empty_plan_still_renders(solved) -> None:  # type: ignore[
     page = build_report(scenario, matchaid.Plan.empty(scenario)).to_html()
     for title in SECTIONS:
         assert f"<h2>{title}</h2>" in page
-    assert "0 recipients receive postings." in page
+    assert "0 recipients receive postings;" in page
+    # every recipient with a gap has its timeline (its unmet periods), none left out
+    with_gaps = [r for r in scenario.recipients if r.gaps]
+    assert page.count("<figcaption>Rotations at ") == len(with_gaps)
 
 
 def test_an_unknown_bound_is_shown_as_unknown_not_inf(solved) -> None:  # type: ignore[no-untyped-def]

@@ -257,6 +257,52 @@ def replan(
     """
     params = params or SolveParams()
     t0 = time.perf_counter()
+    old = _old_plan(scenario, plan, now, moves_weight, source)
+    changed = apply_changes(scenario, changes, source, now=now)
+    run = _prepare(changed, old, changes, now, params, source, t0)
+    try:
+        first = run.first_stage(progress, progress_interval)
+    except ScenarioError as exc:  # the past and the fixed pins cannot hold together
+        raise ReplanError(
+            source,
+            [
+                Problem("now", f"no plan keeps the past under the changed scenario: {p.message}")
+                for p in exc.problems
+            ],
+        ) from None
+    try:
+        second = run.second_stage(
+            first, moves_weight, _ticker(first, progress, progress_interval, t0)
+        )
+    except KeyboardInterrupt:  # between searches: keep the first stage's plan
+        second = _Second(run.chosen(first.plan), None, True, False)
+    for attempt in range(3):  # an interrupt while the result is assembled: again
+        try:
+            return _finished(
+                run,
+                first,
+                replace(second, interrupted=second.interrupted or attempt > 0),
+                old,
+                changed,
+                changes,
+                now,
+                moves_weight,
+            )
+        except KeyboardInterrupt:
+            continue
+    return _finished(
+        run, first, replace(second, interrupted=True), old, changed, changes, now, moves_weight
+    )
+
+
+def _old_plan(
+    scenario: Scenario,
+    plan: Plan | Iterable[Entry],
+    now: int,
+    moves_weight: float | None,
+    source: str,
+) -> Plan:
+    """The old plan, once ``now``, ``moves_weight`` and the plan itself are checked."""
     months = scenario.horizon.months
     if isinstance(now, bool) or not isinstance(now, int) or not 0 <= now <= months:
         raise ReplanError(source, [Problem("now", f"must be a period in [0, {months}]")])
@@ -269,46 +315,46 @@ def replan(
             source,
             [Problem("plan", f"the old plan is not valid for the scenario: {broken[0]}")],
         )
-    changed = apply_changes(scenario, changes, source, now=now)
+    return old
+
+
+def _prepare(
+    changed: Scenario,
+    old: Plan,
+    changes: Sequence[Mapping[str, Any]],
+    now: int,
+    params: SolveParams,
+    source: str,
+    t0: float,
+) -> _Run:
+    """The changed scenario with its past, its program and a valid start (the old plan
+    repaired), once the past is known to be keepable."""
     past = past_of(old, changes, now)
     sc = replace(changed, past=past, stages=())
     _check_past(sc, past, source)
-    cands = generate_candidates(sc)
-    lm = build_program(cands, params.weights)
+    lm = build_program(generate_candidates(sc), params.weights)
     future: list[Entry] = [p for p in old.postings if p.start >= now]
     future += [t for t in old.trainings if t.start >= now]
     warm = _check_fixed(sc, lm, _warm_start(lm, past, future), params, source)
-    run = _Run(sc, params, lm, future, warm, t0)
-    try:
-        first = run.first_stage(progress, progress_interval)
-    except ScenarioError as exc:  # the past and the fixed pins cannot hold together
-        raise ReplanError(
-            source,
-            [
-                Problem("now", f"no plan keeps the past under the changed scenario: {p.message}")
-                for p in exc.problems
-            ],
-        ) from None
-    tick = _ticker(first, progress, progress_interval, t0)
-    try:
-        second = run.second_stage(first, moves_weight, tick)
-    except KeyboardInterrupt:  # between searches: keep the first stage's plan
-        second = _Second(run.chosen(first.plan), None, True, False)
-    for attempt in range(3):  # an interrupt while the result is assembled: again
-        try:
-            if attempt:
-                second = replace(second, interrupted=True)
-            result, least = run.assemble(first, second, moves_weight)
-            diff = plan_diff(changed, old, result.plan, now=now)
-            break
-        except KeyboardInterrupt:
-            continue
-    else:
-        result, least = run.assemble(first, replace(second, interrupted=True), moves_weight)
-        diff = plan_diff(changed, old, result.plan, now=now)
+    return _Run(sc, params, lm, future, warm, t0)
+
+
+def _finished(
+    run: _Run,
+    first: Result,
+    second: _Second,
+    old: Plan,
+    changed: Scenario,
+    changes: Sequence[Mapping[str, Any]],
+    now: int,
+    moves_weight: float | None,
+) -> Replan:
+    """The re-plan: both stages' result, the number of changes and the diff."""
+    result, least = run.assemble(first, second, moves_weight)
+    diff = plan_diff(changed, old, result.plan, now=now)
     return Replan(
         result=result,
-        scenario=sc,
+        scenario=run.sc,
         old=old,
         changes=tuple(changes),
         now=now,

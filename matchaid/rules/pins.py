@@ -55,20 +55,13 @@ def _reads(t: ScenarioTables) -> tuple[IntArray, IntArray, IntArray]:
 
 
 def _build(b: Builder) -> None:
-    fixed = _keys(b.tables, PinMode.FIXED)
+    fixed = [pin.posting for pin in b.scenario.pins if pin.mode is PinMode.FIXED]
     if not fixed:
         return
-    c = b.cands
-    index = {
-        key: i
-        for i, key in enumerate(
-            zip(c.expert.tolist(), c.gap.tolist(), c.start.tolist(), c.months.tolist(), strict=True)
-        )
-        if key in fixed
-    }
+    found = b.cands.find(fixed)
     # A part of a decomposed programme holds only its own pins. (A fixed pin missing
     # from the whole set would be a bug: the validator's pin check would catch it.)
-    b.fix(np.array(sorted(index.values()), dtype=np.int64))
+    b.fix(np.unique(found[found >= 0]))
 
 
 #: The posting is a ``forbidden`` pin.

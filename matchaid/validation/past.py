@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from matchaid.posting import Posting, Training
 from matchaid.validation.base import PlanView, Violation
 
 CODES = ("past_missing", "before_now")
@@ -27,52 +28,43 @@ def check(view: PlanView) -> list[Violation]:
     if past is None:
         return []
     out = []
-    have = Counter(view.postings)
-    for p in past.postings:
-        if have[p] < 1:
+    have = Counter([*view.postings, *view.trainings])
+    happened: list[Posting | Training] = [*past.postings, *past.trainings]
+    for x in happened:
+        if have[x] < 1:
+            who = (
+                f"expert {x.expert!r} at {x.recipient!r} in {x.specialty}"
+                if isinstance(x, Posting)
+                else f"trainee {x.trainee!r} at {x.donor!r}"
+            )
             out.append(
                 Violation(
                     rule="past_missing",
-                    message=f"past: expert {p.expert!r} at {p.recipient!r} in {p.specialty}, "
-                    f"periods [{p.start}, {p.end}) happened but is not in the plan",
-                    expert=p.expert,
-                    recipient=p.recipient,
-                    month=p.start,
+                    message=f"past: {who}, periods [{x.start}, {x.start + x.months}) happened "
+                    "but is not in the plan",
+                    expert=x.expert if isinstance(x, Posting) else None,
+                    recipient=x.recipient if isinstance(x, Posting) else None,
+                    month=x.start,
                 )
             )
-    trained = Counter(view.trainings)
-    for t in past.trainings:
-        if trained[t] < 1:
-            out.append(
-                Violation(
-                    rule="past_missing",
-                    message=f"past: trainee {t.trainee!r} at {t.donor!r}, periods "
-                    f"[{t.start}, {t.start + t.months}) happened but is not in the plan",
-                    month=t.start,
-                )
-            )
-    for i, p in enumerate(view.postings):
-        if i not in view.past_postings and p.start < past.now:
+    entries: list[tuple[str, bool, Posting | Training, int | None]] = [
+        (view.where(i, p), i in view.past_postings, p, i) for i, p in enumerate(view.postings)
+    ]
+    entries += [
+        (f"training {i}: trainee {t.trainee!r} at {t.donor!r}", i in view.past_trainings, t, None)
+        for i, t in enumerate(view.trainings)
+    ]
+    for where, kept, x, index in entries:
+        if not kept and x.start < past.now:
             out.append(
                 Violation(
                     rule="before_now",
-                    message=f"past: {view.where(i, p)} starts in period {p.start}, before now "
-                    f"({past.now}), and is not a posting of the past",
-                    posting=i,
-                    expert=p.expert,
-                    recipient=p.recipient,
-                    month=p.start,
-                )
-            )
-    for i, t in enumerate(view.trainings):
-        if i not in view.past_trainings and t.start < past.now:
-            out.append(
-                Violation(
-                    rule="before_now",
-                    message=f"past: training {i}: trainee {t.trainee!r} at {t.donor!r} starts "
-                    f"in period {t.start}, before now ({past.now}), and is not a placement of "
-                    "the past",
-                    month=t.start,
+                    message=f"past: {where} starts in period {x.start}, before now "
+                    f"({past.now}), and is not one of the past",
+                    posting=index,
+                    expert=x.expert if isinstance(x, Posting) else None,
+                    recipient=x.recipient if isinstance(x, Posting) else None,
+                    month=x.start,
                 )
             )
     return out

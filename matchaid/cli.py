@@ -571,12 +571,14 @@ def _explain_time(plan_path: str) -> float:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     import matchaid
-    from matchaid.io import load_scenario, prepare_file
+    from matchaid.io import load_scenario, prepare_file, prepare_folder
     from matchaid.replanning import plan_scenario
     from matchaid.report import build_report
 
     if args.html:
         prepare_file(args.html)
+    if args.png:
+        prepare_folder(args.png)
     scenario = plan_scenario(load_scenario(args.scenario), args.plan)
     plan = matchaid.Plan(scenario, *matchaid.load_plan_entries(args.plan))
     violations = matchaid.validate(scenario, plan)
@@ -613,7 +615,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         scenario,
         plan,
         _recorded_result(plan, args.plan),
-        pictures=bool(args.html),
+        pictures=bool(args.html or args.png),
+        interactive=not (args.static or args.png),
         explanation=explanation,
         values=values,
     )
@@ -621,6 +624,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         with _INTERRUPTS.deferred():
             report.write_html(args.html)
         print(f"wrote {args.html}", file=sys.stderr)
+    if args.png:
+        with _INTERRUPTS.deferred():
+            written = report.write_pngs(args.png)
+        print(f"wrote {len(written)} pictures into {args.png}", file=sys.stderr)
     print(report.to_markdown(), end="")
     return EXIT_OK
 
@@ -815,11 +822,22 @@ def _add_plan_parsers(sub: Any) -> None:
         "report",
         help="report on a plan: KPIs, coverage, unmet demand, rotations, flows",
         description="Print a Markdown report of a plan on stdout; with --html also write "
-        "one self-contained HTML page with pictures (needs matplotlib: the 'report' extra).",
+        "one self-contained HTML page that opens offline: sortable tables, an interactive "
+        "coverage heatmap and rotation timeline, and pictures (needs matplotlib: the "
+        "'report' extra).",
     )
     p.add_argument("scenario", help="scenario JSON file or CSV folder")
     p.add_argument("plan", help="plan JSON file or postings.csv")
     p.add_argument("--html", metavar="OUT", help="write the HTML report here")
+    p.add_argument(
+        "--static",
+        action="store_true",
+        help="draw the heatmap and the timelines (one per recipient) as pictures too, "
+        "not as interactive charts",
+    )
+    p.add_argument(
+        "--png", metavar="DIR", help="write every picture as a PNG file into DIR (implies --static)"
+    )
     p.add_argument(
         "--no-why",
         action="store_true",

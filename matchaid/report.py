@@ -14,10 +14,11 @@ import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from matchaid.domain import Scenario
-from matchaid.io import write_text_atomic
+from matchaid.io import prepare_folder, write_text_atomic
 from matchaid.params import SolveParams
 from matchaid.plan import Plan, PlanKPIs
 from matchaid.result import Result
@@ -71,20 +72,25 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A titled part of a report: Markdown text, tables as rows, and pictures."""
+    """A titled part of a report: Markdown text, tables as rows, pictures, and
+    interactive charts (``charts``: the HTML of the places the page's script draws in,
+    from :mod:`matchaid.charts`; Markdown names them)."""
 
     title: str
     text: str = ""
     table: tuple[tuple[str, ...], ...] = ()
     figures: tuple[Figure, ...] = field(default_factory=tuple)
+    charts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """A report: a title and its sections."""
+    """A report: a title, its sections, and the data its interactive charts draw (a
+    ``<script type="application/json">`` element; empty without charts)."""
 
     title: str
     sections: tuple[Section, ...]
+    chart_data: str = ""
 
     def to_markdown(self) -> str:
         """The report as Markdown (tables and text; pictures are listed by caption)."""
@@ -95,12 +101,17 @@ class Report:
                 out += [s.text, ""]
             if s.table:
                 out += [*_markdown_table(s.table), ""]
+            for caption, _ in s.charts:
+                out += [f"*Interactive chart: {caption} (in the HTML report)*", ""]
             for fig in s.figures:
                 out += [f"*Figure: {fig.caption} (in the HTML report)*", ""]
         return "\n".join(out).rstrip() + "\n"
 
     def to_html(self) -> str:
-        """The report as one self-contained HTML page (images embedded as data URIs)."""
+        """The report as one self-contained HTML page (images embedded as data URIs, charts
+        drawn by its own script: it opens offline)."""
+        from matchaid.charts import CHART_SCRIPT, CHART_STYLE
+
         parts = [
             "<!DOCTYPE html>",
             '<html lang="en"><head><meta charset="utf-8">',
@@ -110,7 +121,7 @@ class Report:
             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;font-size:0.9em}"
             "th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #eee}"
             "figure{margin:1.5em 0}figcaption{color:#555;font-size:0.9em}"
-            "pre{white-space:pre-wrap}</style></head><body>",
+            f"pre{{white-space:pre-wrap}}{CHART_STYLE}</style></head><body>",
             f"<h1>{html.escape(self.title)}</h1>",
         ]
         for s in self.sections:
@@ -118,6 +129,10 @@ class Report:
             parts.append(f'<section id="{anchor}"><h2>{html.escape(s.title)}</h2>')
             if s.text:
                 parts.append(f"<pre>{html.escape(s.text)}</pre>")
+            for caption, chart in s.charts:
+                parts.append(
+                    f"<figure>{chart}<figcaption>{html.escape(caption)}</figcaption></figure>"
+                )
             if s.table:
                 parts.append(_html_table(s.table))
             for fig in s.figures:
@@ -128,8 +143,10 @@ class Report:
                     f"<figcaption>{caption}</figcaption></figure>"
                 )
             parts.append("</section>")
+        if self.chart_data:
+            parts += [self.chart_data, f"<script>{CHART_SCRIPT}</script>"]
         # Sortable, filterable tables; and <body data-rendered="k/n">: how many of its n
-        # pictures the browser drew (a browser test reads it).
+        # pictures and charts the browser drew (a browser test reads it).
         parts.append(f"<script>{_PAGE_SCRIPT}</script>")
         parts.append("</body></html>")
         return "\n".join(parts) + "\n"
@@ -137,6 +154,24 @@ class Report:
     def write_html(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_html` to ``path`` atomically."""
         write_text_atomic(path, self.to_html())
+
+    def write_pngs(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """Write every static picture into ``folder`` (created if missing), numbered in
+        report order and named after its caption (``01-share-of-each-gap-s-demand-
+        covered.png``), each atomically; the paths written."""
+        from matchaid.io._atomic import atomic_path
+
+        prepare_folder(folder)
+        figures = [fig for s in self.sections for fig in s.figures]
+        width = max(2, len(str(len(figures))))
+        written = []
+        for n, fig in enumerate(figures, 1):
+            slug = "-".join("".join(c if c.isalnum() else " " for c in fig.caption.lower()).split())
+            path = Path(folder) / f"{n:0{width}d}-{slug[:80]}.png"
+            with atomic_path(path) as tmp:
+                Path(tmp).write_bytes(fig.png)
+            written.append(path)
+        return written
 
 
 def _markdown_table(rows: tuple[tuple[str, ...], ...]) -> list[str]:
@@ -187,11 +222,14 @@ window.addEventListener('load', function () {
       table.parentNode.insertBefore(box, table);
     }
   });
-  var images = document.images, drawn = 0;
+  var images = document.images, charts = document.querySelectorAll('div[data-chart]'), drawn = 0;
   for (var j = 0; j < images.length; j++) {
     if (images[j].complete && images[j].naturalWidth > 0) drawn++;
   }
-  document.body.dataset.rendered = drawn + '/' + images.length;
+  for (j = 0; j < charts.length; j++) {
+    if (charts[j].dataset.drawn === 'true' && charts[j].querySelector('svg')) drawn++;
+  }
+  document.body.dataset.rendered = drawn + '/' + (images.length + charts.length);
 });
 """
 
@@ -213,6 +251,7 @@ def build_report(
     *,
     title: str | None = None,
     pictures: bool = True,
+    interactive: bool = True,
     max_timelines: int | None = None,
     explanation: Explanation | None = None,
     values: MarginalValues | None = None,
@@ -229,11 +268,15 @@ def build_report(
     title
         Defaults to the scenario's name.
     pictures
-        Draw the figures (needs matplotlib); ``False`` gives tables only.
+        Draw the static figures (PNG, needs matplotlib); ``False`` leaves them out.
+    interactive
+        Show the coverage heatmap and the rotation timeline as interactive charts,
+        drawn by the HTML page itself (:mod:`matchaid.charts`; no matplotlib needed);
+        ``False`` draws them as static pictures instead (with ``pictures``).
     max_timelines
-        Draw rotation timelines for at most this many recipients (those with most
-        postings first; default: every recipient with a gap or a posting); the rest
-        are listed.
+        Static pictures only: draw rotation timelines for at most this many recipients
+        (those with most postings first; default: every recipient with a gap or a
+        posting); the rest are listed.
     explanation, values
         :func:`matchaid.explain` of the plan and :func:`matchaid.marginal_values` of the
         scenario: the sections "Unmet gaps and why" and "Whom to recruit and which limits
@@ -244,48 +287,88 @@ def build_report(
     text = scenario.description or ""
     sections = [Section("Summary", text=text, table=tuple(summary_rows))]
 
-    cov_rows = _coverage_rows(plan)
-    unmet_rows = _unmet_rows(scenario, k)
+    drawn, timeline_text = _timelines(scenario, plan, max_timelines, interactive)
+    figs = _figures(scenario, plan, drawn, interactive) if pictures else defaultdict(tuple)
+    charts: dict[str, tuple[tuple[str, str], ...]] = defaultdict(tuple)
+    if interactive:
+        from matchaid.charts import heatmap_html, timeline_html
 
+        charts["cov"] = (
+            (
+                "Share of each gap's demand covered, % (hover a cell for its figures; grey: no gap)",
+                heatmap_html(),
+            ),
+        )
+        charts["time"] = (("Rotations and unmet periods", timeline_html()),)
+    sections += [
+        Section(
+            SECTIONS[1],
+            table=tuple(_coverage_rows(plan)),
+            figures=figs["cov"],
+            charts=charts["cov"],
+        ),
+        Section(SECTIONS[2], table=tuple(_unmet_rows(scenario, k)), figures=figs["unmet"]),
+        *why_sections(scenario, explanation, values),
+        *_programme_sections(scenario, plan),
+        Section(SECTIONS[3], text=timeline_text, figures=figs["time"], charts=charts["time"]),
+        Section(
+            SECTIONS[4],
+            text="The 30 largest flows (donor hospital to recipient).",
+            table=tuple(_flow_rows(scenario, plan)),
+            figures=figs["flow"],
+        ),
+    ]
+    data = ""
+    if interactive:
+        from matchaid.charts import data_script
+
+        data = data_script(plan)
+    return Report(
+        title=title or scenario.name or "matchaid plan", sections=tuple(sections), chart_data=data
+    )
+
+
+def _timelines(
+    scenario: Scenario, plan: Plan, max_timelines: int | None, interactive: bool
+) -> tuple[list[str], str]:
+    """The recipients whose static timelines are drawn, and the section's text."""
     by_recipient: dict[str, int] = defaultdict(int)
     for p in plan.postings:
         by_recipient[p.recipient] += 1
+    if interactive:
+        return [], (
+            f"{len(by_recipient)} recipients receive postings. Group the timeline by "
+            "recipient (a lane per gap, its unmet periods hatched orange), by donor or by "
+            "expert, and filter its rows; hover a bar for the expert, donor, specialty "
+            "and dates."
+        )
     # every recipient with a gap or a posting: its rotations and its unmet periods
     shown = [r.id for r in scenario.recipients if r.gaps or r.id in by_recipient]
     ranked = sorted(shown, key=lambda r: (-by_recipient.get(r, 0), r))
     drawn, listed = ranked[:max_timelines], ranked[max_timelines:]
-    timeline_text = (
+    text = (
         f"{len(by_recipient)} recipients receive postings; each timeline also shows "
         "its gaps' unmet periods."
     )
     if listed:
-        timeline_text += f" Timelines are drawn for the {len(drawn)} with most postings; not drawn: {', '.join(listed)}."
-
-    flow_rows = _flow_rows(scenario, plan)
-
-    figs = _figures(scenario, plan, drawn) if pictures else defaultdict(tuple)
-    sections += [
-        Section(SECTIONS[1], table=tuple(cov_rows), figures=figs["cov"]),
-        Section(SECTIONS[2], table=tuple(unmet_rows), figures=figs["unmet"]),
-        *why_sections(scenario, explanation, values),
-        *_programme_sections(scenario, plan),
-        Section(SECTIONS[3], text=timeline_text, figures=figs["time"]),
-        Section(
-            SECTIONS[4],
-            text="The 30 largest flows (donor hospital to recipient).",
-            table=tuple(flow_rows),
-            figures=figs["flow"],
-        ),
-    ]
-    return Report(title=title or scenario.name or "matchaid plan", sections=tuple(sections))
+        text += f" Timelines are drawn for the {len(drawn)} with most postings; not drawn: {', '.join(listed)}."
+    return drawn, text
 
 
-def _figures(scenario: Scenario, plan: Plan, drawn: list[str]) -> dict[str, tuple[Figure, ...]]:
-    """The report's pictures (matplotlib): heatmap, unmet, timelines of ``drawn``, flow."""
+def _figures(
+    scenario: Scenario, plan: Plan, drawn: list[str], interactive: bool
+) -> dict[str, tuple[Figure, ...]]:
+    """The report's pictures (matplotlib): heatmap (unless ``interactive``), unmet,
+    timelines of ``drawn``, flow."""
     from matchaid import plots
 
+    heatmap = (
+        ()
+        if interactive
+        else (Figure("Share of each gap's demand covered", plots.coverage_heatmap(plan)),)
+    )
     return {
-        "cov": (Figure("Share of each gap's demand covered", plots.coverage_heatmap(plan)),),
+        "cov": heatmap,
         "unmet": (
             Figure("Covered and unmet expert-months by specialty", plots.unmet_by_specialty(plan)),
         ),

@@ -6,6 +6,8 @@ picture, shows the Chinese names as text, and leaves a screenshot to look at
 from __future__ import annotations
 
 import dataclasses
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import matchaid
+from matchaid.charts import chart_data
 from matchaid.report import build_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -82,7 +85,8 @@ def test_a_report_with_chinese_names_renders_in_chromium(data_dir: Path, tmp_pat
     build_report(s, result.plan, result).write_html(page)
     dom = _open(page, SHOTS / "chinese-report.png")
     for name in names[: len(s.recipients)]:
-        assert name in dom  # as text, not as pictures of boxes
+        # as text in the charts the page drew (the heatmap's rows), not as boxes
+        assert re.search(f"<text[^>]*>{name}</text>", dom), name
     assert "贵州省卫生健康委员会" in dom
     drawn, pictures = _rendered(dom)
     assert pictures > 0 and drawn == pictures
@@ -96,7 +100,8 @@ def test_the_flagship_report_renders_in_chromium(tmp_path: Path) -> None:
     assert page.stat().st_size < 5_000_000
     dom = _open(page, SHOTS / "flagship-report.png")
     drawn, pictures = _rendered(dom)
-    assert pictures > 10 and drawn == pictures
+    # two interactive charts (heatmap, timeline) and two pictures (unmet, flow)
+    assert pictures == 4 and drawn == pictures
     assert "Xizang Autonomous Region People" in dom
     # the script made every long table filterable and every header sortable
     long_tables = dom.count('class="filter"')
@@ -107,6 +112,81 @@ def test_the_flagship_report_renders_in_chromium(tmp_path: Path) -> None:
     dom = _open(probe)
     chamdo = sum("chamdo" in c.recipient.lower() for c in result.plan.coverage())
     assert 'data-sorted="true"' in dom and f'data-shown="{chamdo}"' in dom
+    _check_charts(page, s, result.plan, tmp_path)
+
+
+def _expected_tip(s: matchaid.Scenario, p: matchaid.Posting) -> str:
+    """The hover box of a posting's bar, stated from the issue: expert, donor,
+    specialty, recipient and calendar dates."""
+    e = next(x for x in s.experts if x.id == p.expert)
+    donor = next(d for d in s.donors if d.id == e.donor)
+    r = s.recipient(p.recipient)
+    h = s.horizon
+    return (
+        f"{e.id} ({e.seniority.label.replace('_', ' ')}) | donor: {donor.name} ({donor.id}) | "
+        f"specialty: {p.specialty} | recipient: {r.name} ({r.id}) | "
+        f"{h.month_label(p.start)} to {h.month_label(p.end - 1)} ({p.months} months)"
+    )
+
+
+def _check_charts(page: Path, s: matchaid.Scenario, plan: matchaid.Plan, tmp_path: Path) -> None:
+    """The timeline in each grouping, its filter, its hover box, and the heatmap."""
+    probe = tmp_path / "charts.html"
+    probe.write_text(page.read_text().replace("</body>", f"<script>{_CHART_PROBE}</script></body>"))
+    dom = _open(probe, SHOTS / "flagship-timeline-by-donor.png")
+    found = re.search(r'data-probe="([^"]*)"', dom)
+    assert found, "the chart probe did not run"
+    got = json.loads(html.unescape(found.group(1)))
+    posted = {p.expert for p in plan.postings}
+    # by recipient: a lane per gap; by donor and by expert: a lane per posted expert
+    assert got["recipient"] == len(s.gaps)
+    assert got["donor"] == got["expert"] == len(posted)
+    assert got["bars"] == got["donorBars"] == got["expertBars"] == len(plan.postings)
+    assert sorted(got["tips"]) == sorted(_expected_tip(s, p) for p in plan.postings)
+    assert got["shown"] == "block" and got["tip"] == got["tips"][0].replace(" | ", "")
+    unmet = sum(len(row[8]) for row in chart_data(plan)["gaps"])
+    assert got["unmet"] == unmet > 0
+    lhasa = [r for r in s.recipients if "lhasa" in (r.id + r.name).lower()]
+    assert got["filtered"] == sum(len(r.gaps) for r in lhasa) > 0
+    gaps = {(c.recipient, c.specialty): c for c in plan.coverage()}
+    assert got["cells"] == len(gaps)
+    assert all(
+        re.search(r"covered [0-9.]+ of [0-9]+ expert-months \(\d+%\)", t) for t in got["cellTips"]
+    )
+
+
+#: Reads the timeline by recipient (lanes, bars, unmet boxes, every bar's hover text,
+#: the hover box after a mouse move), filtered to LHASA, then by donor and by expert,
+#: and the heatmap's cells; leaves it grouped by donor, alone on the page, for the
+#: screenshot.
+_CHART_PROBE = """
+window.addEventListener('load', function () { setTimeout(function () {
+  var chart = document.querySelector('div[data-chart=timeline]'), out = {};
+  var tip = document.getElementById('chart-tip');
+  var tips = function () { return Array.prototype.map.call(
+    chart.querySelectorAll('[data-kind=posting]'), function (b) { return b.dataset.tip; }); };
+  out.recipient = +chart.dataset.rows; out.tips = tips(); out.bars = out.tips.length;
+  out.unmet = chart.querySelectorAll('[data-kind=unmet]').length;
+  chart.querySelector('[data-kind=posting]').dispatchEvent(
+    new MouseEvent('mousemove', {clientX: 20, clientY: 20}));
+  out.tip = tip.textContent; out.shown = tip.style.display;
+  var box = document.querySelector('.chart-filter');
+  box.value = 'LHASA'; box.dispatchEvent(new Event('input'));
+  out.filtered = +chart.dataset.rows;
+  box.value = ''; box.dispatchEvent(new Event('input'));
+  ['expert', 'donor'].forEach(function (v) {
+    var b = document.querySelector('input[name=matchaid-group][value=' + v + ']');
+    b.checked = true; b.dispatchEvent(new Event('change'));
+    out[v] = +chart.dataset.rows; out[v + 'Bars'] = tips().length;
+  });
+  var cells = document.querySelectorAll('div[data-chart=heatmap] [data-kind=cell]');
+  out.cells = cells.length;
+  out.cellTips = Array.prototype.map.call(cells, function (c) { return c.dataset.tip; });
+  document.body.dataset.probe = JSON.stringify(out);
+  Array.prototype.forEach.call(document.querySelectorAll('section'), function (x) {
+    if (x.id !== 'rotation-timelines') x.style.display = 'none'; });
+}, 0); });
+"""
 
 
 #: Clicks the 'covered' header of the coverage table, checks the rows are in order, and

@@ -63,6 +63,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.__main__",
         "matchaid.report",
         "matchaid.plots",
+        "matchaid.charts",
         "matchaid.audit",
     ),
 }

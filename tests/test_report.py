@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import matchaid
+from matchaid.charts import chart_data
 from matchaid.cli import main
 from matchaid.report import SECTIONS, build_report
 
@@ -25,16 +26,22 @@ def solved() -> tuple[matchaid.Scenario, matchaid.Result]:
     )
 
 
-def test_html_has_every_section_and_embedded_images(solved) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("interactive", [True, False])
+def test_html_has_every_section_and_embedded_images(solved, interactive: bool) -> None:  # type: ignore[no-untyped-def]
     scenario, result = solved
-    page = build_report(scenario, result.plan, result).to_html()
+    page = build_report(scenario, result.plan, result, interactive=interactive).to_html()
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     for title in SECTIONS:
         assert f"<h2>{title}</h2>" in page
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    # heatmap, unmet, flow, and one timeline per recipient with postings
-    assert len(images) == 3 + len({p.recipient for p in result.plan.postings})
     assert all(base64.b64decode(i).startswith(PNG) for i in images)
+    charts = re.findall(r'<div class="chart" data-chart="(\w+)"', page)
+    if interactive:  # unmet and flow as pictures; heatmap and timeline drawn by the page
+        assert len(images) == 2 and charts == ["heatmap", "timeline"]
+        assert page.count('id="matchaid-chart-data"') == 1
+    else:  # heatmap, unmet, flow, and one timeline per recipient with postings
+        assert len(images) == 3 + len({p.recipient for p in result.plan.postings})
+        assert charts == [] and "matchaid-chart-data" not in page
     assert f"{result.objective:g}" in page and "optimal" in page
 
 
@@ -60,18 +67,61 @@ def test_report_command_prints_markdown_and_writes_html(solved, tmp_path: Path, 
     )
     printed = capsys.readouterr().out
     assert printed.startswith(f"# {scenario.name}")
-    assert out.read_text().count("data:image/png;base64,") >= 4
+    assert "*Interactive chart: Rotations and unmet periods (in the HTML report)*" in printed
+    page = out.read_text()
+    assert page.count("data:image/png;base64,") == 2 and 'data-chart="timeline"' in page
+    # --static: every chart a picture; --png: the pictures as files too
+    pngs = tmp_path / "pictures"
+    args = ["report", str(scenario_file), str(tmp_path / "plan.json"), "--no-why"]
+    assert main([*args, "--html", str(out), "--static", "--png", str(pngs)]) == 0
+    capsys.readouterr()
+    page = out.read_text()
+    pictures = 3 + len({p.recipient for p in result.plan.postings})
+    assert page.count("data:image/png;base64,") == pictures and 'class="chart"' not in page
+    files = sorted(pngs.glob("*.png"))
+    assert len(files) == pictures and all(f.read_bytes().startswith(PNG) for f in files)
+    assert files[0].name == "01-share-of-each-gap-s-demand-covered.png"
 
 
 def test_report_of_an_empty_plan_still_renders(solved) -> None:  # type: ignore[no-untyped-def]
     scenario, _ = solved
-    page = build_report(scenario, matchaid.Plan.empty(scenario)).to_html()
+    empty = matchaid.Plan.empty(scenario)
+    page = build_report(scenario, empty, interactive=False).to_html()
     for title in SECTIONS:
         assert f"<h2>{title}</h2>" in page
     assert "0 recipients receive postings;" in page
     # every recipient with a gap has its timeline (its unmet periods), none left out
     with_gaps = [r for r in scenario.recipients if r.gaps]
     assert page.count("<figcaption>Rotations at ") == len(with_gaps)
+    # and in the interactive timeline, every gap has its lane, wholly unmet
+    data = chart_data(empty)
+    assert len(data["gaps"]) == len(scenario.gaps) and data["postings"] == []
+    for (r, g), row in zip(scenario.gaps, data["gaps"], strict=True):
+        assert data["recipients"][row[0]][0] == r.id and data["specialties"][row[1]] == g.specialty
+        assert row[8] == [[g.window[0], g.window[1], g.demand]]
+
+
+def test_chart_data_unmet_runs_match_the_coverage(solved) -> None:  # type: ignore[no-untyped-def]
+    """Each gap's unmet runs cover exactly the periods of its window where fewer than
+    its demand are there, each with its shortfall; postings keep their periods."""
+    scenario, result = solved
+    data = chart_data(result.plan)
+    coverage = {(c.recipient, c.specialty): c for c in result.plan.coverage()}
+    for (r, g), row in zip(scenario.gaps, data["gaps"], strict=True):
+        c = coverage[(r.id, g.specialty)]
+        short = {t: g.demand - c.by_month[t] for t in range(*g.window) if c.by_month[t] < g.demand}
+        runs = {t: s for a, b, s in row[8] for t in range(int(a), int(b))}
+        assert runs.keys() == short.keys()
+        assert all(abs(runs[t] - short[t]) < 1e-6 for t in short)
+        assert row[5:8] == [round(c.covered_months, 3), c.demand_months, g.weight]
+    posted = {
+        (data["experts"][e][0], data["recipients"][r][0], data["specialties"][k], a, b)
+        for e, r, k, a, b in data["postings"]
+    }
+    assert posted == {
+        (p.expert, p.recipient, p.specialty, p.start, p.end) for p in result.plan.postings
+    }
+    assert len(data["labels"]) == scenario.horizon.months
 
 
 def test_an_unknown_bound_is_shown_as_unknown_not_inf(solved) -> None:  # type: ignore[no-untyped-def]
@@ -152,3 +202,16 @@ def test_report_shows_the_solver_status_the_plan_file_records(
     plan.write_text('{"postings": []}')  # hand-made: no record, no status row
     assert main(["report", scenario, str(plan), "--no-why"]) == 0
     assert "solver status" not in capsys.readouterr().out
+
+
+def test_a_tier_m_report_is_under_5_mb() -> None:
+    """Issue 17's bar: the report of a tier-m programme (519 experts, 94 recipients, 36
+    months) stays under 5 MB, every recipient with a gap in its charts."""
+    from matchaid.generate import generate
+
+    s = generate("m", 1)
+    result = matchaid.solve(s, matchaid.SolveParams(time_limit=2))
+    page = build_report(s, result.plan, result).to_html()
+    assert len(page.encode()) < 5_000_000
+    recipients = {row[0] for row in chart_data(result.plan)["gaps"]}
+    assert len(recipients) == sum(1 for r in s.recipients if r.gaps) == 94

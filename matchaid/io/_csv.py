@@ -47,7 +47,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +280,15 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str | None, Pr
     )
 
 
+def column_name(cell: str, known: Iterable[str]) -> str:
+    """A header cell as the column it names: spreadsheet users write ``ID`` or
+    ``Available From`` for ``id`` and ``available_from``; a cell naming no known column
+    stays as written (for the error message)."""
+    text = cell.strip()
+    name = "_".join(text.lower().split())
+    return name if name in known else text
+
+
 class _Table:
     """One table (a CSV file, or a workbook's sheet) read into rows of typed cells,
     keeping each row's line (row) number, and the notes its reading left (the encoding
@@ -346,9 +355,9 @@ class _Table:
                 Problem(self.label, f"is empty: the first {self.unit} must name the columns")
             )
             return
-        header = [h.strip() for h in first]
-        self._header(header, problems)
         columns = _COLUMNS[self.name]
+        header = [column_name(h, columns) for h in first]
+        self._header(header, problems)
         for line, row in numbered:
             if not any(cell.strip() for cell in row):
                 continue  # a blank line, as spreadsheets leave at the end

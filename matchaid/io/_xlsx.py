@@ -32,6 +32,7 @@ from matchaid.io._csv import (
     _COLUMNS,
     _OPTIONAL_FILES,
     _Table,
+    column_name,
     scenario_csv_texts,
     scenario_from_tables,
 )
@@ -69,6 +70,10 @@ def _text(value: Any) -> str:
 
 def _sheet_rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
     """``(row number, cells as text)``, cut to the header's last named column."""
+    if hasattr(sheet, "reset_dimensions"):
+        # Some writers record a wrong used range (A1:A1); read-only mode would trust
+        # it and miss the rest: read every row the sheet holds instead.
+        sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     try:
         first = next(rows)
@@ -213,6 +218,7 @@ def _records(sheet: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
     except StopIteration:
         return []
     wanted = (*names, "start", "months")
+    header = [column_name(h, wanted) for h in header]
     out = []
     for _, cells in rows:
         if not any(c.strip() for c in cells):

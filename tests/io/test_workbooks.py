@@ -93,6 +93,39 @@ def test_excel_quirks_are_undone(book: Path) -> None:
     assert s.recipients[0].name == NAME
 
 
+def test_headers_and_sheet_names_as_planners_write_them(book: Path) -> None:
+    """``ID``, ``Available From`` and ``Experts`` name the columns ``id``,
+    ``available_from`` and the sheet ``experts``; a header naming no column is still
+    reported as written."""
+    wb = openpyxl.load_workbook(book)
+    experts = wb["experts"]
+    experts.title = "tmp"
+    experts.title = "Experts"
+    header = [c.value for c in experts[1]]
+    experts.cell(row=1, column=header.index("id") + 1, value="ID")
+    experts.cell(row=1, column=header.index("available_from") + 1, value=" Available From ")
+    wb.save(book)
+    assert load_scenario(book).experts[0].available[0] == 0
+    _edit(book, "Experts", 1, "ID", "Expert No.")
+    with pytest.raises(ScenarioError, match=r"unknown column 'Expert No\.'"):
+        load_scenario(book)
+
+
+def test_a_sheet_recording_a_wrong_used_range_is_read_whole(book: Path, tmp_path: Path) -> None:
+    """Some writers record a sheet's used range as A1; every row is read all the same."""
+    import re
+    import zipfile
+
+    fixed = tmp_path / "dimension.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(fixed, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', data)
+            dst.writestr(item, data)
+    assert load_scenario(fixed) == load_scenario(book)
+
+
 def test_missing_sheet_and_not_a_workbook(book: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(book)
     del wb["gaps"]

@@ -160,11 +160,12 @@ def _short(text: str, limit: int = 34) -> str:
 
 
 def _specialty_colours(plan: Plan) -> dict[str, Any]:
-    from matplotlib import colormaps
+    """The interactive charts' colours (:data:`matchaid.charts.PALETTE`): no two alike
+    (tab20's pairs were) and none the unmet orange."""
+    from matchaid.charts import PALETTE
 
-    cmap = colormaps["tab20"]
     specs = sorted({g.specialty for _, g in plan.scenario.gaps})
-    return {s: cmap(i % 20) for i, s in enumerate(specs)}
+    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(specs)}
 
 
 @_fonts

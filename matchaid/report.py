@@ -328,6 +328,10 @@ def build_report(
     )
 
 
+def _receive(n: int) -> str:
+    return f"{n} recipient{'' if n == 1 else 's'} receive{'s' if n == 1 else ''} postings"
+
+
 def _timelines(
     scenario: Scenario, plan: Plan, max_timelines: int | None, interactive: bool
 ) -> tuple[list[str], str]:
@@ -337,7 +341,7 @@ def _timelines(
         by_recipient[p.recipient] += 1
     if interactive:
         return [], (
-            f"{len(by_recipient)} recipients receive postings. Group the timeline by "
+            f"{_receive(len(by_recipient))}. Group the timeline by "
             "recipient (a lane per gap, its unmet periods hatched orange), by donor or by "
             "expert, and filter its rows; hover a bar for the expert, donor, specialty "
             "and dates."
@@ -347,7 +351,7 @@ def _timelines(
     ranked = sorted(shown, key=lambda r: (-by_recipient.get(r, 0), r))
     drawn, listed = ranked[:max_timelines], ranked[max_timelines:]
     text = (
-        f"{len(by_recipient)} recipients receive postings; each timeline also shows "
+        f"{_receive(len(by_recipient))}; each timeline also shows "
         "its gaps' unmet periods."
     )
     if listed:

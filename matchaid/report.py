@@ -350,10 +350,7 @@ def _timelines(
     shown = [r.id for r in scenario.recipients if r.gaps or r.id in by_recipient]
     ranked = sorted(shown, key=lambda r: (-by_recipient.get(r, 0), r))
     drawn, listed = ranked[:max_timelines], ranked[max_timelines:]
-    text = (
-        f"{_receive(len(by_recipient))}; each timeline also shows "
-        "its gaps' unmet periods."
-    )
+    text = f"{_receive(len(by_recipient))}; each timeline also shows its gaps' unmet periods."
     if listed:
         text += f" Timelines are drawn for the {len(drawn)} with most postings; not drawn: {', '.join(listed)}."
     return drawn, text

@@ -33,7 +33,10 @@ them. List cells are ``;``-separated (``3;6;12``); a donor's ``release`` and ``s
 and a project's ``needs`` are
 ``specialty:count`` pairs (``cardiology:2;urology:1``), ``cost_per_period`` is
 ``seniority:amount`` pairs; booleans are ``true``/``false``
-(also ``yes``/``no``, ``1``/``0``); an empty cell leaves an optional field unset. Cells
+(also ``yes``/``no``, ``1``/``0``, ``是``/``否``); a ``seniority`` or ``min_seniority``
+cell may also name the rank in Chinese (``住院医师``, ``主治医师``, ``副主任医师``,
+``主任医师``); an empty cell leaves an optional field unset. Header cells are matched
+to column names regardless of case and spacing (``ID``, ``Available From``). Cells
 are read with surrounding white space removed. The folder is turned into the same
 document as the JSON format and checked by the same code, and errors name the CSV file,
 line and column.
@@ -91,7 +94,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "id": "str",
         "donor": "str",
         "specialties": "list",
-        "seniority": "str",
+        "seniority": "seniority",
         "academician": "bool",
         "can_lead": "bool",
         "available_from": "num",
@@ -120,7 +123,7 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "window_from": "num",
         "window_to": "num",
         "weight": "num",
-        "min_seniority": "str",
+        "min_seniority": "seniority",
         "continuous": "bool",
         "handover_weight": "num",
     },
@@ -210,8 +213,15 @@ _V2_COLUMNS = frozenset(
 )
 _V2_FILES = frozenset({"projects.csv", "communities.csv", "pins.csv", "trainees.csv"})
 _FIELD_LIMIT = 2**31 - 1  # the csv module's C long on every platform
-_TRUE = {"true", "yes", "1"}
-_FALSE = {"false", "no", "0"}
+_TRUE = {"true", "yes", "1", "是"}
+_FALSE = {"false", "no", "0", "否"}
+#: Ranks as Chinese spreadsheets name them (职称), read as the file labels.
+_SENIORITY_NAMES = {
+    "住院医师": "resident",
+    "主治医师": "attending",
+    "副主任医师": "associate_chief",
+    "主任医师": "chief",
+}
 
 
 def _number(cell: str) -> Any:
@@ -226,6 +236,8 @@ def _number(cell: str) -> Any:
 
 
 def _cell(kind: str, cell: str) -> Any:
+    if kind == "seniority":
+        return _SENIORITY_NAMES.get(cell, cell)
     if kind == "num":
         return _number(cell)
     if kind == "bool":

@@ -111,6 +111,35 @@ def test_headers_and_sheet_names_as_planners_write_them(book: Path) -> None:
         load_scenario(book)
 
 
+def test_ranks_and_flags_written_in_chinese(book: Path) -> None:
+    """A Chinese sheet names ranks 主任医师 ... and flags 是/否: read as the labels."""
+    original = load_scenario(book)
+    wb = openpyxl.load_workbook(book)
+    experts, gaps = wb["experts"], wb["gaps"]
+    head = [c.value for c in experts[1]]
+    names = {
+        "resident": "住院医师",
+        "attending": "主治医师",
+        "associate_chief": "副主任医师",
+        "chief": "主任医师",
+    }
+    for row in range(2, experts.max_row + 1):
+        cell = experts.cell(row=row, column=head.index("seniority") + 1)
+        cell.value = names[cell.value]
+        flag = experts.cell(row=row, column=head.index("can_lead") + 1)
+        flag.value = "是" if flag.value in (True, "true") else "否"
+    head = [c.value for c in gaps[1]]
+    for row in range(2, gaps.max_row + 1):
+        cell = gaps.cell(row=row, column=head.index("min_seniority") + 1)
+        if cell.value:
+            cell.value = names[cell.value]
+    wb.save(book)
+    assert load_scenario(book) == original
+    _edit(book, "experts", 2, "seniority", "主任")
+    with pytest.raises(ScenarioError, match="unknown seniority '主任'"):
+        load_scenario(book)
+
+
 def test_a_sheet_recording_a_wrong_used_range_is_read_whole(book: Path, tmp_path: Path) -> None:
     """Some writers record a sheet's used range as A1; every row is read all the same."""
     import re

@@ -230,15 +230,20 @@ function lanes(items) {  // interval partitioning: the first lane each item fits
   });
   return [out, Math.max(1, ends.length)];
 }
-function groups(by) {  // [{title, tip, rows: [{label, postings, unmet, window}]}]
-  var out = [], i;
+var BY_EXPERT = {}, BY_GAP = {};  // each posting filed once: by expert, by gap
+D.postings.forEach(function (p) {
+  (BY_EXPERT[p[0]] = BY_EXPERT[p[0]] || []).push(p);
+  (BY_GAP[p[1] + ',' + p[2]] = BY_GAP[p[1] + ',' + p[2]] || []).push(p);
+});
+function groups(by) {  // [{title, sub, rows: [{label, postings, gap}]}]
+  var out = [];
   if (by === 'recipient') {
     D.recipients.forEach(function (r, ri) {
       var rows = [];
       D.gaps.forEach(function (g) {
         if (g[0] !== ri) return;
         rows.push({label: D.specialties[g[1]] + ' (' + g[4] + ')', gap: g,
-          postings: D.postings.filter(function (p) { return p[1] === ri && p[2] === g[1]; })});
+          postings: BY_GAP[ri + ',' + g[1]] || []});
       });
       if (rows.length) out.push({title: r[1], sub: r[0], rows: rows});
     });
@@ -247,14 +252,14 @@ function groups(by) {  // [{title, tip, rows: [{label, postings, unmet, window}]
       var rows = [];
       D.experts.forEach(function (e, ei) {
         if (e[1] !== di) return;
-        rows.push({label: e[0], postings: D.postings.filter(function (p) { return p[0] === ei; })});
+        rows.push({label: e[0], postings: BY_EXPERT[ei] || []});
       });
       if (rows.length) out.push({title: d[1], sub: d[0], rows: rows});
     });
   } else {
     var rows = D.experts.map(function (e, ei) {
       return {label: e[0] + ' · ' + D.donors[e[1]][1],
-              postings: D.postings.filter(function (p) { return p[0] === ei; })};
+              postings: BY_EXPERT[ei] || []};
     });
     out.push({title: 'experts posted: ' + rows.length, rows: rows});
   }

@@ -260,8 +260,41 @@ def replan(
     old = _old_plan(scenario, plan, now, moves_weight, source)
     changed = apply_changes(scenario, changes, source, now=now)
     run = _prepare(changed, old, changes, now, params, source, t0)
+    first = _first_stage(run, progress, progress_interval, source)
     try:
-        first = run.first_stage(progress, progress_interval)
+        second = run.second_stage(
+            first, moves_weight, _ticker(first, progress, progress_interval, t0)
+        )
+    except KeyboardInterrupt:  # between searches: keep the first stage's plan
+        second = _Second(run.chosen(first.plan), None, True, False)
+    finish = partial(
+        _finished,
+        run,
+        first,
+        old=old,
+        changed=changed,
+        changes=changes,
+        now=now,
+        moves_weight=moves_weight,
+    )
+    for attempt in range(3):  # an interrupt while the result is assembled: again
+        try:
+            return finish(replace(second, interrupted=second.interrupted or attempt > 0))
+        except KeyboardInterrupt:
+            continue
+    return finish(replace(second, interrupted=True))
+
+
+def _first_stage(
+    run: _Run,
+    progress: Callable[[Progress], None] | None,
+    progress_interval: float,
+    source: str,
+) -> Result:
+    """Stage 1 (best coverage); a past that the fixed pins cannot hold is a
+    :class:`ReplanError`."""
+    try:
+        return run.first_stage(progress, progress_interval)
     except ScenarioError as exc:  # the past and the fixed pins cannot hold together
         raise ReplanError(
             source,
@@ -270,29 +303,6 @@ def replan(
                 for p in exc.problems
             ],
         ) from None
-    try:
-        second = run.second_stage(
-            first, moves_weight, _ticker(first, progress, progress_interval, t0)
-        )
-    except KeyboardInterrupt:  # between searches: keep the first stage's plan
-        second = _Second(run.chosen(first.plan), None, True, False)
-    for attempt in range(3):  # an interrupt while the result is assembled: again
-        try:
-            return _finished(
-                run,
-                first,
-                replace(second, interrupted=second.interrupted or attempt > 0),
-                old,
-                changed,
-                changes,
-                now,
-                moves_weight,
-            )
-        except KeyboardInterrupt:
-            continue
-    return _finished(
-        run, first, replace(second, interrupted=True), old, changed, changes, now, moves_weight
-    )
 
 
 def _old_plan(

@@ -289,17 +289,7 @@ def build_report(
 
     drawn, timeline_text = _timelines(scenario, plan, max_timelines, interactive)
     figs = _figures(scenario, plan, drawn, interactive) if pictures else defaultdict(tuple)
-    charts: dict[str, tuple[tuple[str, str], ...]] = defaultdict(tuple)
-    if interactive:
-        from matchaid.charts import heatmap_html, timeline_html
-
-        charts["cov"] = (
-            (
-                "Share of each gap's demand covered, % (hover a cell for its figures; grey: no gap)",
-                heatmap_html(),
-            ),
-        )
-        charts["time"] = (("Rotations and unmet periods", timeline_html()),)
+    charts, data = _charts(plan, interactive)
     sections += [
         Section(
             SECTIONS[1],
@@ -318,14 +308,27 @@ def build_report(
             figures=figs["flow"],
         ),
     ]
-    data = ""
-    if interactive:
-        from matchaid.charts import data_script
-
-        data = data_script(plan)
     return Report(
         title=title or scenario.name or "matchaid plan", sections=tuple(sections), chart_data=data
     )
+
+
+def _charts(plan: Plan, interactive: bool) -> tuple[dict[str, tuple[tuple[str, str], ...]], str]:
+    """The interactive charts' places by section (``cov``, ``time``) and the data they
+    draw, or none."""
+    charts: dict[str, tuple[tuple[str, str], ...]] = defaultdict(tuple)
+    if not interactive:
+        return charts, ""
+    from matchaid.charts import data_script, heatmap_html, timeline_html
+
+    charts["cov"] = (
+        (
+            "Share of each gap's demand covered, % (hover a cell for its figures; grey: no gap)",
+            heatmap_html(),
+        ),
+    )
+    charts["time"] = (("Rotations and unmet periods", timeline_html()),)
+    return charts, data_script(plan)
 
 
 def _receive(n: int) -> str:

@@ -24,8 +24,9 @@ Why two methods (tier m with ``pairing=preferred``, one part of 183k variables a
 2.4M nonzeros, 2 cores): GLOP's simplex does not finish in 60 s (primal or dual); PDLP
 with two threads reaches relative accuracy 1e-2 in 6.5 s, 1e-3 in 15 s and 1e-4 in
 30 s, with weak-duality bounds of 43,371, 43,020 and 43,004 (the LP's value is about
-42,999). On the programmes that split, parts are small and GLOP solves them exactly in
-well under a second, which PDLP's tolerances cannot match.
+42,999.7); polishing PDLP's prices (:func:`polish_prices`, 2-3 s) takes the last two to
+43,009 and 43,002. On the programmes that split, parts are small and GLOP solves them
+exactly in well under a second, which PDLP's tolerances cannot match.
 
 CP-SAT stays the engine that finds and proves plans: the relaxation only feeds it a
 hint and a bound. On the planner's models the relaxation is nearly integral (its bound
@@ -169,9 +170,16 @@ class Interrupter:
 #: GLOP (see the module docstring for the measurement).
 PDLP_NONZEROS = 500_000
 #: PDLP's relative and absolute optimality tolerance: the bound it gives is within
-#: about this share of the LP's value (1e-3: 15 s on the measured 2.4M-nonzero LP, a
-#: bound 0.04% above the LP's value; 1e-4 takes twice as long for 0.01%).
+#: about this share of the LP's value (1e-3: 17 s on the measured 2.4M-nonzero LP on
+#: two threads, a bound 0.05% above the LP's value, 0.02% once polished; 1e-4 takes
+#: 33 s for 0.01%, 0.005% once polished).
 PDLP_TOLERANCE = 1e-3
+#: The finer tolerance, used when the LP's time allows it: when
+#: :data:`FINE_NONZEROS_PER_SECOND` says it finishes in its time limit (no limit: always).
+PDLP_FINE_TOLERANCE = 1e-4
+#: How fast PDLP reaches :data:`PDLP_FINE_TOLERANCE`, in nonzeros per second (the
+#: measured LP above: 72k on two threads), rounded down.
+FINE_NONZEROS_PER_SECOND = 60_000
 
 
 def solve_relaxation(
@@ -187,23 +195,38 @@ def solve_relaxation(
 
     PDLP's answer is a point inside the optimal face, which rounds badly; its values are
     then replaced by a vertex of the LP restricted to PDLP's support (see
-    :func:`_vertex_on_support`), while the bound stays PDLP's."""
+    :func:`_vertex_on_support`), and its prices are polished
+    (:func:`polish_prices`) before they give the bound."""
     if method is None:
         method = "pdlp" if lm.cols.size >= PDLP_NONZEROS else "glop"
     t0 = time.perf_counter()
     # GLOP works in floating point: give it the objective in units of the primary term
     # so coefficients stay small; the bound is computed back in integer units.
     unit = float(max(lm.scaling.multiplier, 1))
-    status, duals, values = _solve_lp(lm, lm.upper, unit, method, time_limit, interrupter, threads)
+    fine = time_limit is None or lm.cols.size <= FINE_NONZEROS_PER_SECOND * time_limit
+    tolerance = PDLP_FINE_TOLERANCE if fine else PDLP_TOLERANCE
+    status, duals, values = _solve_lp(
+        lm, lm.upper, unit, method, time_limit, interrupter, threads, tolerance
+    )
     # GLOP's prices are meaningful only at its optimum; any prices give a valid bound,
     # and PDLP's last iterate (at its time limit) gives a good one.
     usable = status == "optimal" or (method == "pdlp" and duals.size == lm.num_rows)
     if not usable:
         return Relaxation(None, None, np.zeros(0), status, time.perf_counter() - t0, method)
-    bound = min(safe_bound(lm, duals * unit), safe_bound(lm, -duals * unit))
+    if safe_bound(lm, -duals * unit) < safe_bound(lm, duals * unit):
+        duals = -duals  # the solver's sign convention: the one that bounds
+    if method == "pdlp":  # within PDLP's tolerance of optimal: polish them
+        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+        spent = time.perf_counter() - t0
+        cap = max(POLISH_SECONDS, POLISH_SHARE * spent)
+        limit = cap if left is None else min(cap, left)
+        polished = polish_prices(lm, duals, unit, limit, interrupter=interrupter)
+        if safe_bound(lm, polished * unit) <= safe_bound(lm, duals * unit):
+            duals = polished  # exact descent, but the sums were in floating point
+    bound = safe_bound(lm, duals * unit)
     # The reported objective is in units of the LP's (tiebreak, off) or is the whole
     # objective with a multiplier of 1 (weighted): the duals price it as they are.
-    reported = min(safe_bound(lm, duals, lm.primary), safe_bound(lm, -duals, lm.primary))
+    reported = safe_bound(lm, duals, lm.primary)
     # A bound on the whole objective also bounds the reported one; keep the tighter.
     reported = min(reported, lm.scaling.reported(bound))
     n = len(lm.cands)
@@ -216,9 +239,134 @@ def solve_relaxation(
     return Relaxation(bound, reported, values, status, time.perf_counter() - t0, method)
 
 
-#: Decisions with a PDLP value below this are left out of the LP whose vertex replaces
-#: PDLP's point (:func:`_vertex_on_support`).
-SUPPORT = 0.01
+#: Price polishing after PDLP (:func:`polish_prices`) may take this many seconds, or
+#: this share of PDLP's own time if that is more (bounded by what is left of the LP's
+#: time). Measured on tier m with ``pairing=preferred`` (one part, 28k rows, 2.4M
+#: nonzeros): a sweep takes 1-2 s, and two sweeps take PDLP's bound at tolerance 1e-3
+#: (17 s) from 43,020 to 43,009, at 1e-4 (33 s) from 43,004 to 43,002; the LP's value
+#: is 42,999.7.
+POLISH_SECONDS = 2.0
+POLISH_SHARE = 0.25
+
+
+def polish_prices(
+    lm: IntegerProgram,
+    prices: npt.NDArray[np.float64],
+    unit: float,
+    time_limit: float | None,
+    sweeps: int = 20,
+    interrupter: Interrupter | None = None,
+) -> npt.NDArray[np.float64]:
+    """Row prices whose weak-duality bound (:func:`safe_bound`) is no higher than that
+    of ``prices``: exact coordinate descent on the bound, a row at a time.
+
+    The bound ``f(y) = b.y + sum_j max(u_j r_j, l_j r_j)`` with ``r = c/unit - A^T y``
+    is convex and piecewise linear in each price ``y_i``; its minimum over
+    ``y_i >= 0`` with the other prices held is at a breakpoint ``r_j / a_ij`` (or at 0)
+    and is found by sorting them. A sweep visits every row whose one-sided slopes
+    show it can descend. Any ``y >= 0`` gives a valid bound, so this only ever tightens
+    the bound from an inexact solve (PDLP's); it stalls short of the LP's value where
+    a descent needs several prices to move at once. Stops after ``sweeps`` sweeps, when
+    a sweep gains under 1e-7 of the bound, at ``time_limit`` seconds, or once
+    ``interrupter`` is stopped."""
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    y = np.maximum(np.asarray(prices, dtype=np.float64), 0.0)
+    coefs = lm.coefs.astype(np.float64)
+    upper, lower = lm.upper.astype(np.float64), lm.lower.astype(np.float64)
+    rhs = lm.rhs.astype(np.float64)
+    reduced = lm.objective / unit - np.bincount(
+        lm.cols, weights=coefs * y[lm.row_of_term], minlength=lm.num_vars
+    )
+    span = (upper - lower)[lm.cols] * np.abs(coefs)  # slope change at each breakpoint
+    before = _dual_value(rhs, y, upper, lower, reduced)
+    for _ in range(sweeps):
+        for r in _descending_rows(lm, y, reduced, coefs, upper, lower, rhs).tolist():
+            if (deadline is not None and time.perf_counter() > deadline) or (
+                interrupter is not None and interrupter.stopped
+            ):
+                return y
+            a0, a1 = lm.indptr[r], lm.indptr[r + 1]
+            j, a = lm.cols[a0:a1], coefs[a0:a1]
+            step = _best_step(reduced[j] / a, span[a0:a1], a, upper[j], lower[j], rhs[r], y[r])
+            if step != 0.0:
+                y[r] += step
+                reduced[j] -= a * step
+        after = _dual_value(rhs, y, upper, lower, reduced)
+        if before - after <= 1e-7 * max(abs(after), 1.0):
+            break
+        before = after
+    return y
+
+
+def _dual_value(
+    rhs: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+    reduced: npt.NDArray[np.float64],
+) -> float:
+    """The weak-duality bound in floating point (progress only; :func:`safe_bound`
+    is the exact one)."""
+    return float(
+        rhs @ y + (upper * np.maximum(reduced, 0)).sum() + (lower * np.minimum(reduced, 0)).sum()
+    )
+
+
+def _descending_rows(
+    lm: IntegerProgram,
+    y: npt.NDArray[np.float64],
+    reduced: npt.NDArray[np.float64],
+    coefs: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+    rhs: npt.NDArray[np.float64],
+) -> IntArray:
+    """Rows whose price can move to lower the bound: a negative slope to the right,
+    or a positive one to the left of a positive price (small ties count as both)."""
+    r = reduced[lm.cols]
+    tie = np.abs(r) <= 1e-12
+    # going right a column stays or turns "at its upper bound" if r > 0 or a < 0 at a tie
+    at_upper_right = (r > 0) | (tie & (coefs < 0))
+    at_upper_left = (r > 0) | (tie & (coefs > 0))
+    weight_u, weight_l = coefs * upper[lm.cols], coefs * lower[lm.cols]
+    n = lm.num_rows
+    right = rhs - np.bincount(
+        lm.row_of_term, weights=np.where(at_upper_right, weight_u, weight_l), minlength=n
+    )
+    left = rhs - np.bincount(
+        lm.row_of_term, weights=np.where(at_upper_left, weight_u, weight_l), minlength=n
+    )
+    return np.flatnonzero((right < -1e-9) | ((left > 1e-9) & (y > 0)))
+
+
+def _best_step(
+    breaks: npt.NDArray[np.float64],
+    span: npt.NDArray[np.float64],
+    a: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+    rhs: float,
+    price: float,
+) -> float:
+    """The change of one row's price that minimises the bound along it, not below
+    ``-price``: the slope far left is ``rhs - sum(a u | a > 0) - sum(a l | a < 0)`` and
+    rises by ``span`` at each breakpoint."""
+    positive = a > 0
+    slope = rhs - float((a * np.where(positive, upper, lower)).sum())
+    if slope >= 0:
+        return -price
+    order = np.argsort(breaks)
+    k = int(np.searchsorted(slope + np.cumsum(span[order]), 0.0))
+    if k >= order.size:
+        return 0.0  # falls without end along it: cannot happen for a feasible program
+    return max(float(breaks[order[k]]), -price)
+
+
+#: The supports tried for the vertex that replaces PDLP's point, smallest first: the
+#: decisions PDLP left at or above each of these values (:func:`_vertex_on_support`).
+SUPPORTS = (0.05, 0.02, 0.01)
+#: A wider support is tried only if this many times the last one's time is left.
+SUPPORT_GROWTH = 4.0
 
 
 def _vertex_on_support(
@@ -228,21 +376,53 @@ def _vertex_on_support(
     time_limit: float | None,
     interrupter: Interrupter | None,
 ) -> npt.NDArray[np.float64]:
-    """A vertex of the LP with every decision that PDLP left below :data:`SUPPORT` held
-    at 0, by GLOP; PDLP's ``values`` if it is not solved in ``time_limit``.
+    """A vertex of the LP with every decision that PDLP left below a threshold held at
+    0, by GLOP, for the thresholds of :data:`SUPPORTS` in turn while time is left: the
+    vertex whose rounding (:func:`rounded_selection`) is the best plan, or PDLP's
+    ``values`` if none is solved in ``time_limit``.
 
-    Measured on the largest part of tier xl seed 1 (60,485 decisions, 802k nonzeros):
-    PDLP 5.2 s, with 4,458 decisions between 0.05 and 0.95; rounded, 22,943 against an
-    LP value of 23,665 (3.0% short). GLOP on its support (14,981 decisions) takes 2.6 s,
-    reaches the LP value exactly, and rounds to 23,620 (0.19% short); GLOP on the whole
-    part takes 18.6 s and rounds to 23,538.
+    PDLP's point lies inside the LP's optimal face and rounds badly; a vertex is nearly
+    integral. Measured on the largest part of tier xl seed 1 (60,485 decisions, 802k
+    nonzeros): PDLP 5.2 s, rounded 3.0% short of the LP's value; GLOP on the support at
+    0.01 (14,981 decisions) 2.6 s, rounded 0.19% short; GLOP on the whole part 18.6 s.
+    On tier m with ``pairing=preferred`` (one part of 167k decisions; the LP very
+    degenerate, PDLP's point spread thin) GLOP's time grows fast with the support:
+
+    ========= ========= ====== ============
+    threshold decisions GLOP   rounded plan
+    ========= ========= ====== ============
+    PDLP's point                41,617
+    0.05      7,198     3.2 s  42,814
+    0.02      17,725    14.2 s 42,955
+    0.01      28,289    44.1 s 42,927
+    ========= ========= ====== ============
     """
-    if time_limit is not None and time_limit < 0.5:
-        return values
-    upper = lm.upper.copy()
-    upper[: values.size][values < SUPPORT] = 0
-    status, _, vertex = _solve_lp(lm, upper, unit, "glop", time_limit, interrupter, 1)
-    return vertex[: values.size] if status == "optimal" else values
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    n = values.size
+    best, best_value = values, lm.reported_value(_rounded_values(lm, values))
+    for threshold in SUPPORTS:
+        t0 = time.perf_counter()
+        left = None if deadline is None else deadline - t0
+        if left is not None and left < 0.5:
+            break
+        upper = lm.upper.copy()
+        upper[:n][values < threshold] = 0
+        status, _, vertex = _solve_lp(lm, upper, unit, "glop", left, interrupter, 1)
+        if status != "optimal":
+            break
+        value = lm.reported_value(_rounded_values(lm, vertex[:n]))
+        if value > best_value:
+            best, best_value = vertex[:n], value
+        spent = time.perf_counter() - t0
+        if deadline is not None and deadline - time.perf_counter() < SUPPORT_GROWTH * spent:
+            break
+    return best
+
+
+def _rounded_values(lm: IntegerProgram, values: npt.NDArray[np.float64]) -> IntArray:
+    chosen = np.zeros(len(lm.cands), dtype=bool)
+    chosen[rounded_selection(lm, values, 0.5)] = True
+    return lm.complete(chosen)
 
 
 def _solve_lp(
@@ -253,9 +433,11 @@ def _solve_lp(
     time_limit: float | None,
     interrupter: Interrupter | None,
     threads: int,
+    tolerance: float = PDLP_TOLERANCE,
 ) -> tuple[str, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """One LP solve of ``lm`` with variable upper bounds ``upper``: the status in words,
-    the row duals and the variables' values (empty if the solver gave none)."""
+    """One LP solve of ``lm`` with variable upper bounds ``upper`` (PDLP: to
+    ``tolerance``): the status in words, the row duals and the variables' values (empty
+    if the solver gave none)."""
     from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
     from ortools.linear_solver.python import model_builder_helper
 
@@ -265,8 +447,8 @@ def _solve_lp(
         request.solver_type = linear_solver_pb2.MPModelRequest.PDLP_LINEAR_PROGRAMMING
         request.solver_specific_parameters = (
             f"num_threads: {max(1, threads)} termination_criteria {{ "
-            f"simple_optimality_criteria {{ eps_optimal_relative: {PDLP_TOLERANCE} "
-            f"eps_optimal_absolute: {PDLP_TOLERANCE} }} }}"
+            f"simple_optimality_criteria {{ eps_optimal_relative: {tolerance} "
+            f"eps_optimal_absolute: {tolerance} }} }}"
         )
     else:
         request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING

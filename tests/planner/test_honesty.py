@@ -198,18 +198,22 @@ def test_unknown_bounds_are_null_in_the_record() -> None:
 @pytest.mark.parametrize("tier", ["s", "s-none"])
 def test_pdlp_gives_a_bound_and_a_vertex_on_its_support(tier: str) -> None:
     """PDLP's prices bound every plan (the exact optimum here), and the values handed to
-    rounding are GLOP's vertex of the LP restricted to PDLP's support: zero off it,
-    inside the bounds, and worth no more than the LP itself."""
-    from matchaid.relax import SUPPORT, _solve_lp
+    rounding are GLOP's vertex of the LP restricted to one of PDLP's supports (zero off
+    the widest) or PDLP's own point, inside the bounds, and round to a plan at least as
+    good as PDLP's point does."""
+    from matchaid.relax import PDLP_FINE_TOLERANCE, SUPPORTS, _rounded_values, _solve_lp
 
     s = generate(tier, seed=2)
     lm = build_program(generate_candidates(s), ObjectiveWeights())
     n = len(lm.cands)
     unit = float(max(lm.scaling.multiplier, 1))
-    _, _, raw = _solve_lp(lm, lm.upper, unit, "pdlp", 30, None, 1)
+    _, _, raw = _solve_lp(lm, lm.upper, unit, "pdlp", 30, None, 1, PDLP_FINE_TOLERANCE)
     relax = solve_relaxation(lm, time_limit=30, method="pdlp")
     assert relax.bound is not None and relax.values.size == n
-    assert (relax.values[raw[:n] < SUPPORT] <= 1e-9).all()
+    if not np.array_equal(relax.values, raw[:n]):
+        assert (relax.values[raw[:n] < min(SUPPORTS)] <= 1e-9).all()
+    rounded = lm.reported_value(_rounded_values(lm, relax.values))
+    assert rounded >= lm.reported_value(_rounded_values(lm, raw[:n]))
     assert (relax.values >= -1e-9).all() and (relax.values <= lm.upper[:n] + 1e-9).all()
     exact = solve(s, SolveParams(time_limit=60, weights=ObjectiveWeights()))
     assert exact.status is SolveStatus.OPTIMAL

@@ -286,8 +286,10 @@ def polish_prices(
             ):
                 return y
             a0, a1 = lm.indptr[r], lm.indptr[r + 1]
-            j, a = lm.cols[a0:a1], coefs[a0:a1]
-            step = _best_step(reduced[j] / a, span[a0:a1], a, upper[j], lower[j], rhs[r], y[r])
+            j, a, sp = lm.cols[a0:a1], coefs[a0:a1], span[a0:a1]
+            if not a.all():  # a zero coefficient has no breakpoint and no slope
+                j, a, sp = j[a != 0], a[a != 0], sp[a != 0]
+            step = _best_step(reduced[j] / a, sp, a, upper[j], lower[j], rhs[r], y[r])
             if step != 0.0:
                 y[r] += step
                 reduced[j] -= a * step

@@ -188,10 +188,12 @@ def solve_relaxation(
     interrupter: Interrupter | None = None,
     method: str | None = None,
     threads: int = 1,
+    fine: bool = True,
 ) -> Relaxation:
     """Solve the LP relaxation of ``lm`` (at most ``time_limit`` seconds;
     ``interrupter`` can stop it early) with ``method`` (``glop``, ``pdlp``, or by
-    default PDLP from :data:`PDLP_NONZEROS` nonzeros on); PDLP uses ``threads``.
+    default PDLP from :data:`PDLP_NONZEROS` nonzeros on); PDLP uses ``threads``, and
+    :data:`PDLP_FINE_TOLERANCE` if ``fine`` and the time limit allows it.
 
     PDLP's answer is a point inside the optimal face, which rounds badly; its values are
     then replaced by a vertex of the LP restricted to PDLP's support (see
@@ -203,7 +205,7 @@ def solve_relaxation(
     # GLOP works in floating point: give it the objective in units of the primary term
     # so coefficients stay small; the bound is computed back in integer units.
     unit = float(max(lm.scaling.multiplier, 1))
-    fine = time_limit is None or lm.cols.size <= FINE_NONZEROS_PER_SECOND * time_limit
+    fine = fine and (time_limit is None or lm.cols.size <= FINE_NONZEROS_PER_SECOND * time_limit)
     tolerance = PDLP_FINE_TOLERANCE if fine else PDLP_TOLERANCE
     status, duals, values = _solve_lp(
         lm, lm.upper, unit, method, time_limit, interrupter, threads, tolerance
@@ -247,6 +249,10 @@ def solve_relaxation(
 #: is 42,999.7.
 POLISH_SECONDS = 2.0
 POLISH_SHARE = 0.25
+#: Polishing stops after a sweep that gains less than this share of the bound (the
+#: measured LP above: 5.6e-5, then 2.8e-6; tier xl's parts at 1e-3: under 5e-5 at
+#: once, about a unit of 22,000).
+POLISH_GAIN = 1e-5
 
 
 def polish_prices(
@@ -267,7 +273,7 @@ def polish_prices(
     show it can descend. Any ``y >= 0`` gives a valid bound, so this only ever tightens
     the bound from an inexact solve (PDLP's); it stalls short of the LP's value where
     a descent needs several prices to move at once. Stops after ``sweeps`` sweeps, when
-    a sweep gains under 1e-7 of the bound, at ``time_limit`` seconds, or once
+    a sweep gains under :data:`POLISH_GAIN` of the bound, at ``time_limit`` seconds, or once
     ``interrupter`` is stopped."""
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     y = np.maximum(np.asarray(prices, dtype=np.float64), 0.0)
@@ -294,7 +300,7 @@ def polish_prices(
                 y[r] += step
                 reduced[j] -= a * step
         after = _dual_value(rhs, y, upper, lower, reduced)
-        if before - after <= 1e-7 * max(abs(after), 1.0):
+        if before - after <= POLISH_GAIN * max(abs(after), 1.0):
             break
         before = after
     return y

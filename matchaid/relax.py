@@ -73,6 +73,9 @@ class Relaxation:
         Wall time of building and solving the LP.
     method
         ``glop`` or ``pdlp``.
+    rounded
+        The plan :func:`rounded_selection` makes of ``values`` (candidate indices), if
+        it was already made (PDLP: choosing among vertices); ``None`` otherwise.
     """
 
     bound: int | None
@@ -81,6 +84,7 @@ class Relaxation:
     status: str
     seconds: float
     method: str = "glop"
+    rounded: IntArray | None = None
 
     @property
     def solved(self) -> bool:
@@ -215,17 +219,17 @@ def solve_relaxation(
     usable = status == "optimal" or (method == "pdlp" and duals.size == lm.num_rows)
     if not usable:
         return Relaxation(None, None, np.zeros(0), status, time.perf_counter() - t0, method)
-    if safe_bound(lm, -duals * unit) < safe_bound(lm, duals * unit):
-        duals = -duals  # the solver's sign convention: the one that bounds
+    bound, flipped = safe_bound(lm, duals * unit), safe_bound(lm, -duals * unit)
+    if flipped < bound:  # the solver's sign convention: the one that bounds
+        duals, bound = -duals, flipped
     if method == "pdlp":  # within PDLP's tolerance of optimal: polish them
-        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
         spent = time.perf_counter() - t0
         cap = max(POLISH_SECONDS, POLISH_SHARE * spent)
-        limit = cap if left is None else min(cap, left)
+        limit = cap if time_limit is None else min(cap, time_limit - spent)
         polished = polish_prices(lm, duals, unit, limit, interrupter=interrupter)
-        if safe_bound(lm, polished * unit) <= safe_bound(lm, duals * unit):
-            duals = polished  # exact descent, but the sums were in floating point
-    bound = safe_bound(lm, duals * unit)
+        better = safe_bound(lm, polished * unit)
+        if better <= bound:  # exact descent, but the sums were in floating point
+            duals, bound = polished, better
     # The reported objective is in units of the LP's (tiebreak, off) or is the whole
     # objective with a multiplier of 1 (weighted): the duals price it as they are.
     reported = safe_bound(lm, duals, lm.primary)
@@ -233,12 +237,14 @@ def solve_relaxation(
     reported = min(reported, lm.scaling.reported(bound))
     n = len(lm.cands)
     values = values[:n]
+    rounded = None
     if values.size != n:
         values = np.zeros(0)
     elif method == "pdlp":
         left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
-        values = _vertex_on_support(lm, values, unit, left, interrupter)
-    return Relaxation(bound, reported, values, status, time.perf_counter() - t0, method)
+        values, rounded = _vertex_on_support(lm, values, unit, left, interrupter)
+    seconds = time.perf_counter() - t0
+    return Relaxation(bound, reported, values, status, seconds, method, rounded)
 
 
 #: Price polishing after PDLP (:func:`polish_prices`) may take this many seconds, or
@@ -284,9 +290,15 @@ def polish_prices(
         lm.cols, weights=coefs * y[lm.row_of_term], minlength=lm.num_vars
     )
     span = (upper - lower)[lm.cols] * np.abs(coefs)  # slope change at each breakpoint
+    # each term's share of a row's slope with its column at its upper or lower bound
+    weight_u, weight_l = coefs * upper[lm.cols], coefs * lower[lm.cols]
+    # a row's slope far to the left of every breakpoint (then it rises by span at each)
+    far_left = rhs - np.bincount(
+        lm.row_of_term, weights=np.where(coefs > 0, weight_u, weight_l), minlength=lm.num_rows
+    )
     before = _dual_value(rhs, y, upper, lower, reduced)
     for _ in range(sweeps):
-        for r in _descending_rows(lm, y, reduced, coefs, upper, lower, rhs).tolist():
+        for r in _descending_rows(lm, y, reduced, weight_u, weight_l, rhs).tolist():
             if (deadline is not None and time.perf_counter() > deadline) or (
                 interrupter is not None and interrupter.stopped
             ):
@@ -295,7 +307,7 @@ def polish_prices(
             j, a, sp = lm.cols[a0:a1], coefs[a0:a1], span[a0:a1]
             if not a.all():  # a zero coefficient has no breakpoint and no slope
                 j, a, sp = j[a != 0], a[a != 0], sp[a != 0]
-            step = _best_step(reduced[j] / a, sp, a, upper[j], lower[j], rhs[r], y[r])
+            step = _best_step(reduced[j] / a, sp, float(far_left[r]), float(y[r]))
             if step != 0.0:
                 y[r] += step
                 reduced[j] -= a * step
@@ -324,19 +336,20 @@ def _descending_rows(
     lm: IntegerProgram,
     y: npt.NDArray[np.float64],
     reduced: npt.NDArray[np.float64],
-    coefs: npt.NDArray[np.float64],
-    upper: npt.NDArray[np.float64],
-    lower: npt.NDArray[np.float64],
+    weight_u: npt.NDArray[np.float64],
+    weight_l: npt.NDArray[np.float64],
     rhs: npt.NDArray[np.float64],
 ) -> IntArray:
     """Rows whose price can move to lower the bound: a negative slope to the right,
-    or a positive one to the left of a positive price (small ties count as both)."""
+    or a positive one to the left of a positive price (small ties count as both).
+    ``weight_u``/``weight_l``: each term's coefficient times its column's upper/lower
+    bound."""
     r = reduced[lm.cols]
     tie = np.abs(r) <= 1e-12
+    coefs = lm.coefs
     # going right a column stays or turns "at its upper bound" if r > 0 or a < 0 at a tie
     at_upper_right = (r > 0) | (tie & (coefs < 0))
     at_upper_left = (r > 0) | (tie & (coefs > 0))
-    weight_u, weight_l = coefs * upper[lm.cols], coefs * lower[lm.cols]
     n = lm.num_rows
     right = rhs - np.bincount(
         lm.row_of_term, weights=np.where(at_upper_right, weight_u, weight_l), minlength=n
@@ -348,19 +361,11 @@ def _descending_rows(
 
 
 def _best_step(
-    breaks: npt.NDArray[np.float64],
-    span: npt.NDArray[np.float64],
-    a: npt.NDArray[np.float64],
-    upper: npt.NDArray[np.float64],
-    lower: npt.NDArray[np.float64],
-    rhs: float,
-    price: float,
+    breaks: npt.NDArray[np.float64], span: npt.NDArray[np.float64], slope: float, price: float
 ) -> float:
     """The change of one row's price that minimises the bound along it, not below
-    ``-price``: the slope far left is ``rhs - sum(a u | a > 0) - sum(a l | a < 0)`` and
-    rises by ``span`` at each breakpoint."""
-    positive = a > 0
-    slope = rhs - float((a * np.where(positive, upper, lower)).sum())
+    ``-price``: the slope far left is ``slope`` (``rhs - sum(a u | a > 0) - sum(a l |
+    a < 0)``) and rises by ``span`` at each breakpoint."""
     if slope >= 0:
         return -price
     order = np.argsort(breaks)
@@ -383,11 +388,11 @@ def _vertex_on_support(
     unit: float,
     time_limit: float | None,
     interrupter: Interrupter | None,
-) -> npt.NDArray[np.float64]:
+) -> tuple[npt.NDArray[np.float64], IntArray]:
     """A vertex of the LP with every decision that PDLP left below a threshold held at
     0, by GLOP, for the thresholds of :data:`SUPPORTS` in turn while time is left: the
     vertex whose rounding (:func:`rounded_selection`) is the best plan, or PDLP's
-    ``values`` if none is solved in ``time_limit``.
+    ``values`` if none is solved in ``time_limit``; and that rounded plan.
 
     PDLP's point lies inside the LP's optimal face and rounds badly; a vertex is nearly
     integral. Measured on the largest part of tier xl seed 1 (60,485 decisions, 802k
@@ -407,7 +412,7 @@ def _vertex_on_support(
     """
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     n = values.size
-    best, best_value = values, lm.reported_value(_rounded_values(lm, values))
+    best, (best_plan, best_value) = values, _rounded(lm, values)
     for threshold in SUPPORTS:
         t0 = time.perf_counter()
         left = None if deadline is None else deadline - t0
@@ -418,19 +423,22 @@ def _vertex_on_support(
         status, _, vertex = _solve_lp(lm, upper, unit, "glop", left, interrupter, 1)
         if status != "optimal":
             break
-        value = lm.reported_value(_rounded_values(lm, vertex[:n]))
+        plan, value = _rounded(lm, vertex[:n])
         if value > best_value:
-            best, best_value = vertex[:n], value
+            best, best_plan, best_value = vertex[:n], plan, value
         spent = time.perf_counter() - t0
         if deadline is not None and deadline - time.perf_counter() < SUPPORT_GROWTH * spent:
             break
-    return best
+    return best, best_plan
 
 
-def _rounded_values(lm: IntegerProgram, values: npt.NDArray[np.float64]) -> IntArray:
+def _rounded(lm: IntegerProgram, values: npt.NDArray[np.float64]) -> tuple[IntArray, int]:
+    """The plan :func:`rounded_selection` makes of ``values`` as the search does, and
+    its reported objective."""
+    plan = rounded_selection(lm, values, ROUNDING_THRESHOLD)
     chosen = np.zeros(len(lm.cands), dtype=bool)
-    chosen[rounded_selection(lm, values, 0.5)] = True
-    return lm.complete(chosen)
+    chosen[plan] = True
+    return plan, lm.reported_value(lm.complete(chosen))
 
 
 def _solve_lp(
@@ -486,6 +494,10 @@ def _solve_lp(
         np.asarray(response.dual_value, dtype=np.float64),
         np.asarray(response.variable_value, dtype=np.float64),
     )
+
+
+#: LP values above this are taken first when the search rounds the LP into a plan.
+ROUNDING_THRESHOLD = 0.5
 
 
 def rounded_selection(

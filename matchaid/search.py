@@ -604,7 +604,7 @@ class _Search:
         """The LP relaxation (bound and rounded plan), then RINS: CP-SAT on the part
         with the postings fixed where the LP and the best plan agree."""
         from matchaid.cp_sat import to_cp_sat
-        from matchaid.relax import rounded_selection, solve_relaxation
+        from matchaid.relax import ROUNDING_THRESHOLD, rounded_selection, solve_relaxation
 
         part = self.parts[k]
         budget = self._start(k)
@@ -646,7 +646,11 @@ class _Search:
         if self.stopped:
             return
         if relax.usable and hint:
-            rounded = rounded_selection(part.linear, relax.values, 0.5)
+            rounded = (
+                relax.rounded
+                if relax.rounded is not None
+                else rounded_selection(part.linear, relax.values, ROUNDING_THRESHOLD)
+            )
             with self.lock:
                 part.offer(rounded, "lp")
         if part.source in ("none", "start"):

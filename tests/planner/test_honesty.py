@@ -201,7 +201,7 @@ def test_pdlp_gives_a_bound_and_a_vertex_on_its_support(tier: str) -> None:
     rounding are GLOP's vertex of the LP restricted to one of PDLP's supports (zero off
     the widest) or PDLP's own point, inside the bounds, and round to a plan at least as
     good as PDLP's point does."""
-    from matchaid.relax import PDLP_FINE_TOLERANCE, SUPPORTS, _rounded_values, _solve_lp
+    from matchaid.relax import PDLP_FINE_TOLERANCE, SUPPORTS, _rounded, _solve_lp
 
     s = generate(tier, seed=2)
     lm = build_program(generate_candidates(s), ObjectiveWeights())
@@ -212,8 +212,9 @@ def test_pdlp_gives_a_bound_and_a_vertex_on_its_support(tier: str) -> None:
     assert relax.bound is not None and relax.values.size == n
     if not np.array_equal(relax.values, raw[:n]):
         assert (relax.values[raw[:n] < min(SUPPORTS)] <= 1e-9).all()
-    rounded = lm.reported_value(_rounded_values(lm, relax.values))
-    assert rounded >= lm.reported_value(_rounded_values(lm, raw[:n]))
+    plan, rounded = _rounded(lm, relax.values)
+    assert rounded >= _rounded(lm, raw[:n])[1]
+    assert relax.rounded is not None and np.array_equal(relax.rounded, plan)
     assert (relax.values >= -1e-9).all() and (relax.values <= lm.upper[:n] + 1e-9).all()
     exact = solve(s, SolveParams(time_limit=60, weights=ObjectiveWeights()))
     assert exact.status is SolveStatus.OPTIMAL

@@ -98,8 +98,11 @@ class Relaxation:
         return bool(self.values.size) and (self.solved or self.method == "pdlp")
 
 
-#: Largest integer price times column weight used in :func:`safe_bound` (int64 headroom).
+#: Largest integer price times column weight summed in int64 (headroom below 2**63).
 _PRICE_LIMIT = 2.0**60
+#: Prices are cut to ``1/D`` from the float's own value; beyond this they are clipped
+#: (any prices give a valid bound, and no LP's price is near it).
+_PRICE_CAP = 2.0**600
 
 
 def safe_bound(
@@ -108,31 +111,41 @@ def safe_bound(
     """The weak-duality bound on ``objective @ v`` (default: ``lm.objective``) over the
     integer points of ``lm``, for row prices ``max(prices, 0)``, computed exactly.
 
-    The prices are first rounded down to multiples of ``1/D`` (``D`` a power of two
-    that keeps every integer product inside int64); any prices ``y >= 0`` give a valid
-    bound ``b.y + sum_j u_j max(0, c_j - (A^T y)_j)``, so the rounding costs nothing
-    in validity. The sum is then taken in exact integers, and the bound rounded down,
-    since every plan's objective is an integer.
+    The prices are first rounded down to multiples of ``1/D`` (``D`` a power of two);
+    any prices ``y >= 0`` give a valid bound ``b.y + sum_j u_j max(0, c_j - (A^T y)_j)``,
+    so the rounding costs nothing in validity, and ``D`` is fine enough that it moves
+    the bound by less than a quarter of a unit. The sum is then taken in exact integers,
+    and the bound rounded down, since every plan's objective is an integer.
+
+    A simplex's prices can be degenerate: rows chained with zero right-hand sides may
+    carry prices of 1e17 that cancel along each column (GLOP on tier l with the
+    programme rules). The column sums are then taken exactly over several integer limbs
+    instead of clipping those prices, which would break the cancellation.
     """
     c = lm.objective if objective is None else objective
     y = np.nan_to_num(np.asarray(prices, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-    y = np.maximum(y, 0.0)
+    y = np.clip(y, 0.0, _PRICE_CAP)
     weight = np.bincount(lm.cols, weights=np.abs(lm.coefs), minlength=lm.num_vars)
     heaviest = max(float(weight.max()) if weight.size else 0.0, 1.0)
-    y = np.minimum(y, _PRICE_LIMIT / heaviest)
     top = float(y.max()) if y.size else 0.0
-    shift = (
-        0 if top == 0.0 else max(0, min(60, math.floor(math.log2(_PRICE_LIMIT / (top * heaviest)))))
-    )
+    # the finest D keeping every column sum in int64, and the D the rounding needs
+    fits = 60 if top == 0.0 else math.floor(math.log2(_PRICE_LIMIT / (top * heaviest)))
+    reach = float(lm.upper @ weight + np.abs(lm.lower) @ weight + np.abs(lm.rhs).sum())
+    needed = max(0, math.ceil(math.log2(4.0 * reach + 1.0)))
+    shift = min(60, fits) if fits >= needed else needed
     denominator = 1 << shift
-    price = np.floor(y * denominator).astype(np.int64)
-    used = np.zeros(lm.num_vars, dtype=np.int64)
-    np.add.at(used, lm.cols, lm.coefs * price[lm.row_of_term])
+    price = np.floor(y * float(denominator))  # whole numbers, exact in float64
+    if fits >= needed:
+        used: Any = np.zeros(lm.num_vars, dtype=np.int64)
+        np.add.at(used, lm.cols, lm.coefs * price.astype(np.int64)[lm.row_of_term])
+    else:
+        used = _exact_column_sums(lm, price, heaviest)
+    positive_rows = np.flatnonzero(price > 0)
     total = sum(
         int(b) * int(p)
-        for b, p in zip(lm.rhs[price > 0].tolist(), price[price > 0].tolist(), strict=True)
+        for b, p in zip(lm.rhs[positive_rows].tolist(), price[positive_rows].tolist(), strict=True)
     )
-    reduced = c.astype(object) * denominator - used.astype(object)
+    reduced = c.astype(object) * denominator - np.asarray(used).astype(object)
     positive = np.flatnonzero(reduced > 0)
     total += sum(
         int(u) * int(r)
@@ -146,6 +159,24 @@ def safe_bound(
         for lo, r in zip(lm.lower[negative].tolist(), reduced[negative].tolist(), strict=True)
     )
     return total // denominator
+
+
+def _exact_column_sums(
+    lm: IntegerProgram, price: npt.NDArray[np.float64], heaviest: float
+) -> npt.NDArray[np.object_]:
+    """``(A^T p)_j`` in exact Python integers for whole-number prices ``p`` too large for
+    int64 sums: ``p`` is cut into limbs of ``bits`` bits, small enough that each limb's
+    column sums stay below 2**53 and so are exact in float64, and the limbs' sums are
+    put together as Python integers."""
+    bits = max(1, 52 - math.ceil(math.log2(heaviest + 1.0)))
+    used = np.zeros(lm.num_vars, dtype=np.int64).astype(object)
+    top = float(price.max()) if price.size else 0.0
+    limbs = max(1, math.ceil((math.log2(top + 1.0) + 1.0) / bits))
+    for t in range(limbs):
+        limb = np.fmod(np.floor(price * 2.0 ** (-bits * t)), 2.0**bits)
+        sums = np.bincount(lm.cols, weights=lm.coefs * limb[lm.row_of_term], minlength=lm.num_vars)
+        used += sums.astype(np.int64).astype(object) * (1 << (bits * t))
+    return used
 
 
 class Interrupter:
@@ -441,6 +472,15 @@ def _rounded(lm: IntegerProgram, values: npt.NDArray[np.float64]) -> tuple[IntAr
     return plan, lm.reported_value(lm.complete(chosen))
 
 
+#: GLOP calls an optimum it reached "imprecise" (and the request then fails, without
+#: values) when the cost perturbation it needed is above this tolerance (default 1e-6).
+#: On tier l with the programme rules, where the objective's coefficients span seven
+#: orders of magnitude in the LP's units, 5 of 40 parts needed 3e-4. The bound never
+#: rests on GLOP's accuracy (it is recomputed exactly from the prices, whatever they
+#: are), so an imprecise optimum is taken: its prices bound, its values round.
+GLOP_TOLERANCE = 1e-2
+
+
 def _solve_lp(
     lm: IntegerProgram,
     upper: IntArray,
@@ -468,6 +508,7 @@ def _solve_lp(
         )
     else:
         request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
+        request.solver_specific_parameters = f"solution_feasibility_tolerance: {GLOP_TOLERANCE}"
     model = model_bytes(
         lower=lm.lower.astype(np.float64),
         upper=upper.astype(np.float64),

@@ -640,8 +640,7 @@ class _Search:
             # an LP stopped without prices still leaves the bound of every gap met
             if relax.bound is not None and relax.reported_bound is not None:
                 part.offer_bound(relax.bound, relax.reported_bound)
-            else:
-                part.lp_skipped = True
+            else:  # stopped without prices: interrupted, or out of its time
                 part.offer_bound(*_trivial_bound(part.linear))
         if self.stopped:
             return
@@ -897,14 +896,7 @@ def _plan_and_status(
         else:
             status = SolveStatus.FEASIBLE
             reason = _feasible_reason(len(parts), fallbacks, search.interrupted)
-    skipped = [p for p in parts if p.lp_skipped]
-    if skipped:
-        size = max(p.linear.cols.size for p in skipped)
-        notes.append(
-            f"the LP relaxation of {len(skipped)} part(s) (up to {size:,} nonzeros) was not "
-            "solved: it could not finish in half the time limit, so their bound is the "
-            "trivial one (every gap met); a longer time limit gives the LP bound"
-        )
+    notes.extend(_lp_notes(parts))
     if rounded:
         notes.append(
             "some weights were rounded to multiples of 1/1000 for CP-SAT (gap weights with "
@@ -998,6 +990,28 @@ _SOURCE_NAMES = {
     "greedy": "the greedy baseline's plan",
     "lp": "the LP-rounded plan",
 }
+
+
+def _lp_notes(parts: list[_Part]) -> list[str]:
+    """What the reason says of parts whose LP relaxation gave no bound: skipped as too
+    big for half the time limit, or stopped without prices."""
+    notes = []
+    skipped = [p for p in parts if p.lp_skipped]
+    unpriced = [p for p in parts if p.lp is not None and p.lp.bound is None]
+    for group, what in (
+        (skipped, "was not solved: it could not finish in half the time limit"),
+        (unpriced, "stopped without prices"),
+    ):
+        if group:
+            size = max(p.linear.cols.size for p in group)
+            statuses = sorted({p.lp.status for p in group if p.lp is not None})
+            said = f" (LP status: {', '.join(statuses)})" if statuses else ""
+            notes.append(
+                f"the LP relaxation of {len(group)} part(s) (up to {size:,} nonzeros) "
+                f"{what}{said}, so their bound is the trivial one (every gap met); a longer "
+                "time limit gives the LP bound"
+            )
+    return notes
 
 
 def _feasible_reason(num_parts: int, fallbacks: list[str], interrupted: bool) -> str:

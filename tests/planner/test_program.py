@@ -3,6 +3,9 @@ checked against the independent validator and oracles."""
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,7 +13,7 @@ from hypothesis import strategies as st
 
 from matchaid import ObjectiveWeights, Plan, Scenario, SolveStatus, objective_value, solve, validate
 from matchaid.candidates import generate_candidates
-from matchaid.program import build_program
+from matchaid.program import IntegerProgram, build_program
 from matchaid.relax import rounded_selection, safe_bound, solve_relaxation
 from tests.oracles import mip_optimum
 from tests.planner.helpers import EXACT
@@ -97,6 +100,36 @@ def test_safe_bound_holds_for_any_prices() -> None:
         assert lm.scaling.value(lm.scaling.reported(bound)) >= optimum - 1e-9
         assert lm.scaling.value(safe_bound(lm, prices, lm.primary)) >= optimum - 1e-9
     assert lm.scaling.value(safe_bound(lm, np.zeros(lm.num_rows))) >= optimum
+
+
+def _exact_bound(lm: IntegerProgram, prices: np.ndarray) -> Fraction:
+    """The weak-duality bound for prices ``max(prices, 0)`` in exact rationals (each
+    float price taken as the number it is), written apart from :func:`safe_bound`."""
+    y = [Fraction(max(float(p), 0.0)) for p in prices]
+    used = [Fraction(0)] * lm.num_vars
+    for row in range(lm.num_rows):
+        for t in range(int(lm.indptr[row]), int(lm.indptr[row + 1])):
+            used[int(lm.cols[t])] += int(lm.coefs[t]) * y[row]
+    total = sum((int(b) * p for b, p in zip(lm.rhs, y, strict=True)), Fraction(0))
+    for j in range(lm.num_vars):
+        reduced = int(lm.objective[j]) - used[j]
+        total += int(lm.upper[j]) * reduced if reduced > 0 else int(lm.lower[j]) * reduced
+    return total
+
+
+@settings(deadline=None, max_examples=60)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_safe_bound_is_the_exact_bound_for_prices_of_any_size(s: Scenario, seed: int) -> None:
+    """For prices spread from 1e-6 to 1e18 (a simplex's degenerate prices reach 1e17
+    on chained rows, and cancel along columns), the bound is the exact one, rounded
+    down, within the one unit that cutting the prices to a fine grid may cost."""
+    lm = build_program(generate_candidates(s), ObjectiveWeights())
+    rng = np.random.default_rng(seed)
+    prices = 10.0 ** rng.uniform(-6.0, 18.0, lm.num_rows) * (rng.random(lm.num_rows) < 0.7)
+    if lm.num_rows >= 2:  # two huge equal prices: their columns' sums cancel exactly
+        prices[rng.choice(lm.num_rows, 2, replace=False)] = 2.0**57 + 0.5
+    exact = math.floor(_exact_bound(lm, prices))
+    assert exact - 1 <= safe_bound(lm, prices) <= exact + 1
 
 
 def _medium() -> Scenario:

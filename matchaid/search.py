@@ -469,18 +469,24 @@ class _Search:
     #: Another main pass runs when at least this many seconds of the time limit are
     #: left and some part is not proven.
     MORE_SECONDS = 2.0
-    #: How fast the LP relaxation goes, to skip one that cannot finish in its share of
-    #: the time: PDLP on 2 threads solved tier m with ``pairing=none`` (2.45 million
-    #: nonzeros) in 12 s, building included; 56.7 million (tier l, ``pairing=none``)
-    #: gave no usable prices in 60 s.
-    LP_NONZEROS_PER_SECOND = 200_000
-    #: PDLP's finer tolerance (:data:`matchaid.relax.PDLP_FINE_TOLERANCE`) is used only
-    #: when the programme is one part: there the LP's bound error is the whole gap, and
-    #: tier m with ``pairing=preferred`` needs it to come within 1e-4 (bound 43,001
-    #: against 43,008 at 1e-3). Over many parts the finer LPs' time adds up and is taken
-    #: from the search: tier xl seed 1 (about 20 parts relaxed by PDLP, 300 s) ended at a
-    #: gap of 0.37-0.41% with it against 0.20% without. (it grows while CP-SAT closes them
-    #: in time, and shrinks when it does not).
+    #: The LP relaxation is skipped when its part has more nonzeros than this many per
+    #: second of the LP's share of the time: it would give no prices at all. PDLP need
+    #: not finish to be worth running, since its last iterate's prices bound and its
+    #: point rounds. Measured on 2 cores at a 60 s limit (LP share 30 s): tier l with
+    #: national donors (one part, 6.6 million nonzeros) stopped unfinished with a bound
+    #: at a 4.0% gap and a plan of 208,615, against the trivial bound (28.4%) and
+    #: 206,165 when skipped; tier l with ``pairing=none`` (56.7 million) gave no prices,
+    #: took 152 s instead of 91 s and 10.2 GB instead of 6.6 GB. (PDLP on 2 threads
+    #: solves tier m with ``pairing=none``, 2.45 million, in 12 s, building included.)
+    LP_NONZEROS_PER_SECOND = 400_000
+    # PDLP's finer tolerance (:data:`matchaid.relax.PDLP_FINE_TOLERANCE`) is used only
+    # when the programme is one part: there the LP's bound error is the whole gap, and
+    # tier m with ``pairing=preferred`` needs it to come within 1e-4 (bound 43,001
+    # against 43,008 at 1e-3). Over many parts the finer LPs' time adds up and is taken
+    # from the search: tier xl seed 1 (about 20 parts relaxed by PDLP, 300 s) ended at a
+    # gap of 0.37-0.41% with it against 0.20% without.
+    #: Decisions freed by a large neighbourhood search's first neighbourhood (it grows
+    #: while CP-SAT closes them in time, and shrinks when it does not).
     LNS_SIZE = 2_000
 
     def __init__(
@@ -620,7 +626,7 @@ class _Search:
                 self._record()
         lp_limit = None if seconds is None else self.LP_SHARE * seconds
         if lp_limit is not None and part.linear.cols.size > self.LP_NONZEROS_PER_SECOND * lp_limit:
-            with self.lock:  # the LP could not finish: neighbourhoods from the greedy plan
+            with self.lock:  # the LP would give nothing: neighbourhoods from the greedy plan
                 part.lp_skipped = True
                 part.offer_bound(*_trivial_bound(part.linear))
                 if part.source in ("none", "start"):
@@ -999,7 +1005,7 @@ def _lp_notes(parts: list[_Part]) -> list[str]:
     skipped = [p for p in parts if p.lp_skipped]
     unpriced = [p for p in parts if p.lp is not None and p.lp.bound is None]
     for group, what in (
-        (skipped, "was not solved: it could not finish in half the time limit"),
+        (skipped, "was skipped: too big to give prices in half the time limit"),
         (unpriced, "stopped without prices"),
     ):
         if group:

@@ -648,14 +648,12 @@ class _Search:
                 part.offer_bound(relax.bound, relax.reported_bound)
             else:  # stopped without prices: interrupted, or out of its time
                 part.offer_bound(*_trivial_bound(part.linear))
+            if relax.rounded is not None and hint:  # already made: keep it even when stopped
+                part.offer(relax.rounded, "lp")
         if self.stopped:
             return
-        if relax.usable and hint:
-            rounded = (
-                relax.rounded
-                if relax.rounded is not None
-                else rounded_selection(part.linear, relax.values, ROUNDING_THRESHOLD)
-            )
+        if relax.usable and hint and relax.rounded is None:
+            rounded = rounded_selection(part.linear, relax.values, ROUNDING_THRESHOLD)
             with self.lock:
                 part.offer(rounded, "lp")
         if part.source in ("none", "start"):

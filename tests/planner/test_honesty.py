@@ -222,3 +222,32 @@ def test_pdlp_gives_a_bound_and_a_vertex_on_its_support(tier: str) -> None:
     assert lm.scaling.value(relax.reported_bound) >= exact.objective - 1e-9
     glop = solve_relaxation(lm, time_limit=30, method="glop")
     assert glop.solved and glop.values.size == n  # GLOP's vertex, for rounding
+
+
+def test_a_stop_during_pdlp_keeps_the_plan_its_point_rounds_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while PDLP runs: its point is already rounded (to choose a vertex), so that
+    plan is kept, not only the greedy baseline's."""
+    import matchaid.relax
+    import matchaid.search
+
+    monkeypatch.setattr(matchaid.relax, "PDLP_NONZEROS", 0)  # every part by PDLP
+    searches: list[matchaid.search._Search] = []
+    run, relax = matchaid.search._Search.run, matchaid.relax.solve_relaxation
+
+    def spy_run(self: matchaid.search._Search) -> None:
+        searches.append(self)
+        run(self)
+
+    def stopped_after(*args: object, **kwargs: object) -> object:
+        result = relax(*args, **kwargs)  # type: ignore[arg-type]
+        searches[0].stop_all()  # the interrupt arrives as the LP returns
+        return result
+
+    monkeypatch.setattr(matchaid.search._Search, "run", spy_run)
+    monkeypatch.setattr(matchaid.relax, "solve_relaxation", stopped_after)
+    s = generate("s-none", seed=2)
+    result = solve(s, SolveParams(time_limit=30))
+    assert validate(s, result.plan) == []
+    assert dict(result.stats.plan_sources)["lp"] == 1

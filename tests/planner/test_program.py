@@ -130,6 +130,8 @@ def test_safe_bound_is_the_exact_bound_for_prices_of_any_size(s: Scenario, seed:
         prices[rng.choice(lm.num_rows, 2, replace=False)] = 2.0**57 + 0.5
     exact = math.floor(_exact_bound(lm, prices))
     assert exact - 1 <= safe_bound(lm, prices) <= exact + 1
+    zero = np.zeros(lm.num_rows)
+    assert safe_bound(lm, zero) == math.floor(_exact_bound(lm, zero))
 
 
 def _medium() -> Scenario:

@@ -236,11 +236,13 @@ def solve_relaxation(
     method: str | None = None,
     threads: int = 1,
     fine: bool = True,
+    vertex_time: float = 0.0,
 ) -> Relaxation:
     """Solve the LP relaxation of ``lm`` (at most ``time_limit`` seconds;
     ``interrupter`` can stop it early) with ``method`` (``glop``, ``pdlp``, or by
     default PDLP from :data:`PDLP_NONZEROS` nonzeros on); PDLP uses ``threads``, and
-    :data:`PDLP_FINE_TOLERANCE` if ``fine`` and the time limit allows it.
+    :data:`PDLP_FINE_TOLERANCE` if ``fine`` and the time limit allows it. The vertex
+    that replaces PDLP's point may take ``vertex_time`` seconds beyond ``time_limit``.
 
     PDLP's answer is a point inside the optimal face, which rounds badly; its values are
     then replaced by a vertex of the LP restricted to PDLP's support (see
@@ -284,7 +286,7 @@ def solve_relaxation(
     if values.size != n:
         values = np.zeros(0)
     elif method == "pdlp":
-        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+        left = None if time_limit is None else time_limit + vertex_time - (time.perf_counter() - t0)
         values, rounded = _vertex_on_support(lm, values, unit, left, interrupter)
     seconds = time.perf_counter() - t0
     return Relaxation(bound, reported, values, status, seconds, method, rounded)

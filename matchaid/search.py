@@ -463,6 +463,13 @@ class _Search:
     LP_SHARE = 0.5
     #: Share of a part's time given to the RINS neighbourhood search.
     RINS_SHARE = 0.3
+    #: Share of a part's time that the vertex replacing PDLP's point may take beyond the
+    #: LP's share (from the neighbourhood search after it). Tier l with national donors
+    #: (one part, 6.6 million nonzeros, 60 s): PDLP stops unfinished at the LP's 30 s,
+    #: whose point rounds to 208,046 (the search then ended at 208,678); GLOP's vertex on
+    #: its support at 0.05 (43,254 decisions) takes 11.7 s and rounds to 216,091, against
+    #: an LP value of about 217,030.
+    VERTEX_SHARE = 0.25
     #: Parts with at least this many decisions are improved by large neighbourhood
     #: search (:mod:`matchaid.lns`) instead of RINS and CP-SAT on the whole part.
     LNS_DECISIONS = 30_000
@@ -643,6 +650,7 @@ class _Search:
             interrupter=part.lp_stop,
             threads=self.workers_each,
             fine=len(self.parts) == 1,
+            vertex_time=0.0 if seconds is None else self.VERTEX_SHARE * seconds,
         )
         hint = self.params.hint != "none"
         with self.lock:

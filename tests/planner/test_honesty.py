@@ -5,6 +5,8 @@ Each test here reproduces a way the planner once claimed more than it had proven
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -251,3 +253,24 @@ def test_a_stop_during_pdlp_keeps_the_plan_its_point_rounds_to(
     result = solve(s, SolveParams(time_limit=30))
     assert validate(s, result.plan) == []
     assert dict(result.stats.plan_sources)["lp"] == 1
+
+
+def test_the_vertex_may_take_its_own_time_beyond_the_lps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDLP may use the whole LP time limit; the vertex that replaces its point gets
+    ``vertex_time`` more (what the search gives it from the neighbourhood search)."""
+    import matchaid.relax
+
+    given: list[float | None] = []
+    original = matchaid.relax._vertex_on_support
+
+    def spy(*args: object) -> object:
+        given.append(args[3])  # type: ignore[arg-type]
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matchaid.relax, "_vertex_on_support", spy)
+    lm = build_program(generate_candidates(generate("s-none", seed=2)), ObjectiveWeights())
+    t0 = time.perf_counter()
+    solve_relaxation(lm, time_limit=20, method="pdlp", vertex_time=7)
+    spent = time.perf_counter() - t0
+    assert len(given) == 1 and given[0] is not None
+    assert 27 - spent <= given[0] <= 27

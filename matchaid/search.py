@@ -486,12 +486,6 @@ class _Search:
     #: took 152 s instead of 91 s and 10.2 GB instead of 6.6 GB. (PDLP on 2 threads
     #: solves tier m with ``pairing=none``, 2.45 million, in 12 s, building included.)
     LP_NONZEROS_PER_SECOND = 400_000
-    # PDLP's finer tolerance (:data:`matchaid.relax.PDLP_FINE_TOLERANCE`) is used only
-    # when the programme is one part: there the LP's bound error is the whole gap, and
-    # tier m with ``pairing=preferred`` needs it to come within 1e-4 (bound 43,001
-    # against 43,008 at 1e-3). Over many parts the finer LPs' time adds up and is taken
-    # from the search: tier xl seed 1 (about 20 parts relaxed by PDLP, 300 s) ended at a
-    # gap of 0.37-0.41% with it against 0.20% without.
     #: Decisions freed by a large neighbourhood search's first neighbourhood (it grows
     #: while CP-SAT closes them in time, and shrinks when it does not).
     LNS_SIZE = 2_000
@@ -637,11 +631,8 @@ class _Search:
         if skip or len(part.cands) >= self.LNS_DECISIONS:
             # a plan before the long LP of a big part (what Ctrl-C keeps, and LNS's
             # start if the LP-rounded plan is no better); neighbourhoods start from it
-            # when the LP is skipped. Filled outside the lock: 30 s at 4 million postings.
-            picks = greedy_fill(part.linear)
-            with self.lock:
-                part.offer(picks, "greedy")
-                self._record()
+            # when the LP is skipped.
+            self._offer_greedy(part)
         if skip:
             return
         relax = solve_relaxation(
@@ -649,6 +640,10 @@ class _Search:
             time_limit=lp_limit,
             interrupter=part.lp_stop,
             threads=self.workers_each,
+            # PDLP's finer tolerance only for a programme of one part: there the LP's
+            # bound error is the whole gap (tier m with pairing=preferred: 43,001 against
+            # 43,008 at 1e-3); over many parts the finer LPs' time is taken from the
+            # search (tier xl seed 1, about 20 PDLP parts: gap 0.37-0.41% against 0.20%).
             fine=len(self.parts) == 1,
             vertex_time=0.0 if seconds is None else self.VERTEX_SHARE * seconds,
         )
@@ -669,11 +664,10 @@ class _Search:
             with self.lock:
                 part.offer(rounded, "lp")
         if part.source in ("none", "start"):
-            picks = greedy_fill(part.linear)
+            self._offer_greedy(part)
+        else:
             with self.lock:
-                part.offer(picks, "greedy")
-        with self.lock:
-            self._record()
+                self._record()
         left = None if seconds is None else self.RINS_SHARE * seconds - (time.perf_counter() - t0)
         if not relax.usable or not hint or part.proven or (left is not None and left < 0.05):
             return
@@ -688,6 +682,14 @@ class _Search:
         upper[:n][~part.best & (relax.values <= eps)] = 0
         sub = to_cp_sat(part.linear, lower, upper)
         self._cp_sat(part, sub, part.best, left, None if det is None else det * self.RINS_SHARE)
+
+    def _offer_greedy(self, part: _Part) -> None:
+        """Offer the greedy baseline's plan, filled outside the lock (30 s at 4 million
+        postings, which would hold off Ctrl-C: :meth:`stop_all` takes the lock)."""
+        picks = greedy_fill(part.linear)
+        with self.lock:
+            part.offer(picks, "greedy")
+            self._record()
 
     def _main_pass(self, k: int) -> None:
         """CP-SAT on the whole part from its best plan, until proven or out of time."""

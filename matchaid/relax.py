@@ -50,7 +50,7 @@ from matchaid.fill import greedy_fill
 from matchaid.mpmodel import model_bytes, with_model
 from matchaid.program import IntegerProgram
 
-__all__ = ["Relaxation", "rounded_selection", "solve_relaxation"]
+__all__ = ["Relaxation", "polished_bounds", "rounded_selection", "solve_relaxation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,9 @@ class Relaxation:
     rounded
         The plan :func:`rounded_selection` makes of ``values`` (candidate indices), if
         it was already made (PDLP: choosing among vertices); ``None`` otherwise.
+    unpolished
+        PDLP's prices when ``solve_relaxation(polish=False)`` left them unpolished
+        (``bound`` is theirs): :func:`polished_bounds` polishes them later.
     """
 
     bound: int | None
@@ -85,6 +88,7 @@ class Relaxation:
     seconds: float
     method: str = "glop"
     rounded: IntArray | None = None
+    unpolished: npt.NDArray[np.float64] | None = None
 
     @property
     def solved(self) -> bool:
@@ -237,17 +241,21 @@ def solve_relaxation(
     threads: int = 1,
     fine: bool = True,
     vertex_time: float = 0.0,
+    polish: bool = True,
 ) -> Relaxation:
     """Solve the LP relaxation of ``lm`` (at most ``time_limit`` seconds;
     ``interrupter`` can stop it early) with ``method`` (``glop``, ``pdlp``, or by
     default PDLP from :data:`PDLP_NONZEROS` nonzeros on); PDLP uses ``threads``, and
     :data:`PDLP_FINE_TOLERANCE` if ``fine`` and the time limit allows it. The vertex
-    that replaces PDLP's point may take ``vertex_time`` seconds beyond ``time_limit``.
+    that replaces PDLP's point, and the polish of its prices, may take ``vertex_time``
+    seconds beyond the LP's end (``time_limit`` at most).
 
     PDLP's answer is a point inside the optimal face, which rounds badly; its values are
     then replaced by a vertex of the LP restricted to PDLP's support (see
     :func:`_vertex_on_support`), and its prices are polished
-    (:func:`polish_prices`) before they give the bound."""
+    (:func:`polish_prices`) before they give the bound; with ``polish=False`` they are
+    left for :func:`polished_bounds` (the search polishes them beside its first CP-SAT
+    run)."""
     if method is None:
         method = "pdlp" if lm.cols.size >= PDLP_NONZEROS else "glop"
     t0 = time.perf_counter()
@@ -259,6 +267,9 @@ def solve_relaxation(
     status, duals, values = _solve_lp(
         lm, lm.upper, unit, method, time_limit, interrupter, threads, tolerance
     )
+    # the vertex and the polish after PDLP may take vertex_time beyond the LP's end (not
+    # its limit: an LP that ends early leaves its time to the search after it)
+    end = None if time_limit is None else min(time.perf_counter(), t0 + time_limit) + vertex_time
     # GLOP's prices are meaningful only at its optimum; any prices give a valid bound,
     # and PDLP's last iterate (at its time limit) gives a good one.
     usable = status == "optimal" or (method == "pdlp" and duals.size == lm.num_rows)
@@ -267,29 +278,79 @@ def solve_relaxation(
     bound, flipped = safe_bound(lm, duals * unit), safe_bound(lm, -duals * unit)
     if flipped < bound:  # the solver's sign convention: the one that bounds
         duals, bound = -duals, flipped
-    if method == "pdlp":  # within PDLP's tolerance of optimal: polish them
-        spent = time.perf_counter() - t0
-        cap = max(POLISH_SECONDS, POLISH_SHARE * spent)
-        limit = cap if time_limit is None else min(cap, time_limit - spent)
-        polished = polish_prices(lm, duals, unit, limit, interrupter=interrupter)
-        better = safe_bound(lm, polished * unit)
-        if better <= bound:  # exact descent, but the sums were in floating point
-            duals, bound = polished, better
-    # The reported objective is in units of the LP's (tiebreak, off) or is the whole
-    # objective with a multiplier of 1 (weighted): the duals price it as they are.
-    reported = safe_bound(lm, duals, lm.primary)
-    # A bound on the whole objective also bounds the reported one; keep the tighter.
-    reported = min(reported, lm.scaling.reported(bound))
     n = len(lm.cands)
     values = values[:n]
     rounded = None
     if values.size != n:
         values = np.zeros(0)
     elif method == "pdlp":
-        left = None if time_limit is None else time_limit + vertex_time - (time.perf_counter() - t0)
+        left = None if end is None else end - time.perf_counter()
         values, rounded = _vertex_on_support(lm, values, unit, left, interrupter)
+    unpolished = None
+    if method == "pdlp" and polish:  # within PDLP's tolerance of optimal: polish them
+        left = None if end is None else end - time.perf_counter()
+        spent = time.perf_counter() - t0
+        duals, bound = _polished(lm, duals, bound, unit, spent, left, interrupter)
+    elif method == "pdlp":
+        unpolished = duals
+    reported = _reported_bound(lm, duals, bound)
     seconds = time.perf_counter() - t0
-    return Relaxation(bound, reported, values, status, seconds, method, rounded)
+    return Relaxation(bound, reported, values, status, seconds, method, rounded, unpolished)
+
+
+def _reported_bound(lm: IntegerProgram, duals: npt.NDArray[np.float64], bound: int) -> int:
+    """The bound on the reported objective from the LP's ``duals`` whose bound on the
+    whole objective is ``bound``."""
+    # The reported objective is in units of the LP's (tiebreak, off) or is the whole
+    # objective with a multiplier of 1 (weighted): the duals price it as they are.
+    reported = safe_bound(lm, duals, lm.primary)
+    # A bound on the whole objective also bounds the reported one; keep the tighter.
+    return min(reported, lm.scaling.reported(bound))
+
+
+def polished_bounds(
+    lm: IntegerProgram,
+    relax: Relaxation,
+    time_limit: float | None,
+    interrupter: Interrupter | None = None,
+) -> tuple[int, int] | None:
+    """The bounds on the whole and the reported objective from ``relax``'s unpolished
+    prices once polished (in at most ``time_limit`` seconds, see :func:`_polished`), or
+    ``None`` if it has none."""
+    if relax.unpolished is None or relax.bound is None:
+        return None
+    unit = float(max(lm.scaling.multiplier, 1))
+    duals, bound = _polished(
+        lm, relax.unpolished, relax.bound, unit, relax.seconds, time_limit, interrupter
+    )
+    return bound, _reported_bound(lm, duals, bound)
+
+
+def _polished(
+    lm: IntegerProgram,
+    duals: npt.NDArray[np.float64],
+    bound: int,
+    unit: float,
+    spent: float,
+    left: float | None,
+    interrupter: Interrupter | None,
+) -> tuple[npt.NDArray[np.float64], int]:
+    """PDLP's prices polished (:func:`polish_prices`) after the vertex, and their bound
+    (kept only if lower). The polish may take :data:`POLISH_SHARE` of the ``spent``
+    seconds so far, or :data:`POLISH_SECONDS` if more, within the ``left`` seconds of the
+    LP's and the vertex's time, but never less than :data:`POLISH_SECONDS`: a PDLP run stopped at its
+    limit and a vertex that used its time would otherwise leave no polish at all, which
+    is where it gains most (tier l with national donors, 60 s: PDLP stopped at 25 s
+    with a bound of 217,336; two seconds of polish take it to 217,259, three to 217,240,
+    the LP's value being about 217,030)."""
+    cap = max(POLISH_SECONDS, POLISH_SHARE * spent)
+    if left is not None:
+        cap = min(cap, max(POLISH_SECONDS, left))
+    polished = polish_prices(lm, duals, unit, cap, interrupter=interrupter)
+    better = safe_bound(lm, polished * unit)
+    if better <= bound:  # exact descent, but the sums were in floating point
+        return polished, better
+    return duals, bound
 
 
 #: Price polishing after PDLP (:func:`polish_prices`) may take this many seconds, or
@@ -439,6 +500,10 @@ def _vertex_on_support(
     vertex whose rounding (:func:`rounded_selection`) is the best plan, or PDLP's
     ``values`` if none is solved in ``time_limit``; and that rounded plan.
 
+    PDLP's own point is rounded only when no vertex is solved: its plan is far worse
+    than a vertex's (below), and rounding it takes seconds on a big part (3-4 s on tier l
+    with national donors, 506,885 decisions), which the vertex then lacked.
+
     PDLP's point lies inside the LP's optimal face and rounds badly; a vertex is nearly
     integral. Measured on the largest part of tier xl seed 1 (60,485 decisions, 802k
     nonzeros): PDLP 5.2 s, rounded 3.0% short of the LP's value; GLOP on the support at
@@ -457,23 +522,27 @@ def _vertex_on_support(
     """
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     n = values.size
-    best, (best_plan, best_value) = values, _rounded(lm, values)
+    best: npt.NDArray[np.float64] = values
+    best_plan: IntArray | None = None
+    best_value = 0
     for threshold in SUPPORTS:
         t0 = time.perf_counter()
         left = None if deadline is None else deadline - t0
         if left is not None and left < 0.5:
             break
-        upper = lm.upper.copy()
-        upper[:n][values < threshold] = 0
-        status, _, vertex = _solve_lp(lm, upper, unit, "glop", left, interrupter, 1)
+        keep = np.ones(lm.num_vars, dtype=bool)
+        keep[:n] = (values >= threshold) | (lm.lower[:n] > 0)  # pinned postings stay
+        status, _, vertex = _solve_lp(lm, lm.upper, unit, "glop", left, interrupter, 1, keep=keep)
         if status != "optimal":
             break
         plan, value = _rounded(lm, vertex[:n])
-        if value > best_value:
+        if best_plan is None or value > best_value:
             best, best_plan, best_value = vertex[:n], plan, value
         spent = time.perf_counter() - t0
         if deadline is not None and deadline - time.perf_counter() < SUPPORT_GROWTH * spent:
             break
+    if best_plan is None:  # no vertex solved: PDLP's own point, rounded
+        best_plan = _rounded(lm, values)[0]
     return best, best_plan
 
 
@@ -504,10 +573,13 @@ def _solve_lp(
     interrupter: Interrupter | None,
     threads: int,
     tolerance: float = PDLP_TOLERANCE,
+    keep: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[str, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """One LP solve of ``lm`` with variable upper bounds ``upper`` (PDLP: to
     ``tolerance``): the status in words, the row duals and the variables' values (empty
-    if the solver gave none)."""
+    if the solver gave none). With ``keep``, only those variables are in the LP (the
+    others held at 0, which their lower bound must allow), and the values of the others
+    are 0."""
     from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
     from ortools.linear_solver.python import model_builder_helper
 
@@ -523,13 +595,21 @@ def _solve_lp(
     else:
         request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
         request.solver_specific_parameters = f"solution_feasibility_tolerance: {GLOP_TOLERANCE}"
+    lower, objective, indptr, cols, coefs = lm.lower, lm.objective, lm.indptr, lm.cols, lm.coefs
+    if keep is not None:  # the columns held at 0 left out: GLOP's time on them is not small
+        term = keep[cols]
+        index = np.cumsum(keep) - 1
+        lower, upper, objective = lower[keep], upper[keep], objective[keep]
+        cols, coefs = index[cols[term]], coefs[term]
+        counts = np.bincount(lm.row_of_term[term], minlength=lm.num_rows)
+        indptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
     model = model_bytes(
-        lower=lm.lower.astype(np.float64),
+        lower=lower.astype(np.float64),
         upper=upper.astype(np.float64),
-        objective=lm.objective / unit,
-        indptr=lm.indptr,
-        cols=lm.cols,
-        coefs=lm.coefs.astype(np.float64),
+        objective=objective / unit,
+        indptr=indptr,
+        cols=cols,
+        coefs=coefs.astype(np.float64),
         rhs=lm.rhs.astype(np.float64),
         maximize=True,
     )
@@ -544,10 +624,14 @@ def _solve_lp(
         )
     )
     status = linear_solver_pb2.MPSolverResponseStatus.Name(response.status)
+    values = np.asarray(response.variable_value, dtype=np.float64)
+    if keep is not None and values.size:
+        values = np.zeros(keep.size, dtype=np.float64)
+        values[keep] = response.variable_value
     return (
         status.removeprefix("MPSOLVER_").lower(),
         np.asarray(response.dual_value, dtype=np.float64),
-        np.asarray(response.variable_value, dtype=np.float64),
+        values,
     )
 
 

@@ -257,7 +257,8 @@ def test_a_stop_during_pdlp_keeps_the_plan_its_point_rounds_to(
 
 def test_the_vertex_may_take_its_own_time_beyond_the_lps(monkeypatch: pytest.MonkeyPatch) -> None:
     """PDLP may use the whole LP time limit; the vertex that replaces its point gets
-    ``vertex_time`` more (what the search gives it from the neighbourhood search)."""
+    ``vertex_time`` more (what the search gives it from the neighbourhood search), counted
+    from the LP's end when it ends early."""
     import matchaid.relax
 
     given: list[float | None] = []
@@ -273,4 +274,53 @@ def test_the_vertex_may_take_its_own_time_beyond_the_lps(monkeypatch: pytest.Mon
     solve_relaxation(lm, time_limit=20, method="pdlp", vertex_time=7)
     spent = time.perf_counter() - t0
     assert len(given) == 1 and given[0] is not None
-    assert 27 - spent <= given[0] <= 27
+    assert 7 - spent <= given[0] <= 7  # PDLP ends well before its 20 s here
+
+
+def test_a_restricted_lp_equals_the_lp_with_the_others_held_at_zero() -> None:
+    """GLOP on the LP with only some columns (``keep``) has the same optimum as the whole
+    LP with the other columns' upper bounds at 0, and its values are 0 off ``keep``."""
+    from matchaid.relax import _solve_lp
+
+    lm = build_program(generate_candidates(generate("s-none", seed=2)), ObjectiveWeights())
+    n = len(lm.cands)
+    keep = np.ones(lm.num_vars, dtype=bool)
+    keep[:n] = np.random.default_rng(3).random(n) < 0.3
+    upper = lm.upper.copy()
+    upper[~keep] = 0
+    unit = float(max(lm.scaling.multiplier, 1))
+    s1, _, held = _solve_lp(lm, upper, unit, "glop", 30, None, 1)
+    s2, duals, kept = _solve_lp(lm, lm.upper, unit, "glop", 30, None, 1, keep=keep)
+    assert s1 == s2 == "optimal"
+    assert kept.size == lm.num_vars and duals.size == lm.num_rows
+    assert (kept[~keep] == 0).all()
+    c = lm.objective.astype(np.float64)
+    assert c @ kept == pytest.approx(c @ held, rel=1e-9, abs=1e-6)
+    assert (lm.activity(kept) <= lm.rhs + 1e-6).all()
+
+
+def test_polishing_after_the_vertex_has_time_even_when_the_lp_used_all_of_its(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PDLP stopped at its limit and a vertex that used its time still leave the polish
+    its minimum, and the polished bound is never above the one it started from."""
+    import matchaid.relax
+    from matchaid.relax import POLISH_SECONDS, _polished, _solve_lp, safe_bound
+
+    lm = build_program(generate_candidates(generate("s-none", seed=2)), ObjectiveWeights())
+    unit = float(max(lm.scaling.multiplier, 1))
+    _, duals, _ = _solve_lp(lm, lm.upper, unit, "pdlp", 1.0, None, 1, 0.5)
+    if safe_bound(lm, -duals * unit) < safe_bound(lm, duals * unit):
+        duals = -duals
+    given: list[float | None] = []
+    polish = matchaid.relax.polish_prices
+
+    def spy(*args: object, **kwargs: object) -> object:
+        given.append(args[3])  # type: ignore[arg-type]
+        return polish(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matchaid.relax, "polish_prices", spy)
+    start = safe_bound(lm, duals * unit)
+    _, bound = _polished(lm, duals, start, unit, 20.0, 0.0, None)  # no time left
+    assert given == [POLISH_SECONDS]
+    assert bound <= start

@@ -464,12 +464,13 @@ class _Search:
     #: Share of a part's time given to the RINS neighbourhood search.
     RINS_SHARE = 0.3
     #: Share of a part's time that the vertex replacing PDLP's point may take beyond the
-    #: LP's share (from the neighbourhood search after it). Tier l with national donors
+    #: LP's end (from the neighbourhood search after it). Tier l with national donors
     #: (one part, 6.6 million nonzeros, 60 s): PDLP stops unfinished at the LP's 30 s,
     #: whose point rounds to 208,046 (the search then ended at 208,678); GLOP's vertex on
-    #: its support at 0.05 (43,254 decisions) takes 11.7 s and rounds to 216,091, against
-    #: an LP value of about 217,030.
-    VERTEX_SHARE = 0.25
+    #: its support at 0.05 (43,254 decisions) takes 11.3-16.6 s, and its rounding 2-3 s
+    #: more, and rounds to 215,900-216,200, against an LP value of about 217,030. At 0.25
+    #: (15 s) the vertex failed in one run of three.
+    VERTEX_SHARE = 0.35
     #: Parts with at least this many decisions are improved by large neighbourhood
     #: search (:mod:`matchaid.lns`) instead of RINS and CP-SAT on the whole part.
     LNS_DECISIONS = 30_000
@@ -489,6 +490,12 @@ class _Search:
     #: Decisions freed by a large neighbourhood search's first neighbourhood (it grows
     #: while CP-SAT closes them in time, and shrinks when it does not).
     LNS_SIZE = 2_000
+    #: The most time CP-SAT gets on one neighbourhood of a big part.
+    NEIGHBOURHOOD_SECONDS = 5.0
+    #: RINS on a big part (:meth:`_rins_neighbourhood`) runs when it frees at most this
+    #: many decisions: ten times the 1,762 measured on tier l with national donors,
+    #: which CP-SAT closed in 2 s; PDLP's own point, spread thin, frees far more.
+    RINS_DECISIONS = 20_000
 
     def __init__(
         self,
@@ -646,6 +653,8 @@ class _Search:
             # search (tier xl seed 1, about 20 PDLP parts: gap 0.37-0.41% against 0.20%).
             fine=len(self.parts) == 1,
             vertex_time=0.0 if seconds is None else self.VERTEX_SHARE * seconds,
+            # a big part's PDLP prices are polished beside its RINS (one CP-SAT worker)
+            polish=len(part.cands) < self.LNS_DECISIONS or det is not None,
         )
         hint = self.params.hint != "none"
         with self.lock:
@@ -668,11 +677,21 @@ class _Search:
         else:
             with self.lock:
                 self._record()
-        left = None if seconds is None else self.RINS_SHARE * seconds - (time.perf_counter() - t0)
-        if not relax.usable or not hint or part.proven or (left is not None and left < 0.05):
+        if not relax.usable or not hint or part.proven:
+            self._polish(part, relax, seconds, t0)
             return
-        if len(part.cands) >= self.LNS_DECISIONS:
-            return  # the main pass searches neighbourhoods of its own
+        if len(part.cands) >= self.LNS_DECISIONS:  # CP-SAT on a neighbourhood, not the part
+            polisher = threading.Thread(target=self._polish, args=(part, relax, seconds, t0))
+            polisher.start()
+            try:
+                if det is None:  # neighbourhoods run on wall time
+                    self._rins_neighbourhood(part, relax, seconds, t0)
+            finally:
+                polisher.join()
+            return
+        left = None if seconds is None else self.RINS_SHARE * seconds - (time.perf_counter() - t0)
+        if left is not None and left < 0.05:
+            return
         n = len(part.cands)
         lower = part.linear.lower.copy()
         upper = part.linear.upper.copy()
@@ -682,6 +701,65 @@ class _Search:
         upper[:n][~part.best & (relax.values <= eps)] = 0
         sub = to_cp_sat(part.linear, lower, upper)
         self._cp_sat(part, sub, part.best, left, None if det is None else det * self.RINS_SHARE)
+
+    def _polish(self, part: _Part, relax: Relaxation, seconds: float | None, t0: float) -> None:
+        """Polish the LP's prices if they were left unpolished
+        (:func:`~matchaid.relax.polished_bounds`) within what is left of the part's time,
+        and offer their bounds. Big parts do it beside their RINS step: CP-SAT on one
+        worker leaves the other core to it."""
+        from matchaid.relax import polished_bounds
+
+        if relax.unpolished is None or self.stopped:
+            return
+        left = None if seconds is None else seconds - (time.perf_counter() - t0)
+        try:
+            bounds = polished_bounds(part.linear, relax, left, part.lp_stop)
+        except BaseException as exc:  # pragma: no cover - re-raised by run()
+            part.error = exc
+            return
+        if bounds is not None:
+            with self.lock:
+                part.offer_bound(*bounds)
+                self._record()
+
+    def _rins_neighbourhood(
+        self, part: _Part, relax: Relaxation, seconds: float | None, t0: float
+    ) -> None:
+        """RINS on a big part, as a neighbourhood: CP-SAT on the sub-program that frees
+        the decisions where the LP's values are fractional or disagree with the best
+        plan (the others keep their value), for at most :data:`NEIGHBOURHOOD_SECONDS`
+        or what is left of the part's time. Only when that frees at most
+        :data:`RINS_DECISIONS` decisions (a vertex, not PDLP's point spread thin).
+
+        Tier l with national donors (one part, 506,885 decisions): GLOP's vertex on
+        PDLP's support has 7,000 nonzero values, 1,348 fractional; it rounds to 216,045,
+        and this neighbourhood (1,762 decisions) takes that to 216,344 in 2 s, where the
+        neighbourhoods of :meth:`_lns` had gained 50-250 in 10-15 s."""
+        n = len(part.cands)
+        eps = 1e-6 if relax.method == "glop" else 1e-3
+        with self.lock:
+            best = part.best.copy()
+        agree = (best & (relax.values >= 1 - eps)) | (~best & (relax.values <= eps))
+        free = np.flatnonzero(~agree)
+        if free.size == 0 or free.size > self.RINS_DECISIONS or free.size == n:
+            return
+        limit = self.NEIGHBOURHOOD_SECONDS
+        if seconds is not None:
+            limit = min(limit, seconds - (time.perf_counter() - t0))
+        if limit < 0.05:
+            return
+        from matchaid.cp_sat import Stopper
+
+        stopper = Stopper()
+        with self.lock:
+            if self.stopped:
+                return
+            part.solver = stopper
+        try:
+            self._try_neighbourhood(part, free, limit, self.params.seed, stopper)
+        finally:
+            with self.lock:
+                part.solver = None
 
     def _offer_greedy(self, part: _Part) -> None:
         """Offer the greedy baseline's plan, filled outside the lock (30 s at 4 million
@@ -744,11 +822,10 @@ class _Search:
 
     def _lns_loop(self, part: _Part, deadline: float, stopper: Any, seed: int) -> None:
         """One loop of :meth:`_lns`."""
-        from matchaid.cp_sat import solve_neighbourhood
-        from matchaid.lns import neighbourhood, pick_decisions
+        from matchaid.lns import pick_decisions
 
         rng = np.random.default_rng(seed)
-        lm, size, n = part.linear, self.LNS_SIZE, len(part.cands)
+        lm, size = part.linear, self.LNS_SIZE
         start, covered_at = time.perf_counter(), None
         while True:
             now = time.perf_counter()
@@ -763,24 +840,50 @@ class _Search:
                 ):
                     return  # coverage proven; the tie-breaks had their time
                 best = part.best.copy()
-            values = lm.complete(best)
-            nb = neighbourhood(lm, values, pick_decisions(lm, best, rng, size))
-            t0 = time.perf_counter()
-            found = solve_neighbourhood(
-                nb, values[nb.var], min(left, 5.0), int(rng.integers(2**31)), stopper
+            free = pick_decisions(lm, best, rng, size)
+            limit = min(left, self.NEIGHBOURHOOD_SECONDS)
+            took = self._try_neighbourhood(
+                part, free, limit, int(rng.integers(2**31)), stopper, best
             )
-            size = int(size * 1.25) if time.perf_counter() - t0 < 1.0 else max(200, size * 4 // 5)
-            if found is None:
-                continue
-            free = nb.var[nb.var < n]
-            with self.lock:  # into the plan as it is now (the other loop may have moved)
-                chosen = part.best.copy()
-                chosen[free] = found[: free.size] > 0
-                before = part.best_int
-                part.offer(np.flatnonzero(chosen), "lns")
-                if part.best_int > before:
-                    part.cp_sat_found = True
-                    self._record()
+            size = int(size * 1.25) if took < 1.0 else max(200, size * 4 // 5)
+
+    def _try_neighbourhood(
+        self,
+        part: _Part,
+        free: np.ndarray,
+        seconds: float,
+        seed: int,
+        stopper: Any,
+        best: npt.NDArray[np.bool_] | None = None,
+    ) -> float:
+        """CP-SAT for ``seconds`` on the sub-program of the part around its plan
+        ``best`` (default: the best now) that frees the decisions ``free``; a better
+        plan is put into the best plan as it is then (another loop may have moved it),
+        and kept if the whole is better. Returns CP-SAT's wall time."""
+        from matchaid.cp_sat import solve_neighbourhood
+        from matchaid.lns import neighbourhood
+
+        lm, n = part.linear, len(part.cands)
+        if best is None:
+            with self.lock:
+                best = part.best.copy()
+        values = lm.complete(best)
+        nb = neighbourhood(lm, values, free)
+        t0 = time.perf_counter()
+        found = solve_neighbourhood(nb, values[nb.var], seconds, seed, stopper)
+        took = time.perf_counter() - t0
+        if found is None:
+            return took
+        freed = nb.var[nb.var < n]
+        with self.lock:
+            chosen = part.best.copy()
+            chosen[freed] = found[: freed.size] > 0
+            before = part.best_int
+            part.offer(np.flatnonzero(chosen), "lns")
+            if part.best_int > before:
+                part.cp_sat_found = True
+                self._record()
+        return took
 
     def _guarded(self, step: Callable[[int], None], k: int) -> None:
         try:

@@ -112,3 +112,56 @@ def test_an_lp_too_big_for_its_share_is_skipped_and_said(monkeypatch: pytest.Mon
     assert result.objective >= objective_value(s, greedy_plan(s)) - 1e-9
     assert result.objective <= result.best_bound <= full + 1e-6
     assert result.reason is not None and "was skipped" in result.reason
+
+
+def test_rins_on_a_big_part_frees_exactly_where_the_lp_and_the_plan_disagree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big part's RINS step is a neighbourhood: it frees the decisions whose LP value is
+    fractional or differs from the best plan's, no others, and what it keeps is valid."""
+    monkeypatch.setattr(_Search, "LNS_DECISIONS", 1)
+    calls: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    original = _Search._rins_neighbourhood
+
+    def spy(self: _Search, part: object, relax: object, seconds: object, t0: float) -> None:
+        def record(_: _Search, p: object, free: np.ndarray, *args: object) -> None:
+            calls.append((free, p.best.copy(), relax.values))  # type: ignore[attr-defined]
+
+        monkeypatch.setattr(_Search, "_try_neighbourhood", record)
+        original(self, part, relax, seconds, t0)  # type: ignore[arg-type]
+        monkeypatch.undo()  # the neighbourhood search after it runs as usual
+
+    monkeypatch.setattr(_Search, "_rins_neighbourhood", spy)
+    s = generate("s-rules", seed=4)
+    result = solve(s, SolveParams(time_limit=6, workers=2))
+    assert validate(s, result.plan) == []
+    assert calls, "no part had a RINS neighbourhood"
+    for free, best, values in calls:
+        freed = np.zeros(best.size, dtype=bool)
+        freed[free] = True
+        integral = (values <= 1e-6) | (values >= 1 - 1e-6)
+        assert (freed | integral).all()  # every fractional decision is free
+        kept = ~freed
+        assert ((values[kept] >= 0.5) == best[kept]).all()  # the rest agree with the plan
+        assert 0 < free.size < best.size
+
+
+def test_the_rins_neighbourhood_improves_a_rounded_lp_plan() -> None:
+    """On one part, CP-SAT on the RINS neighbourhood (fractional or disagreeing decisions
+    free) from the LP-rounded plan reaches the part's optimum, or at least does not lose."""
+    from matchaid.relax import ROUNDING_THRESHOLD, rounded_selection, solve_relaxation
+
+    s = generate("s-rules", seed=4)
+    lm = build_program(generate_candidates(s), ObjectiveWeights())
+    n = len(lm.cands)
+    relax = solve_relaxation(lm, time_limit=30, method="glop")
+    chosen = np.zeros(n, dtype=bool)
+    chosen[rounded_selection(lm, relax.values, ROUNDING_THRESHOLD)] = True
+    agree = (chosen & (relax.values >= 1 - 1e-6)) | (~chosen & (relax.values <= 1e-6))
+    values = lm.complete(chosen)
+    nb = neighbourhood(lm, values, np.flatnonzero(~agree))
+    found = solve_neighbourhood(nb, values[nb.var], 10.0, 1, Stopper())
+    trial = values.copy()
+    if found is not None:
+        trial[nb.var] = found
+    assert lm.feasible(trial) and lm.value(trial) >= lm.value(values)

@@ -1019,7 +1019,7 @@ def _plan_and_status(
         else:
             status = SolveStatus.FEASIBLE
             reason = _feasible_reason(len(parts), fallbacks, search.interrupted)
-    notes.extend(_lp_notes(parts))
+    notes.extend(_lp_notes(parts, search.interrupted))
     if rounded:
         notes.append(
             "some weights were rounded to multiples of 1/1000 for CP-SAT (gap weights with "
@@ -1115,25 +1115,28 @@ _SOURCE_NAMES = {
 }
 
 
-def _lp_notes(parts: list[_Part]) -> list[str]:
+def _lp_notes(parts: list[_Part], interrupted: bool) -> list[str]:
     """What the reason says of parts whose LP relaxation gave no bound: skipped as too
-    big for half the time limit, or stopped without prices."""
+    big for half the time limit, or stopped without prices (a longer time limit is the
+    remedy only if the search was not interrupted)."""
     notes = []
     skipped = [p for p in parts if p.lp_skipped]
     unpriced = [p for p in parts if p.lp is not None and p.lp.bound is None]
-    for group, what in (
-        (skipped, "was skipped: too big to give prices in half the time limit"),
-        (unpriced, "stopped without prices"),
+    for group, what, remedy in (
+        (skipped, "was skipped: too big to give prices in half the time limit", True),
+        (unpriced, "stopped without prices", not interrupted),
     ):
         if group:
             size = max(p.linear.cols.size for p in group)
             statuses = sorted({p.lp.status for p in group if p.lp is not None})
             said = f" (LP status: {', '.join(statuses)})" if statuses else ""
-            notes.append(
+            note = (
                 f"the LP relaxation of {len(group)} part(s) (up to {size:,} nonzeros) "
-                f"{what}{said}, so their bound is the trivial one (every gap met); a longer "
-                "time limit gives the LP bound"
+                f"{what}{said}, so their bound is the trivial one (every gap met)"
             )
+            if remedy:
+                note += "; a longer time limit gives the LP bound"
+            notes.append(note)
     return notes
 
 

@@ -324,3 +324,36 @@ def test_polishing_after_the_vertex_has_time_even_when_the_lp_used_all_of_its(
     _, bound = _polished(lm, duals, start, unit, 20.0, 0.0, None)  # no time left
     assert given == [POLISH_SECONDS]
     assert bound <= start
+
+
+@pytest.mark.parametrize("interrupt", [False, True])
+def test_an_lp_without_prices_suggests_a_longer_limit_only_when_not_interrupted(
+    monkeypatch: pytest.MonkeyPatch, interrupt: bool
+) -> None:
+    """An LP that ran out of its time without prices: a longer time limit would give
+    its bound, and the reason says so. One stopped by Ctrl-C: it would not, and the
+    reason does not say it."""
+    import matchaid.relax
+    import matchaid.search
+
+    searches: list[matchaid.search._Search] = []
+    run = matchaid.search._Search.run
+
+    def spy_run(self: matchaid.search._Search) -> None:
+        searches.append(self)
+        run(self)
+
+    def no_prices(*args: object, **kwargs: object) -> object:
+        if interrupt:
+            searches[0]._interrupt()  # Ctrl-C as the LP starts
+            return "interrupted", np.zeros(0), np.zeros(0)
+        return "not_solved", np.zeros(0), np.zeros(0)  # out of its time
+
+    monkeypatch.setattr(matchaid.search._Search, "run", spy_run)
+    monkeypatch.setattr(matchaid.relax, "_solve_lp", no_prices)
+    s = generate("s", seed=2)
+    result = solve(s, SolveParams(time_limit=20))
+    assert validate(s, result.plan) == []
+    assert result.reason is not None and "stopped without prices" in result.reason
+    assert result.interrupted is interrupt
+    assert ("a longer time limit gives the LP bound" in result.reason) is not interrupt

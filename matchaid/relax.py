@@ -337,10 +337,10 @@ def _polished(
 ) -> tuple[npt.NDArray[np.float64], int]:
     """PDLP's prices polished (:func:`polish_prices`) after the vertex, and their bound
     (kept only if lower). The polish may take :data:`POLISH_SHARE` of the ``spent``
-    seconds so far, or :data:`POLISH_SECONDS` if more, within the ``left`` seconds of the
-    LP's and the vertex's time, but never less than :data:`POLISH_SECONDS`: a PDLP run stopped at its
-    limit and a vertex that used its time would otherwise leave no polish at all, which
-    is where it gains most (tier l with national donors, 60 s: PDLP stopped at 25 s
+    seconds so far, or :data:`POLISH_SECONDS` if more, within the ``left`` seconds of
+    the LP's and the vertex's time, but never less than :data:`POLISH_SECONDS`: a PDLP
+    run stopped at its limit and a vertex that used its time would otherwise leave no
+    polish at all, which is where it gains most (tier l with national donors, 60 s: PDLP stopped at 25 s
     with a bound of 217,336; two seconds of polish take it to 217,259, three to 217,240,
     the LP's value being about 217,030)."""
     cap = max(POLISH_SECONDS, POLISH_SHARE * spent)

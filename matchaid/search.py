@@ -432,6 +432,16 @@ class _Part:
             self.solver.stop()
 
 
+def _agreement(
+    best: npt.NDArray[np.bool_], relax: Relaxation
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Where the plan ``best`` and the LP's values agree (RINS keeps these): taken and
+    at 1, and not taken and at 0. GLOP's vertex is exact; PDLP's iterate is within its
+    tolerance of 0 and 1."""
+    eps = 1e-6 if relax.method == "glop" else 1e-3
+    return best & (relax.values >= 1 - eps), ~best & (relax.values <= eps)
+
+
 def _trivial_bound(lm: IntegerProgram) -> tuple[int, int]:
     """Bounds on the whole and the reported objective from prices 0 (every term at its
     best: every gap met), for a part whose LP gave no prices."""
@@ -617,7 +627,6 @@ class _Search:
     def _first_pass(self, k: int) -> None:
         """The LP relaxation (bound and rounded plan), then RINS: CP-SAT on the part
         with the postings fixed where the LP and the best plan agree."""
-        from matchaid.cp_sat import to_cp_sat
         from matchaid.relax import ROUNDING_THRESHOLD, rounded_selection, solve_relaxation
 
         part = self.parts[k]
@@ -680,6 +689,16 @@ class _Search:
         if not relax.usable or not hint or part.proven:
             self._polish(part, relax, seconds, t0)
             return
+        self._rins(part, relax, seconds, det, t0)
+
+    def _rins(
+        self, part: _Part, relax: Relaxation, seconds: float | None, det: float | None, t0: float
+    ) -> None:
+        """RINS from the LP's values and the best plan: CP-SAT on the part with the
+        postings fixed where they agree, or on a big part the neighbourhood of the
+        others (with PDLP's prices polished beside it)."""
+        from matchaid.cp_sat import to_cp_sat
+
         if len(part.cands) >= self.LNS_DECISIONS:  # CP-SAT on a neighbourhood, not the part
             polisher = threading.Thread(target=self._polish, args=(part, relax, seconds, t0))
             polisher.start()
@@ -695,10 +714,9 @@ class _Search:
         n = len(part.cands)
         lower = part.linear.lower.copy()
         upper = part.linear.upper.copy()
-        # GLOP's vertex is exact; PDLP's iterate is within its tolerance of 0 and 1
-        eps = 1e-6 if relax.method == "glop" else 1e-3
-        lower[:n][part.best & (relax.values >= 1 - eps)] = 1
-        upper[:n][~part.best & (relax.values <= eps)] = 0
+        ones, zeros = _agreement(part.best, relax)
+        lower[:n][ones] = 1
+        upper[:n][zeros] = 0
         sub = to_cp_sat(part.linear, lower, upper)
         self._cp_sat(part, sub, part.best, left, None if det is None else det * self.RINS_SHARE)
 
@@ -736,11 +754,10 @@ class _Search:
         and this neighbourhood (1,762 decisions) takes that to 216,344 in 2 s, where the
         neighbourhoods of :meth:`_lns` had gained 50-250 in 10-15 s."""
         n = len(part.cands)
-        eps = 1e-6 if relax.method == "glop" else 1e-3
         with self.lock:
             best = part.best.copy()
-        agree = (best & (relax.values >= 1 - eps)) | (~best & (relax.values <= eps))
-        free = np.flatnonzero(~agree)
+        ones, zeros = _agreement(best, relax)
+        free = np.flatnonzero(~(ones | zeros))
         if free.size == 0 or free.size > self.RINS_DECISIONS or free.size == n:
             return
         limit = self.NEIGHBOURHOOD_SECONDS

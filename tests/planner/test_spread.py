@@ -137,7 +137,7 @@ def test_lexicographic_goals_are_solved_here() -> None:
         shipped: list[object] = []
         ex_submit = ex.submit
         ex.submit = lambda *a, **k: shipped.append(a) or ex_submit(*a, **k)  # type: ignore[method-assign]
-        staged = solve(s, SolveParams(time_limit=20), executor=ex)
+        staged = solve(s, SolveParams(time_limit=6), executor=ex)
     assert shipped == [] and len(staged.stages) == 2
     assert validate(s, staged.plan) == []
 

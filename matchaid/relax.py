@@ -246,7 +246,8 @@ def solve_relaxation(
     """Solve the LP relaxation of ``lm`` (at most ``time_limit`` seconds;
     ``interrupter`` can stop it early) with ``method`` (``glop``, ``pdlp``, or by
     default PDLP from :data:`PDLP_NONZEROS` nonzeros on); PDLP uses ``threads``, and
-    :data:`PDLP_FINE_TOLERANCE` if ``fine`` and the time limit allows it. The vertex
+    :data:`PDLP_FINE_TOLERANCE` if ``fine`` and the time limit allows it. A GLOP run
+    that ends "abnormal" is replaced by PDLP in the LP's time left. The vertex
     that replaces PDLP's point, and the polish of its prices, may take ``vertex_time``
     seconds beyond the LP's end (``time_limit`` at most).
 
@@ -267,6 +268,15 @@ def solve_relaxation(
     status, duals, values = _solve_lp(
         lm, lm.upper, unit, method, time_limit, interrupter, threads, tolerance
     )
+    if method == "glop" and status == "abnormal":
+        # GLOP gave up (tier l with the programme rules, seed 2: 2 of its 15 big parts,
+        # whose bound was then every gap met); PDLP's prices bound whatever its accuracy
+        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+        if left is None or left >= MIN_FALLBACK_SECONDS:
+            method = "pdlp"
+            status, duals, values = _solve_lp(
+                lm, lm.upper, unit, method, left, interrupter, threads, tolerance
+            )
     # the vertex and the polish after PDLP may take vertex_time beyond the LP's end (not
     # its limit: an LP that ends early leaves its time to the search after it)
     end = None if time_limit is None else min(time.perf_counter(), t0 + time_limit) + vertex_time
@@ -554,6 +564,10 @@ def _rounded(lm: IntegerProgram, values: npt.NDArray[np.float64]) -> tuple[IntAr
     chosen[plan] = True
     return plan, lm.reported_value(lm.complete(chosen))
 
+
+#: PDLP replaces a GLOP run that ended "abnormal" if at least this much of the LP's
+#: time is left.
+MIN_FALLBACK_SECONDS = 0.1
 
 #: GLOP calls an optimum it reached "imprecise" (and the request then fails, without
 #: values) when the cost perturbation it needed is above this tolerance (default 1e-6).

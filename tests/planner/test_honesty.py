@@ -357,3 +357,36 @@ def test_an_lp_without_prices_suggests_a_longer_limit_only_when_not_interrupted(
     assert result.reason is not None and "stopped without prices" in result.reason
     assert result.interrupted is interrupt
     assert ("a longer time limit gives the LP bound" in result.reason) is not interrupt
+
+
+def test_pdlp_bounds_a_part_whose_glop_run_ends_abnormal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GLOP sometimes gives up ("abnormal", 2 of the 15 big parts of tier l with the
+    programme rules, seed 2). PDLP then solves the LP in the time left: its prices still
+    bound the optimum, where before the part's bound was every gap met. Not when no
+    time is left."""
+    import matchaid.relax as relax
+
+    original = relax._solve_lp
+    calls: list[str] = []
+
+    def glop_gives_up(  # type: ignore[no-untyped-def]
+        lm: object, upper: object, unit: float, method: str, *args: object, **kw: object
+    ):
+        calls.append(method)
+        if method == "glop":
+            return "abnormal", np.zeros(0), np.zeros(0)
+        return original(lm, upper, unit, method, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(relax, "_solve_lp", glop_gives_up)
+    s = generate("s", seed=1)
+    lm = build_program(generate_candidates(s), ObjectiveWeights())
+    r = solve_relaxation(lm, time_limit=20, method="glop")
+    assert calls == ["glop", "pdlp"]
+    assert r.method == "pdlp" and r.bound is not None and r.reported_bound is not None
+    optimum = mip_optimum(s)
+    assert optimum is not None
+    assert lm.scaling.value(r.reported_bound) + lm.scaling.slack >= optimum - 1e-9
+    assert lm.scaling.value(r.reported_bound) <= 1.01 * optimum  # not every gap met
+    calls.clear()
+    assert solve_relaxation(lm, time_limit=0.0, method="glop").bound is None
+    assert calls == ["glop"]

@@ -384,6 +384,7 @@ def trace_chart(records: list[dict[str, Any]], tier: str) -> bytes:
                 label="HiGHS final objective",
             )
     ax.set_xscale("symlog", linthresh=0.1)
+    ax.set_xlim(left=0)  # the symlog scale's margin would show negative seconds
     ax.set_xlabel("seconds of search")
     ax.set_ylabel("weighted covered expert-months")
     ax.set_title(f"Tier {tier}, instance seed {seed}: objective and bound over time")

@@ -508,6 +508,17 @@ class _Search:
     LNS_SIZE = 2_000
     #: The most time CP-SAT gets on one neighbourhood of a big part.
     NEIGHBOURHOOD_SECONDS = 5.0
+    #: A neighbourhood grows by a quarter after CP-SAT closed the last one in less than
+    #: this many seconds, and shrinks by a fifth otherwise: more, smaller neighbourhoods.
+    #: Measured at 120 s (solver seeds 0-2, one run each; 2 cores): tier m with
+    #: ``pairing=none`` ended at 42,994, 42,993 and 42,996 with 0.4 s against 42,985-42,996
+    #: (five runs, mean 42,990.8) with 1.0 s; with ``pairing=preferred`` at 42,999,
+    #: 42,996 and 42,999 against 42,996, 42,996 and 42,999 (its LP bound 43,001: 1e-4
+    #: is met from 42,997). 2.5 s ended at 42,982-42,984 and 0.2 s at 42,975-42,985
+    #: (tier m, ``pairing=none``, two runs each). Tier l at 60 s: 211,427 (0.01%) against
+    #: 211,409-211,415; with the programme rules, 190,124 against 189,896-190,065. Tier xl
+    #: seed 1 at 300 s: 715,970 (0.06%) against 715,923 (0.07%).
+    NEIGHBOURHOOD_TARGET = 0.4
     #: RINS on a big part (:meth:`_rins_neighbourhood`) runs when it frees at most this
     #: many decisions: ten times the 1,762 measured on tier l with national donors,
     #: which CP-SAT closed in 2 s; PDLP's own point, spread thin, frees far more.
@@ -868,7 +879,7 @@ class _Search:
             took = self._try_neighbourhood(
                 part, free, limit, int(rng.integers(2**31)), stopper, best
             )
-            size = int(size * 1.25) if took < 1.0 else max(200, size * 4 // 5)
+            size = int(size * 1.25) if took < self.NEIGHBOURHOOD_TARGET else max(200, size * 4 // 5)
 
     def _try_neighbourhood(
         self,

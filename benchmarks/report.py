@@ -352,23 +352,14 @@ def trace_chart(records: list[dict[str, Any]], tier: str) -> bytes:
         and r["solver_seed"] == min(x["solver_seed"] for x in records)
     ]
     for i, r in enumerate(runs):
-        t = [p[0] for p in r["trace"] if p[1] is not None]
-        ax.step(
-            t,
-            [p[1] for p in r["trace"] if p[1] is not None],
-            where="post",
-            color=cmap(i),
-            label=f"{r['config']} objective",
-        )
-        tb = [p[0] for p in r["trace"] if p[2] is not None]
-        ax.step(
-            tb,
-            [p[2] for p in r["trace"] if p[2] is not None],
-            where="post",
-            color=cmap(i),
-            linestyle="--",
-            label=f"{r['config']} bound",
-        )
+        for k, style, what in ((1, "-", "objective"), (2, "--", "bound")):
+            t = [p[0] for p in r["trace"] if p[k] is not None]
+            v = [p[k] for p in r["trace"] if p[k] is not None]
+            ax.step(
+                t, v, where="post", color=cmap(i), linestyle=style, label=f"{r['config']} {what}"
+            )
+            if t:  # the last point marked: a run proven at its first report is one point
+                ax.plot(t[-1:], v[-1:], color=cmap(i), marker="o" if k == 1 else "x")
     for r in records:
         if (
             r["tier"] == tier

@@ -209,3 +209,31 @@ def test_a_grid_stopped_half_way_keeps_what_it_measured(
     records = json.loads((tmp_path / "out" / "results.json").read_text())["records"]
     assert [r["config"] for r in records] == ["greedy"]
     assert (tmp_path / "out" / "results.csv").read_text().count("\n") == 2
+
+
+def test_a_run_proven_at_its_first_report_shows_in_the_search_chart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A trace of one point (tier m-overlap: proven before the first progress report)
+    draws no step at all; its last point is marked so the run is seen."""
+    import benchmarks.report as report
+
+    figures: list[Any] = []
+    monkeypatch.setattr(report, "png_bytes", lambda fig: figures.append(fig) or b"")
+    record = {
+        "tier": "m-overlap",
+        "instance_seed": 1,
+        "kind": "cp-sat",
+        "solver_seed": 0,
+        "config": "default",
+        "trace": [[0.27, 22015.0, 22015.0]],
+        "objective": 22015.0,
+    }
+    report.trace_chart([record], "m-overlap")
+    marked = [
+        (line.get_marker(), list(line.get_xdata()), list(line.get_ydata()))
+        for line in figures[0].axes[0].get_lines()
+        if line.get_marker() not in ("None", None, "")
+    ]
+    assert ("o", [0.27], [22015.0]) in marked  # the objective
+    assert ("x", [0.27], [22015.0]) in marked  # the bound

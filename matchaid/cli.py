@@ -197,7 +197,7 @@ def _solve_params(args: argparse.Namespace) -> matchaid.SolveParams:
     changes: dict[str, Any] = {}
     if args.time_limit is not None:
         changes["time_limit"] = _time_limit(args.time_limit)
-    for name in ("workers", "seed", "deterministic_time"):
+    for name in ("workers", "seed", "deterministic_time", "gap_limit"):
         if getattr(args, name) is not None:
             changes[name] = getattr(args, name)
     if args.no_hint:
@@ -928,9 +928,22 @@ def _add_replan_parser(sub: Any) -> None:
     p.set_defaults(func=_cmd_replan, deterministic_time=None, no_hint=False)
 
 
+def _add_gap_limit(p: Any) -> None:
+    """--gap-limit (``SolveParams.gap_limit``)."""
+    p.add_argument(
+        "--gap-limit",
+        type=float,
+        metavar="G",
+        help="stop once the relative gap to the proven bound is at most G (e.g. 1e-4); "
+        "default 0: search until proven optimal or out of time",
+    )
+
+
 def _add_search_options(p: Any, time_help: str) -> None:
-    """--time-limit, --workers, --seed and --params of a command that solves."""
+    """--time-limit, --gap-limit, --workers, --seed and --params of a command that
+    solves."""
     p.add_argument("--time-limit", type=float, metavar="S", help=time_help)
+    _add_gap_limit(p)
     p.add_argument("--workers", type=int, metavar="N", help="cores to use (default: all)")
     p.add_argument("--seed", type=int, metavar="K", help="random seed (default 0)")
     p.add_argument("--params", metavar="FILE", help="solver settings from a TOML or JSON file")
@@ -1004,6 +1017,7 @@ def _add_solve_parser(sub: Any) -> None:
     p.add_argument(
         "--time-limit", type=float, metavar="S", help="seconds of search (0: no limit; default 60)"
     )
+    _add_gap_limit(p)
     p.add_argument(
         "--workers",
         type=int,

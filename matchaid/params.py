@@ -85,6 +85,12 @@ class SolveParams:
     cp_sat
         Extra CP-SAT parameters by name (e.g. ``{"linearization_level": 2}``), applied
         after matchaid's own (:data:`DEFAULT_CP_SAT`).
+    gap_limit
+        Stop as soon as the relative gap between the best plan's objective and the
+        proven bound, ``(bound - objective) / bound`` (the result's ``gap``), is at most
+        this (e.g. ``1e-4``, HiGHS's and Gurobi's default). 0 (default): search until
+        the plan is proven optimal or the time runs out. A plan stopped at this gap is
+        ``feasible``, not ``optimal``, unless it also meets the bound.
 
     Examples
     --------
@@ -106,6 +112,7 @@ class SolveParams:
     relaxation: bool = True
     decompose: bool = True
     cp_sat: Mapping[str, Any] = field(default_factory=dict)
+    gap_limit: float = 0.0
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
@@ -131,6 +138,17 @@ class SolveParams:
                 problems.append(
                     Problem(name, f"must be a number of seconds > 0 or null, got {value!r}")
                 )
+        if (
+            isinstance(self.gap_limit, bool)
+            or not isinstance(self.gap_limit, (int, float))
+            or not 0 <= self.gap_limit < 1
+        ):
+            problems.append(
+                Problem(
+                    "gap_limit",
+                    f"must be a number from 0 up to (not including) 1, got {self.gap_limit!r}",
+                )
+            )
         for name, most in (("workers", MAX_WORKERS), ("seed", MAX_SEED)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:

@@ -545,6 +545,7 @@ class _Search:
         self.lock = threading.Lock()
         self.stopped = False
         self.interrupted = False
+        self.gap_met = False  # stopped at params.gap_limit
         self.trace: list[tuple[float, float | None, float | None]] = []
         self.t_start = 0.0
         self.seconds = 0.0
@@ -559,8 +560,21 @@ class _Search:
         return objective, bound
 
     def _record(self) -> None:
+        """Note the best objective and bound now (the lock held); stop every search once
+        their gap is within ``params.gap_limit``."""
         objective, bound = self.snapshot()
         self.trace.append((time.perf_counter() - self.t_start, objective, bound))
+        limit = self.params.gap_limit
+        if (
+            limit > 0
+            and bound is not None
+            and objective is not None
+            and not self.stopped
+            and relative_gap(objective, bound) <= limit
+        ):
+            self.gap_met = self.stopped = True
+            for part in self.parts:
+                part.stop()
 
     def _budget(self, part: _Part) -> tuple[float | None, float | None]:
         """Wall seconds and deterministic budget for a part starting now: its share by
@@ -1052,7 +1066,12 @@ def _plan_and_status(
                 reason += " (interrupted)"
         else:
             status = SolveStatus.FEASIBLE
-            reason = _feasible_reason(len(parts), fallbacks, search.interrupted)
+            reason = _feasible_reason(
+                len(parts),
+                fallbacks,
+                search.interrupted,
+                params.gap_limit if search.gap_met else None,
+            )
     notes.extend(_lp_notes(parts, search.interrupted))
     if rounded:
         notes.append(
@@ -1174,18 +1193,27 @@ def _lp_notes(parts: list[_Part], interrupted: bool) -> list[str]:
     return notes
 
 
-def _feasible_reason(num_parts: int, fallbacks: list[str], interrupted: bool) -> str:
+def _feasible_reason(
+    num_parts: int, fallbacks: list[str], interrupted: bool, gap_limit: float | None = None
+) -> str:
+    """Why a plan is only feasible; ``gap_limit``: the search stopped at that gap."""
     if fallbacks and num_parts == 1:
+        if gap_limit is not None:
+            return (
+                f"stopped within the gap limit of {gap_limit:g}; this is "
+                + _SOURCE_NAMES[fallbacks[0]]
+            )
         return (
             "CP-SAT found no plan before it stopped"
             + (" (interrupted)" if interrupted else "")
             + f"; this is {_SOURCE_NAMES[fallbacks[0]]}"
         )
-    head = (
-        "interrupted: best plan so far"
-        if interrupted
-        else "search stopped at its limit before proving optimality"
-    )
+    if gap_limit is not None:
+        head = f"stopped within the gap limit of {gap_limit:g}, not proven optimal"
+    elif interrupted:
+        head = "interrupted: best plan so far"
+    else:
+        head = "search stopped at its limit before proving optimality"
     if fallbacks:
         used = " or ".join(sorted({_SOURCE_NAMES[f] for f in fallbacks}))
         head += (

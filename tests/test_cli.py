@@ -186,3 +186,14 @@ def test_generate_writes_a_valid_seeded_scenario(
     assert json.loads(capsys.readouterr().out) == json.loads(out.read_text())
     assert main(["generate", "xs", "--set", "colour=blue"]) == 2
     assert "expected KNOB=VALUE with a knob of: num_donors" in capsys.readouterr().err
+
+
+def test_solve_rejects_a_gap_limit_outside_0_to_1(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = str(data_dir / "scenario-v1-small.json")
+    assert main(["solve", scenario, "--gap-limit", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "matchaid: error: options: gap_limit: must be a number from 0 up to" in err
+    assert main(["solve", scenario, "--gap-limit", "nan"]) == 2
+    assert "gap_limit: must be a number" in capsys.readouterr().err

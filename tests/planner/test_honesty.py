@@ -47,6 +47,29 @@ def test_a_gap_limit_does_not_make_cp_sat_optimal_a_proof() -> None:
         assert loose.objective < exact.objective
 
 
+@pytest.mark.parametrize("bad", [-0.1, 1.0, 2, True, float("nan"), "1e-4"])
+def test_a_gap_limit_outside_0_to_1_is_refused(bad: object) -> None:
+    with pytest.raises(ParamsError, match="gap_limit: must be a number from 0 up to"):
+        SolveParams(gap_limit=bad)  # type: ignore[arg-type]
+
+
+def test_the_gap_limit_stops_the_search_within_it_and_is_not_called_optimal() -> None:
+    """matchaid's own gap limit: the search stops at the first moment the gap is within
+    it, and the plan is then feasible (gap above 0), unless it also meets the bound."""
+    # 7 parts; proven in about 2.7 s, and within 1e-3 (6.9e-4) once every part's LP
+    # has given its bound and its rounded plan, at about 0.5 s
+    s = generate("m", seed=1)
+    exact = solve(s, SolveParams(time_limit=60))
+    assert exact.status is SolveStatus.OPTIMAL
+    limit = 1e-3
+    loose = solve(s, SolveParams(time_limit=60, gap_limit=limit))
+    assert validate(s, loose.plan) == []
+    assert 0 < loose.gap <= limit
+    assert loose.status is SolveStatus.FEASIBLE and not loose.interrupted
+    assert loose.reason is not None and f"within the gap limit of {limit:g}" in loose.reason
+    assert loose.best_bound >= exact.objective > loose.objective
+
+
 @pytest.mark.parametrize(
     "name", ["fix_variables_to_their_hinted_value", "stop_after_presolve", "catch_sigint_signal"]
 )

@@ -171,9 +171,11 @@ def _progress_printer(
 
 def _progress_line(p: matchaid.Progress, time_limit: float | None) -> str:
     """``  12.0 s  objective 41339  bound 42999  gap 3.86%  48 s left``."""
+    from matchaid.result import format_gap
+
     obj = "-" if p.objective is None else f"{p.objective:g}"
     bound = "-" if p.best_bound is None else f"{p.best_bound:g}"
-    gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
+    gap = format_gap(p.gap)
     left = "" if time_limit is None else f"  {max(0.0, time_limit - p.seconds):.0f} s left"
     return f"  {p.seconds:6.1f} s  objective {obj}  bound {bound}  gap {gap}{left}   "
 

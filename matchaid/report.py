@@ -21,7 +21,7 @@ from matchaid.domain import Scenario
 from matchaid.io import prepare_folder, write_text_atomic
 from matchaid.params import SolveParams
 from matchaid.plan import Plan, PlanKPIs
-from matchaid.result import Result
+from matchaid.result import Result, format_gap
 
 if TYPE_CHECKING:
     from matchaid.compare import Comparison
@@ -392,7 +392,7 @@ def _summary_rows(
     rows: list[tuple[str, ...]] = [("figure", "value")]
     if result is not None:
         bound = f"{result.best_bound:g}" if math.isfinite(result.best_bound) else "unknown"
-        gap = f"{100 * result.gap:.2f}%" if math.isfinite(result.gap) else "unknown"
+        gap = format_gap(result.gap)
         rows += [
             ("solver status", result.status.value),
             ("objective", f"{result.objective:g}"),

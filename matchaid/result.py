@@ -56,6 +56,25 @@ def relative_gap(objective: float, bound: float) -> float:
     return max(0.0, (bound - objective) / max(abs(bound), 1e-9))
 
 
+def format_gap(gap: float | None) -> str:
+    """A relative gap as people read it: a percentage with two decimals (``0.07%``), or
+    with two significant digits where two decimals would show a gap above 0 as
+    ``0.00%`` (``0.0047%``: a plan not proven optimal never reads as gap 0);
+    ``unknown`` for an infinite gap (no bound) and ``-`` for ``None``.
+
+    >>> format_gap(0.0), format_gap(7e-4), format_gap(2 / 43001), format_gap(math.inf)
+    ('0.00%', '0.07%', '0.0047%', 'unknown')
+    """
+    if gap is None:
+        return "-"
+    if not math.isfinite(gap):
+        return "unknown"
+    percent = 100 * gap
+    if 0 < percent < 0.005:
+        return f"{percent:.2g}%"
+    return f"{percent:.2f}%"
+
+
 @dataclass(frozen=True, slots=True)
 class Statistics:
     """What the search did, summed over independent parts.
@@ -206,7 +225,7 @@ class Result:
     def __repr__(self) -> str:
         """One line (the plan's scenario is not repeated)."""
         bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
-        gap = f"{100 * self.gap:.2f}%" if math.isfinite(self.gap) else "unknown"
+        gap = format_gap(self.gap)
         stages = f", {len(self.stages)} stages" if self.stages else ""
         return (
             f"Result(status={self.status.value}, objective={self.objective:g}, "
@@ -222,7 +241,7 @@ class Result:
 
         k = self.plan.kpis()
         bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
-        gap = f"{100 * self.gap:.2f}%" if math.isfinite(self.gap) else "unknown"
+        gap = format_gap(self.gap)
         rows = [
             ("status", self.status.value),
             ("objective", f"{self.objective:g}"),
@@ -295,7 +314,7 @@ class Result:
     def summary(self, *, max_rows: int = 20) -> str:
         """Status line, timings, then the plan's summary (at most ``max_rows`` gaps)."""
         bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
-        gap = f"{100 * self.gap:.2f}%" if math.isfinite(self.gap) else "unknown"
+        gap = format_gap(self.gap)
         head = f"status {self.status}: objective {self.objective:g}, best bound {bound}, gap {gap}"
         if self.stages:
             head = (

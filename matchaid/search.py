@@ -503,6 +503,15 @@ class _Search:
     #: took 152 s instead of 91 s and 10.2 GB instead of 6.6 GB. (PDLP on 2 threads
     #: solves tier m with ``pairing=none``, 2.45 million, in 12 s, building included.)
     LP_NONZEROS_PER_SECOND = 400_000
+    #: Parts of at most this many decisions searched by neighbourhoods on two or more
+    #: cores get CP-SAT on the whole part beside one loop of neighbourhoods (instead of a
+    #: second loop), for a proven bound beyond the LP's. Tier m with 20 donors and
+    #: overlapping pairings (one part of 25,179-26,664 decisions; 120 s, 2 cores): seeds
+    #: 2-4 proven optimal at 41.3, 30.6 and 72.6 s, where two loops of neighbourhoods
+    #: found the same plans and ended unproven (LP bounds 2, 2 and 14 above); seed 5 in
+    #: 9.6 s against 6.3 s. Tier l with overlapping pairings (56,234 decisions, 60 s)
+    #: and m with national donors gave the same plans at the same times either way.
+    PROOF_DECISIONS = 100_000
     #: Decisions freed by a large neighbourhood search's first neighbourhood (it grows
     #: while CP-SAT closes them in time, and shrinks when it does not).
     LNS_SIZE = 2_000
@@ -535,11 +544,12 @@ class _Search:
         self.params = params
         self.progress = progress
         self.progress_interval = progress_interval
-        cores = params.workers or (os.cpu_count() or 1)
+        self.cores = cores = params.workers or (os.cpu_count() or 1)
         self.concurrency = min(len(parts), cores)
         # workers=0: the cores shared by the parts running side by side (one each when
         # there are as many parts as cores; a lone part gets them all, as CP-SAT's
-        # portfolio and PDLP's threads); workers=N: the same with N.
+        # portfolio and PDLP's threads); workers=N: the same with N. Each pass shares
+        # them anew among the parts it searches (:meth:`_share_cores`).
         self.workers_each = max(1, cores // self.concurrency)
         self.total = sum(len(p.cands) for p in parts)
         self.lock = threading.Lock()
@@ -598,10 +608,12 @@ class _Search:
         hint: np.ndarray | None,
         seconds: float | None,
         det: float | None,
+        stopper: Any = None,
     ) -> None:
         """Run CP-SAT on ``model`` (the part's model, or it with variables fixed), keeping
         any better plan and, for the whole model, CP-SAT's proven bound; stop once a plan
-        meets the bound."""
+        meets the bound. With ``stopper`` (a :class:`~matchaid.cp_sat.Stopper`), it runs
+        beside the part's neighbourhoods on one worker and ``stopper`` stops it."""
         from matchaid.cp_sat import CpSatSearch, set_hint
 
         if hint is not None:
@@ -609,14 +621,18 @@ class _Search:
         with self.lock:
             if self.stopped:
                 return
-            part.solver = solver = CpSatSearch(
+            solver = CpSatSearch(
                 seconds,
                 det,
-                self.workers_each,
+                1 if stopper is not None else self.workers_each,
                 self.params.seed,
                 self.params.log_progress,
                 {**DEFAULT_CP_SAT, **self.params.cp_sat},
             )
+            if stopper is None:
+                part.solver = solver
+            else:
+                stopper.attach(solver.solver)
             part.solvers.append(solver)
         whole = model is part._model
 
@@ -627,16 +643,21 @@ class _Search:
                     part.seen_int = value
                     self._record()
                 # a plan meets the proven bound: optimal
-                return part.bound_int is not None and part.seen_int >= part.bound_int
+                return part.proven or (
+                    part.bound_int is not None and part.seen_int >= part.bound_int
+                )
 
         def on_bound(bound: int) -> None:
             with self.lock:
                 part.offer_bound(bound)
                 self._record()
+                if part.proven:  # a plan found beside it meets the bound
+                    solver.stop()
 
         outcome = solver.run(model, len(part.cands), on_solution, on_bound if whole else None)
         with self.lock:
-            part.solver = None
+            if stopper is None:
+                part.solver = None
             if outcome.invalid is not None:
                 part.invalid = outcome.invalid
                 return
@@ -841,8 +862,11 @@ class _Search:
         plan meets the bound, or the search is stopped: free the decisions around one
         gap (:func:`matchaid.lns.pick_decisions`), solve that exact sub-program with
         CP-SAT from the current plan, keep any better plan. With two or more cores for
-        the part, two such loops run side by side on different neighbourhoods; each
-        one's result is put into the current plan and checked whole before it is kept."""
+        the part, a second loop runs beside it on different neighbourhoods (each one's
+        result is put into the current plan and checked whole before it is kept), or,
+        on a part of at most :data:`PROOF_DECISIONS` decisions, CP-SAT on the whole part
+        (:meth:`_prove`): neighbourhoods never prove a bound, and the LP's may sit above
+        the optimum."""
         from matchaid.cp_sat import Stopper
 
         deadline = time.perf_counter() + seconds
@@ -852,8 +876,11 @@ class _Search:
             if self.stopped:
                 return
             part.solver = _StopAll(stoppers)
+        prove = loops == 2 and len(part.cands) <= self.PROOF_DECISIONS
         threads = [
-            threading.Thread(
+            threading.Thread(target=self._prove, args=(part, deadline, stoppers[k]))
+            if prove
+            else threading.Thread(
                 target=self._lns_loop, args=(part, deadline, stoppers[k], self.params.seed + k)
             )
             for k in range(1, loops)
@@ -863,10 +890,24 @@ class _Search:
         try:
             self._lns_loop(part, deadline, stoppers[0], self.params.seed)
         finally:
-            for t in threads:
-                t.join()
+            # the other loop, or the proof search, ends with this one; stopped again until
+            # it has ended, since a stop before CP-SAT starts is lost
+            for t, stopper in zip(threads, stoppers[1:], strict=True):
+                while t.is_alive():
+                    stopper.stop()
+                    t.join(0.05)
             with self.lock:
                 part.solver = None
+
+    def _prove(self, part: _Part, deadline: float, stopper: Any) -> None:
+        """CP-SAT on the whole part (one worker) from its best plan, beside a loop of
+        neighbourhoods, for its proven bound (and any better plan)."""
+        model = part.model
+        with self.lock:
+            hint = part.best.copy() if self.params.hint != "none" else None
+        left = deadline - time.perf_counter()
+        if left >= 0.05 and not stopper.stopped:
+            self._cp_sat(part, model, hint, left, None, stopper)
 
     def _lns_loop(self, part: _Part, deadline: float, stopper: Any, seed: int) -> None:
         """One loop of :meth:`_lns`."""
@@ -879,7 +920,7 @@ class _Search:
             now = time.perf_counter()
             left = deadline - now
             with self.lock:
-                if self.stopped or part.proven or left < 0.05:
+                if self.stopped or stopper.stopped or part.proven or left < 0.05:
                     return
                 if part.reported_proven and covered_at is None:
                     covered_at = now
@@ -961,6 +1002,7 @@ class _Search:
                 for step in steps:
                     todo = [k for k, part in enumerate(self.parts) if not part.proven]
                     self.not_started = list(todo)
+                    self._share_cores(len(todo))
                     futures = [pool.submit(self._guarded, step, k) for k in todo]
                     self._wait(futures)
                     if self.stopped:
@@ -979,6 +1021,13 @@ class _Search:
         for part in self.parts:
             if part.error is not None:
                 raise part.error
+
+    def _share_cores(self, parts: int) -> None:
+        """Share the cores among the ``parts`` a pass searches: a part left alone after
+        the others were proven gets them all (tier m with 20 donors and overlapping
+        pairings: one part of 25,682 decisions and small ones, whose proof took the
+        second core)."""
+        self.workers_each = max(1, self.cores // max(1, min(parts, self.cores)))
 
     @staticmethod
     def _tiebreak_time(elapsed: float) -> float:

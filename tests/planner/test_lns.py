@@ -165,3 +165,25 @@ def test_the_rins_neighbourhood_improves_a_rounded_lp_plan() -> None:
     if found is not None:
         trial[nb.var] = found
     assert lm.feasible(trial) and lm.value(trial) >= lm.value(values)
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_cp_sat_beside_the_neighbourhoods_proves_what_the_lp_bound_cannot(
+    monkeypatch: pytest.MonkeyPatch, beside: bool
+) -> None:
+    """On two cores a big part's neighbourhoods share them with CP-SAT on the whole part,
+    whose bound proves the plan optimal where the LP's does not: s-national seed 4 (one
+    part) has an LP bound of 5,977 and an optimum of 5,975, which neighbourhoods alone
+    find but cannot prove."""
+    monkeypatch.setattr(_Search, "LNS_DECISIONS", 1)
+    monkeypatch.setattr(_Search, "PROOF_DECISIONS", 10**9 if beside else 0)
+    s = generate("s-national", seed=4)
+    result = solve(s, SolveParams(time_limit=6 if beside else 3, workers=2))
+    assert validate(s, result.plan) == []
+    assert result.stats.num_parts == 1
+    if beside:
+        assert result.status == "optimal"
+        assert result.objective == pytest.approx(mip_optimum(s), abs=1e-6)
+    else:  # the LP's bound stays: the search runs to its limit
+        assert result.status == "feasible"
+        assert result.best_bound > result.objective

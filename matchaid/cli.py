@@ -782,7 +782,7 @@ def build_parser() -> argparse.ArgumentParser:
         "experts), with structure variants joined by dashes: overlap (each recipient "
         "paired with 3 donors across provinces), national (national donors paired with "
         "every region), preferred, none (the pairing mode), rules (the programme rules on), "
-        "flow (no side rules); e.g. m-overlap-rules. --set changes a knob, e.g. --set "
+        "flow (no side rules), few (20 donors at most); e.g. m-overlap-rules. --set changes a knob, e.g. --set "
         "demand_supply_ratio=2 --set pairing_donors=2.",
     )
     p.add_argument("tier", help="xs, s, m, l or xl, with any variants (m-overlap)")

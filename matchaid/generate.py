@@ -232,6 +232,14 @@ VARIANTS: dict[str, Any] = {
     "rules": lambda p: p.with_(programme=True),
     # no side rules: the assignment case with an exact network-flow optimum
     "flow": lambda p: p.with_(side_rules=False),
+    # 20 donor hospitals at most, each sending more experts (m-overlap-few: the
+    # Tibet-scale programme of issue 14, 20 donors, each recipient paired with 3)
+    "few": lambda p: p.with_(
+        num_donors=min(20, p.num_donors),
+        num_provinces=min(20, p.num_provinces),
+        pairing_donors=min(20, p.pairing_donors),
+        national_donors=min(20, p.national_donors),
+    ),
 }
 
 

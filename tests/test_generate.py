@@ -7,7 +7,7 @@ import pytest
 import matchaid
 from matchaid.candidates import generate_candidates
 from matchaid.exceptions import ParamsError
-from matchaid.generate import TIERS, GeneratorParams, generate
+from matchaid.generate import TIERS, GeneratorParams, generate, tier_params
 from tests.oracles import flow_optimum
 
 
@@ -117,3 +117,20 @@ def test_the_rules_variant_switches_the_programme_rules_on() -> None:
 def test_unknown_variants_are_named() -> None:
     with pytest.raises(ParamsError, match="unknown variant 'sideways'"):
         generate("m-sideways")
+
+
+def test_the_few_variant_keeps_20_donors_at_most_and_the_rest_of_the_tier() -> None:
+    few = generate("m-overlap-few", seed=2)
+    assert len(few.donors) == 20
+    assert len(few.experts) == len(generate("m", seed=2).experts)
+    assert {e.donor for e in few.experts} <= {d.id for d in few.donors}
+    donors_of: dict[str, set[str]] = {}
+    for p in few.pairings:
+        donors_of.setdefault(p.recipient, set()).add(p.donor)
+    assert all(len(d) == 3 for d in donors_of.values())
+    # the same as the knob set by hand, whatever the order of the variants
+    assert tier_params("m-overlap-few") == tier_params("m-few-overlap")
+    assert tier_params("m-overlap-few") == tier_params("m-overlap").with_(num_donors=20)
+    # a tier with more provinces than 20 keeps a valid province count
+    assert tier_params("xl-few").num_provinces == 20
+    assert tier_params("xs-few") == tier_params("xs")

@@ -511,10 +511,11 @@ class _Search:
     #: found the same plans and ended unproven (LP bounds 2, 2 and 14 above); seed 5 in
     #: 9.6 s against 6.3 s. Tier l with overlapping pairings (56,234 decisions, 60 s)
     #: and m with national donors gave the same plans at the same times either way.
-    #: Starting it only once the plan had not improved for 3 s (two loops until then),
-    #: times to 1e-4 over solver seeds 0-2: m-national-few seed 1 14.6-16.5 s against
-    #: 15.9-67.3 s, but m-overlap-few seed 2 8.7-66.1 s against 14.1-40.9 s and seed 4
-    #: 76.3-101.8 s against 51.4-89.7 s (HiGHS: 39.8, 25.8 and 49.7 s). Not kept.
+    #: Starting it only once the plan had not improved for 3 s (5 s on solver seed 0;
+    #: two loops until then), times to 1e-4 over solver seeds 0-2: m-national-few seed 1
+    #: 10.1-16.5 s against 15.9-67.3 s, but m-overlap-few seed 2 8.7-66.1 s against
+    #: 14.1-40.9 s and seed 4 76.3-101.8 s against 51.4-89.7 s (HiGHS: 39.8, 25.8 and
+    #: 49.7 s). Not kept.
     PROOF_DECISIONS = 100_000
     #: Decisions freed by a large neighbourhood search's first neighbourhood (it grows
     #: while CP-SAT closes them in time, and shrinks when it does not).

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from matchaid.arrays import IntArray
 from matchaid.candidates import CandidateSet, generate_candidates
 from matchaid.decompose import independent_parts
 from matchaid.domain import Goal, Scenario, Stage
@@ -351,6 +352,7 @@ class _Part:
         self.cp_sat_found = False  # CP-SAT returned a solution (RINS or main search)
         self.lp: Relaxation | None = None
         self.lp_skipped = False  # too big for its share of the time: no LP, no LP bound
+        self.lp_plan: IntArray | None = None  # the LP-rounded plan (candidate indices)
         self.lp_stop = Interrupter()
         self.solvers: list[Any] = []
         self.solver: Any = None  # the CP-SAT search running now, if any
@@ -732,12 +734,14 @@ class _Search:
                 part.offer_bound(*_trivial_bound(part.linear))
             if relax.rounded is not None and hint:  # already made: keep it even when stopped
                 part.offer(relax.rounded, "lp")
+                part.lp_plan = relax.rounded
         if self.stopped:
             return
         if relax.usable and hint and relax.rounded is None:
             rounded = rounded_selection(part.linear, relax.values, ROUNDING_THRESHOLD)
             with self.lock:
                 part.offer(rounded, "lp")
+                part.lp_plan = rounded
         if part.source in ("none", "start"):
             self._offer_greedy(part)
         else:
@@ -905,11 +909,23 @@ class _Search:
                 part.solver = None
 
     def _prove(self, part: _Part, deadline: float, stopper: Any) -> None:
-        """CP-SAT on the whole part (one worker) from its best plan, beside a loop of
-        neighbourhoods, for its proven bound (and any better plan)."""
+        """CP-SAT on the whole part (one worker) beside a loop of neighbourhoods, for
+        its proven bound (and any better plan), hinted with the LP-rounded plan if there
+        is one, else the best plan.
+
+        Why the LP-rounded plan: on tier m with 20 donors and overlapping pairings, seed
+        4 (LP bound 14 above the optimum), CP-SAT's bound came within 1e-4 of the
+        optimum at 25.4, 26.6 and 28.8 s (solver seeds 0-2) with it, against 60.9, 89.7
+        and 51.4 s from the best plan when it starts (about 190 units better); on seed 2
+        and with national donors it made no difference."""
         model = part.model
         with self.lock:
-            hint = part.best.copy() if self.params.hint != "none" else None
+            hint = None
+            if self.params.hint != "none":
+                hint = part.best.copy()
+                if part.lp_plan is not None:
+                    hint[:] = False
+                    hint[part.lp_plan] = True
         left = deadline - time.perf_counter()
         if left >= 0.05 and not stopper.stopped:
             self._cp_sat(part, model, hint, left, None, stopper)

@@ -782,8 +782,8 @@ def build_parser() -> argparse.ArgumentParser:
         "experts), with structure variants joined by dashes: overlap (each recipient "
         "paired with 3 donors across provinces), national (national donors paired with "
         "every region), preferred, none (the pairing mode), rules (the programme rules on), "
-        "flow (no side rules), few (20 donors at most); e.g. m-overlap-rules. --set changes a knob, e.g. --set "
-        "demand_supply_ratio=2 --set pairing_donors=2.",
+        "flow (no side rules), few (20 donors at most); e.g. m-overlap-rules. --set "
+        "changes a knob, e.g. --set demand_supply_ratio=2 --set pairing_donors=2.",
     )
     p.add_argument("tier", help="xs, s, m, l or xl, with any variants (m-overlap)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from matchaid.domain import Scenario
 from matchaid.io import prepare_folder, write_text_atomic
 from matchaid.params import SolveParams
 from matchaid.plan import Plan, PlanKPIs
-from matchaid.result import Result, format_gap
+from matchaid.result import Result, format_bound, format_gap
 
 if TYPE_CHECKING:
     from matchaid.compare import Comparison
@@ -391,7 +390,7 @@ def _summary_rows(
     then the plan's KPIs."""
     rows: list[tuple[str, ...]] = [("figure", "value")]
     if result is not None:
-        bound = f"{result.best_bound:g}" if math.isfinite(result.best_bound) else "unknown"
+        bound = format_bound(result.best_bound)
         gap = format_gap(result.gap)
         rows += [
             ("solver status", result.status.value),

@@ -75,6 +75,15 @@ def format_gap(gap: float | None) -> str:
     return f"{percent:.2f}%"
 
 
+def format_bound(bound: float) -> str:
+    """A best bound as reports and summaries print it: ``unknown`` where none is proven.
+
+    >>> format_bound(43001.0), format_bound(math.inf)
+    ('43001', 'unknown')
+    """
+    return f"{bound:g}" if math.isfinite(bound) else "unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class Statistics:
     """What the search did, summed over independent parts.
@@ -224,7 +233,7 @@ class Result:
 
     def __repr__(self) -> str:
         """One line (the plan's scenario is not repeated)."""
-        bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
+        bound = format_bound(self.best_bound)
         gap = format_gap(self.gap)
         stages = f", {len(self.stages)} stages" if self.stages else ""
         return (
@@ -240,7 +249,7 @@ class Result:
         from html import escape
 
         k = self.plan.kpis()
-        bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
+        bound = format_bound(self.best_bound)
         gap = format_gap(self.gap)
         rows = [
             ("status", self.status.value),
@@ -313,7 +322,7 @@ class Result:
 
     def summary(self, *, max_rows: int = 20) -> str:
         """Status line, timings, then the plan's summary (at most ``max_rows`` gaps)."""
-        bound = f"{self.best_bound:g}" if math.isfinite(self.best_bound) else "unknown"
+        bound = format_bound(self.best_bound)
         gap = format_gap(self.gap)
         head = f"status {self.status}: objective {self.objective:g}, best bound {bound}, gap {gap}"
         if self.stages:

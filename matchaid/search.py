@@ -556,8 +556,9 @@ class _Search:
         # workers=0: the cores shared by the parts running side by side (one each when
         # there are as many parts as cores; a lone part gets them all, as CP-SAT's
         # portfolio and PDLP's threads); workers=N: the same with N. Each pass shares
-        # them anew among the parts it searches (:meth:`_share_cores`).
-        self.workers_each = max(1, cores // self.concurrency)
+        # them anew among the parts it searches.
+        self.workers_each = 1
+        self._share_cores(len(parts))
         self.total = sum(len(p.cands) for p in parts)
         self.lock = threading.Lock()
         self.stopped = False
@@ -922,9 +923,10 @@ class _Search:
         with self.lock:
             hint = None
             if self.params.hint != "none":
-                hint = part.best.copy()
-                if part.lp_plan is not None:
-                    hint[:] = False
+                if part.lp_plan is None:
+                    hint = part.best.copy()
+                else:
+                    hint = np.zeros(len(part.cands), dtype=bool)
                     hint[part.lp_plan] = True
         left = deadline - time.perf_counter()
         if left >= 0.05 and not stopper.stopped:

@@ -11,7 +11,10 @@ more), with PDLP, OR-Tools' first-order method, and returns a :class:`Relaxation
   ``b.y + sum_j u_j max(0, c_j - (A^T y)_j)`` bounds ``c.v`` for every ``v`` with
   ``A v <= b`` and ``0 <= v <= u``. Any ``y >= 0`` gives a valid bound, so the bound
   holds whatever the solver's accuracy, also from the prices of a PDLP run stopped at
-  its time limit; it is summed in exact integers (:func:`safe_bound`).
+  its time limit; it is summed in exact integers (:func:`safe_bound`). The same prices
+  on every row but the experts' own give a bound at least as tight, with those rows
+  solved exactly expert by expert (:func:`matchaid.blocks.block_bound`): the lower of
+  the two is kept.
 - ``reported_bound``: the same for the reported objective (coverage), proven apart
   from the tie-break terms.
 - ``values``: the LP's values of the decisions' Booleans (GLOP's optimal vertex; with
@@ -131,6 +134,20 @@ def safe_bound(
     y = np.clip(y, 0.0, _PRICE_CAP)
     if not y.any():  # every term at its best: no column sums needed
         return _bound_without_prices(lm, c)
+    denominator, total, reduced = exact_reduced_costs(lm, y, c)
+    total += column_terms(lm, reduced, np.arange(lm.num_vars, dtype=np.int64))
+    return total // denominator
+
+
+def exact_reduced_costs(
+    lm: IntegerProgram, prices: npt.NDArray[np.float64], c: IntArray, coarse: bool = False
+) -> tuple[int, int, npt.NDArray[np.object_]]:
+    """For prices ``y >= 0`` (finite, at most ``_PRICE_CAP``) rounded down to multiples
+    of ``1/D``: ``D``, ``D b.y`` and the reduced costs ``D (c - A^T y)``, all exact
+    integers (the last as Python integers), with ``D`` a power of two chosen as
+    :func:`safe_bound` says, or if ``coarse`` the coarsest that still moves the bound by
+    less than a quarter of a unit (smaller sums)."""
+    y = prices
     weight = np.bincount(lm.cols, weights=np.abs(lm.coefs), minlength=lm.num_vars)
     heaviest = max(float(weight.max()) if weight.size else 0.0, 1.0)
     top = float(y.max()) if y.size else 0.0
@@ -138,7 +155,7 @@ def safe_bound(
     fits = 60 if top == 0.0 else math.floor(math.log2(_PRICE_LIMIT / (top * heaviest)))
     reach = float(lm.upper @ weight + np.abs(lm.lower) @ weight + np.abs(lm.rhs).sum())
     needed = max(0, math.ceil(math.log2(4.0 * reach + 1.0)))
-    shift = min(60, fits) if fits >= needed else needed
+    shift = min(60, fits) if fits >= needed and not coarse else needed
     denominator = 1 << shift
     price = np.floor(y * float(denominator))  # whole numbers, exact in float64
     if fits >= needed:
@@ -152,19 +169,24 @@ def safe_bound(
         for b, p in zip(lm.rhs[positive_rows].tolist(), price[positive_rows].tolist(), strict=True)
     )
     reduced = c.astype(object) * denominator - np.asarray(used).astype(object)
-    positive = np.flatnonzero(reduced > 0)
-    total += sum(
-        int(u) * int(r)
-        for u, r in zip(lm.upper[positive].tolist(), reduced[positive].tolist(), strict=True)
+    return denominator, total, reduced
+
+
+def column_terms(lm: IntegerProgram, reduced: npt.NDArray[np.object_], var: IntArray) -> int:
+    """``sum u_j max(0, r_j)`` over the variables ``var``, and ``l_j r_j`` where ``r_j``
+    is negative and the variable has a lower bound (a fixed pin): what each contributes
+    to a weak-duality bound with reduced costs ``r``, exactly."""
+    r, upper, lower = reduced[var], lm.upper[var], lm.lower[var]
+    positive = np.flatnonzero(r > 0)
+    total = sum(
+        int(u) * int(x) for u, x in zip(upper[positive].tolist(), r[positive].tolist(), strict=True)
     )
-    # a variable with a lower bound (a fixed pin) contributes lower x reduced when that
-    # is negative
-    negative = np.flatnonzero((reduced < 0) & (lm.lower > 0))
+    negative = np.flatnonzero((r < 0) & (lower > 0))
     total += sum(
-        int(lo) * int(r)
-        for lo, r in zip(lm.lower[negative].tolist(), reduced[negative].tolist(), strict=True)
+        int(lo) * int(x)
+        for lo, x in zip(lower[negative].tolist(), r[negative].tolist(), strict=True)
     )
-    return total // denominator
+    return total
 
 
 def _bound_without_prices(lm: IntegerProgram, c: IntArray) -> int:
@@ -303,19 +325,31 @@ def solve_relaxation(
         duals, bound = _polished(lm, duals, bound, unit, spent, left, interrupter)
     elif method == "pdlp":
         unpolished = duals
-    reported = _reported_bound(lm, duals, bound)
+    bound, reported = _bounds(lm, duals, unit, bound)
     seconds = time.perf_counter() - t0
     return Relaxation(bound, reported, values, status, seconds, method, rounded, unpolished)
 
 
-def _reported_bound(lm: IntegerProgram, duals: npt.NDArray[np.float64], bound: int) -> int:
-    """The bound on the reported objective from the LP's ``duals`` whose bound on the
-    whole objective is ``bound``."""
+def _bounds(
+    lm: IntegerProgram, duals: npt.NDArray[np.float64], unit: float, bound: int
+) -> tuple[int, int]:
+    """The bounds on the whole and the reported objective from the LP's ``duals``
+    (``bound``: their weak-duality bound on the whole objective), each the lower of
+    weak duality's and that of the experts' blocks solved exactly
+    (:func:`matchaid.blocks.block_bound`)."""
+    from matchaid.blocks import block_bound
+
+    whole = block_bound(lm, duals * unit)
+    if whole is not None:
+        bound = min(bound, whole)
     # The reported objective is in units of the LP's (tiebreak, off) or is the whole
     # objective with a multiplier of 1 (weighted): the duals price it as they are.
     reported = safe_bound(lm, duals, lm.primary)
+    by_blocks = block_bound(lm, duals, lm.primary)
+    if by_blocks is not None:
+        reported = min(reported, by_blocks)
     # A bound on the whole objective also bounds the reported one; keep the tighter.
-    return min(reported, lm.scaling.reported(bound))
+    return bound, min(reported, lm.scaling.reported(bound))
 
 
 def polished_bounds(
@@ -333,7 +367,7 @@ def polished_bounds(
     duals, bound = _polished(
         lm, relax.unpolished, relax.bound, unit, relax.seconds, time_limit, interrupter
     )
-    return bound, _reported_bound(lm, duals, bound)
+    return _bounds(lm, duals, unit, bound)
 
 
 def _polished(

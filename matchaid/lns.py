@@ -8,7 +8,8 @@ only the rows that can still move are kept, with the fixed decisions' share move
 the right-hand side. The sub-program's plans are exactly the plans that agree with the
 current one outside the set; its objective differs from the whole one by a constant.
 :func:`pick_decisions` chooses the set around one gap or one donor (their experts, and
-those serving the gaps they could serve), so that moves between gaps are inside.
+those serving the gaps they could serve), so that moves between gaps are inside;
+:func:`pick_disagreements` around the postings where the plan and the LP disagree.
 
 Nothing here names a rule: rows, variables and levels are all it reads.
 """
@@ -23,7 +24,7 @@ import numpy.typing as npt
 from matchaid.arrays import IntArray
 from matchaid.program import IntegerProgram
 
-__all__ = ["Neighbourhood", "neighbourhood", "pick_decisions"]
+__all__ = ["Neighbourhood", "neighbourhood", "pick_decisions", "pick_disagreements"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,37 @@ def pick_decisions(
     rng.shuffle(serving)
     # the seed's own experts first, then those serving near them
     pool = np.concatenate((able, serving[~np.isin(serving, able)]))
+    return _postings_of(lm, pool, rng, size)
+
+
+def pick_disagreements(
+    lm: IntegerProgram,
+    disagree: npt.NDArray[np.bool_],
+    rng: np.random.Generator,
+    size: int,
+) -> IntArray:
+    """About ``size`` decisions to free, all candidate postings of experts drawn at
+    random from those with a posting marked in ``disagree`` (where the plan and the LP's
+    values disagree: RINS's free set, cut down to a neighbourhood); empty if no posting
+    is marked. Placements go in as in :func:`pick_decisions`."""
+    cands = lm.cands
+    m = cands.num_postings
+    experts = np.unique(cands.expert[:m][disagree[:m]].astype(np.int64))
+    if experts.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    rng.shuffle(experts)
+    return _postings_of(lm, experts, rng, size)
+
+
+def _postings_of(
+    lm: IntegerProgram, pool: IntArray, rng: np.random.Generator, size: int
+) -> IntArray:
+    """Every candidate posting of the experts ``pool``, taken in order until about
+    ``size`` decisions; every placement with probability one in four (which of them
+    compete with the postings, through seats or a budget, is not known here)."""
+    cands = lm.cands
+    m = cands.num_postings
+    expert = cands.expert[:m].astype(np.int64)
     per_expert = np.bincount(expert, minlength=int(expert.max()) + 1)
     take = np.searchsorted(np.cumsum(per_expert[pool]), size, side="right") + 1
     picked = pool[: max(1, int(take))]

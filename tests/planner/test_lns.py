@@ -17,7 +17,7 @@ from matchaid.candidates import generate_candidates
 from matchaid.cp_sat import Stopper, solve_neighbourhood
 from matchaid.fill import greedy_fill
 from matchaid.generate import generate
-from matchaid.lns import neighbourhood, pick_decisions
+from matchaid.lns import neighbourhood, pick_decisions, pick_disagreements
 from matchaid.program import IntegerProgram, build_program
 from matchaid.search import _Search
 from matchaid.weights import ObjectiveWeights
@@ -87,8 +87,40 @@ def test_freeing_every_decision_gives_the_whole_optimum(s: Scenario) -> None:
     assert objective_value(s, plan) == pytest.approx(mip_optimum(s), abs=1e-6)
 
 
-def test_the_search_with_neighbourhoods_keeps_plans_valid(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every part is 'big' here, so its main pass is the neighbourhood search."""
+@settings(deadline=None, max_examples=30)
+@given(v2_scenarios(max_experts=6, max_recipients=3, max_months=8), st.data())
+def test_neighbourhoods_where_the_lp_disagrees_free_whole_experts_who_disagree(
+    s: Scenario, data: st.DataObject
+) -> None:
+    lm = build_program(generate_candidates(s), ObjectiveWeights(mode="off"))
+    m = lm.cands.num_postings
+    if m == 0:
+        return
+    disagree = np.array(data.draw(st.lists(st.booleans(), min_size=m, max_size=m)), dtype=bool)
+    size = data.draw(st.integers(1, 2 * m))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    free = pick_disagreements(lm, disagree, rng, size)
+    postings = free[free < m]
+    if not disagree.any():
+        assert free.size == 0
+        return
+    expert = lm.cands.expert.astype(np.int64)
+    picked = np.unique(expert[postings])
+    assert picked.size >= 1  # at least one expert, whatever the size
+    assert set(postings.tolist()) == set(np.flatnonzero(np.isin(expert, picked)).tolist())
+    assert np.isin(picked, expert[disagree]).all()  # each has a posting that disagrees
+    # experts are added only while under the size: without the last one it is at most
+    # the size, and so without the one with the most postings
+    assert postings.size - np.bincount(expert[postings]).max() <= size
+
+
+@pytest.mark.parametrize("guided", [0.0, 1.0])
+def test_the_search_with_neighbourhoods_keeps_plans_valid(
+    monkeypatch: pytest.MonkeyPatch, guided: float
+) -> None:
+    """Every part is 'big' here, so its main pass is the neighbourhood search; with
+    ``guided`` 1 every neighbourhood is drawn where the plan and the LP disagree."""
+    monkeypatch.setattr(_Search, "GUIDED_SHARE", guided)
     monkeypatch.setattr(_Search, "LNS_DECISIONS", 1)
     monkeypatch.setattr(_Search, "LNS_SIZE", 50)
     for tier in ("s-overlap", "s-rules"):

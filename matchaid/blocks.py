@@ -92,9 +92,9 @@ def expert_blocks(lm: IntegerProgram) -> ExpertBlocks | None:
     return _CACHE[lm]
 
 
-def _row_experts(lm: IntegerProgram, n: int, expert: IntArray) -> tuple[IntArray, BoolArray]:
-    """Per row: the one expert all its terms are postings of, with coefficient 1 (else
-    -1), and whether it is one of the two kinds of row a block can keep."""
+def _row_experts(lm: IntegerProgram, n: int, expert: IntArray) -> IntArray:
+    """Per row of the two kinds a block can keep: the one expert all its terms are
+    postings of, with coefficient 1; -1 for every other row."""
     kinds = (lm.row_rule == _OVERLAP) | (lm.row_rule == _MAX_POSTINGS)
     term = kinds[lm.row_of_term]
     row, col, coef = lm.row_of_term[term], lm.cols[term], lm.coefs[term]
@@ -105,7 +105,7 @@ def _row_experts(lm: IntegerProgram, n: int, expert: IntArray) -> tuple[IntArray
     np.minimum.at(low, row, who)
     np.maximum.at(high, row, who)
     single = (low == high) & (low >= 0)
-    return np.where(single, low, -1), kinds
+    return np.where(single, low, -1)
 
 
 def _find_blocks(lm: IntegerProgram) -> ExpertBlocks | None:
@@ -114,7 +114,7 @@ def _find_blocks(lm: IntegerProgram) -> ExpertBlocks | None:
         return None
     expert = lm.cands.expert[:n].astype(np.int64)
     num_experts = int(expert.max()) + 1
-    owner, kinds = _row_experts(lm, n, expert)
+    owner = _row_experts(lm, n, expert)
     # experts with a pinned (forced) or closed posting keep nothing: a block takes each
     # posting once or not at all
     pinned = np.zeros(num_experts, dtype=bool)
@@ -122,7 +122,7 @@ def _find_blocks(lm: IntegerProgram) -> ExpertBlocks | None:
     owner[(owner >= 0) & pinned[np.maximum(owner, 0)]] = -1
     per_expert = np.bincount(expert, minlength=num_experts)
     sizes = np.diff(lm.indptr)
-    place = kinds & (lm.row_rule == _OVERLAP) & (owner >= 0) & (lm.rhs == 1)
+    place = (lm.row_rule == _OVERLAP) & (owner >= 0) & (lm.rhs == 1)
     count = (
         (lm.row_rule == _MAX_POSTINGS)
         & (owner >= 0)

@@ -33,6 +33,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.program",
         "matchaid.cp_sat",
         "matchaid.relax",
+        "matchaid.blocks",
         "matchaid.fill",
         "matchaid.decompose",
         "matchaid.lns",

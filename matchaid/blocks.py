@@ -196,14 +196,13 @@ def block_bound(
     row prices ``max(prices, 0)`` on the rows not kept, rounded down: an exact bound on
     every plan's value, never above :func:`~matchaid.relax.safe_bound` for the same
     prices. ``None`` if no expert keeps a row, or the sums would leave int64."""
-    from matchaid.relax import _PRICE_CAP, column_terms, exact_reduced_costs
+    from matchaid.relax import clipped_prices, column_terms, exact_reduced_costs
 
     blocks = expert_blocks(lm)
     if blocks is None:
         return None
     c = lm.objective if objective is None else objective
-    y = np.nan_to_num(np.asarray(prices, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-    y = np.clip(y, 0.0, _PRICE_CAP)
+    y = clipped_prices(prices)
     y[blocks.rows] = 0.0
     denominator, total, reduced = exact_reduced_costs(lm, y, c, coarse=True)
     outside = np.ones(lm.num_vars, dtype=bool)

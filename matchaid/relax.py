@@ -130,8 +130,7 @@ def safe_bound(
     instead of clipping those prices, which would break the cancellation.
     """
     c = lm.objective if objective is None else objective
-    y = np.nan_to_num(np.asarray(prices, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-    y = np.clip(y, 0.0, _PRICE_CAP)
+    y = clipped_prices(prices)
     if not y.any():  # every term at its best: no column sums needed
         return _bound_without_prices(lm, c)
     denominator, total, reduced = exact_reduced_costs(lm, y, c)
@@ -139,15 +138,22 @@ def safe_bound(
     return total // denominator
 
 
+def clipped_prices(prices: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Prices as every bound here reads them: ``nan`` and infinities as 0, negative
+    prices as 0, and none above ``_PRICE_CAP`` (any prices ``y >= 0`` give a valid
+    bound)."""
+    y = np.nan_to_num(np.asarray(prices, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    return np.clip(y, 0.0, _PRICE_CAP)
+
+
 def exact_reduced_costs(
-    lm: IntegerProgram, prices: npt.NDArray[np.float64], c: IntArray, coarse: bool = False
+    lm: IntegerProgram, y: npt.NDArray[np.float64], c: IntArray, coarse: bool = False
 ) -> tuple[int, int, npt.NDArray[np.object_]]:
-    """For prices ``y >= 0`` (finite, at most ``_PRICE_CAP``) rounded down to multiples
-    of ``1/D``: ``D``, ``D b.y`` and the reduced costs ``D (c - A^T y)``, all exact
+    """For prices ``y`` (from :func:`clipped_prices`) rounded down to multiples of
+    ``1/D``: ``D``, ``D b.y`` and the reduced costs ``D (c - A^T y)``, all exact
     integers (the last as Python integers), with ``D`` a power of two chosen as
     :func:`safe_bound` says, or if ``coarse`` the coarsest that still moves the bound by
     less than a quarter of a unit (smaller sums)."""
-    y = prices
     weight = np.bincount(lm.cols, weights=np.abs(lm.coefs), minlength=lm.num_vars)
     heaviest = max(float(weight.max()) if weight.size else 0.0, 1.0)
     top = float(y.max()) if y.size else 0.0

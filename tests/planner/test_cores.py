@@ -3,9 +3,16 @@ part left searching on fewer workers than it would now get yields them."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
+from matchaid import SolveParams, SolveStatus, solve, validate
+from matchaid.candidates import generate_candidates
 from matchaid.cp_sat import CpSatSearch
+from matchaid.generate import generate
+from matchaid.search import _Part, _parts, _Search
 
 
 def _search(workers: int, level: int | None = None) -> CpSatSearch:
@@ -36,3 +43,99 @@ def test_two_workers_with_the_defaults_lead_with_max_lp() -> None:
 
     params = CpSatSearch(10.0, None, 2, 0, False, dict(DEFAULT_CP_SAT)).solver.parameters
     assert list(params.extra_subsolvers) == ["max_lp"]
+
+
+class _Solver:
+    def __init__(self) -> None:
+        self.stops = 0
+
+    def stop(self) -> None:
+        self.stops += 1
+
+
+def _two_part_search(**kw: object) -> _Search:
+    s = generate("s", seed=1)
+    params = SolveParams(workers=2, time_limit=60, **kw)  # type: ignore[arg-type]
+    parts = _parts(s, generate_candidates(s), params)
+    assert len(parts) >= 2
+    search = _Search(parts, params, None, 1.0)
+    search.t_start = time.perf_counter()
+    search.not_started = []
+    return search
+
+
+def _yields(search: _Search, searching: dict[int, tuple[int, float]]) -> list[int]:
+    solvers = {k: _Solver() for k in searching}
+    for k, solver in solvers.items():
+        search.parts[k].solver = solver
+    search.searching = dict(searching)
+    search._yield_cores()
+    return [k for k, solver in solvers.items() if solver.stops]
+
+
+def test_a_part_alone_on_one_worker_yields_after_its_seconds() -> None:
+    search = _two_part_search()
+    now = time.perf_counter()
+    long_ago = now - _Search.YIELD_SECONDS - 1
+    assert _yields(search, {0: (1, long_ago)}) == [0]
+    # not yet: a part proven in a second or two is not restarted
+    assert _yields(search, {0: (1, now)}) == []
+    # it already has every core
+    assert _yields(search, {0: (2, long_ago)}) == []
+    # no core idle: both parts search on one each
+    assert _yields(search, {0: (1, long_ago), 1: (1, long_ago)}) == []
+
+
+def test_no_part_yields_while_another_waits_or_on_a_deterministic_budget() -> None:
+    long_ago = time.perf_counter() - _Search.YIELD_SECONDS - 1
+    waiting = _two_part_search()
+    waiting.not_started = [1]
+    assert _yields(waiting, {0: (1, long_ago)}) == []
+    deterministic = _two_part_search(deterministic_time=5.0)
+    assert _yields(deterministic, {0: (1, long_ago)}) == []
+    stopped = _two_part_search()
+    stopped.stopped = True
+    assert _yields(stopped, {0: (1, long_ago)}) == []
+
+
+def test_a_part_that_yields_is_restarted_with_the_cores_and_proven(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Part 0's first main pass searches until stopped (a stand-in for a long proof):
+    once the other parts are done, it yields, and the next pass restarts it with both
+    cores; the plan is then the proven optimum, and valid."""
+    s = generate("s", seed=1)
+    params = SolveParams(workers=2, time_limit=60, relaxation=False)
+    reference = solve(s, params)
+    assert reference.status is SolveStatus.OPTIMAL
+    monkeypatch.setattr(_Search, "YIELD_SECONDS", 0.0)
+    passes: list[tuple[int, int]] = []
+    original = _Search._search
+
+    def slow_first(self: _Search, part: _Part, budget: tuple[float | None, float | None]) -> None:
+        k = self.parts.index(part)
+        passes.append((k, self.workers_each))
+        if passes[-1] == (0, 1) and passes.count((0, 1)) == 1:  # part 0, first pass
+            stopped = threading.Event()
+            with self.lock:
+                part.solver = _Stops(stopped)
+            assert stopped.wait(30), "part 0 never yielded"
+            with self.lock:
+                part.solver = None
+            return
+        original(self, part, budget)
+
+    monkeypatch.setattr(_Search, "_search", slow_first)
+    r = solve(s, params)
+    assert r.status is SolveStatus.OPTIMAL
+    assert r.objective == reference.objective
+    assert validate(s, r.plan) == []
+    assert (0, 1) in passes and (0, 2) in passes
+
+
+class _Stops:
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def stop(self) -> None:
+        self.event.set()

@@ -884,19 +884,19 @@ class _Search:
 
     def _yield_cores(self) -> None:
         """With a core idle and no part waiting for a main pass, stop each part that has
-        searched for :data:`YIELD_SECONDS` on fewer workers than an even share of the
-        cores would give it: the next pass restarts it from its best plan with those
-        cores (the lock held; called as the progress is waited for). Never on a
-        deterministic budget, which promises the same plan each run."""
+        searched for :data:`YIELD_SECONDS` on fewer workers than the next pass would give
+        it (the cores shared among the parts not yet proven): that pass restarts it from
+        its best plan with them (the lock held; called as the progress is waited for).
+        Never on a deterministic budget, which promises the same plan each run."""
         if (
             self.stopped
             or self.not_started
             or len(self.searching) >= self.cores
-            or self.params.deterministic_time is not None
-            or not self._time_left(self.MORE_SECONDS)
+            or not self._time_left(self.MORE_SECONDS)  # never on a deterministic budget
         ):
             return
-        share = self.cores // max(1, len(self.searching))
+        # what the next pass would give each part it searches (every part not proven)
+        share = self._cores_each(sum(not p.proven for p in self.parts))
         now = time.perf_counter()
         for j, (workers, since) in self.searching.items():
             solver = self.parts[j].solver
@@ -1109,7 +1109,11 @@ class _Search:
         the others were proven gets them all (tier m with 20 donors and overlapping
         pairings: one part of 25,682 decisions and small ones, whose proof took the
         second core)."""
-        self.workers_each = max(1, self.cores // max(1, min(parts, self.cores)))
+        self.workers_each = self._cores_each(parts)
+
+    def _cores_each(self, parts: int) -> int:
+        """The workers each of ``parts`` parts searched side by side gets."""
+        return max(1, self.cores // max(1, min(parts, self.cores)))
 
     @staticmethod
     def _tiebreak_time(elapsed: float) -> float:

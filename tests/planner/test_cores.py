@@ -55,7 +55,7 @@ class _Solver:
 
 def _two_part_search(**kw: object) -> _Search:
     s = generate("s", seed=1)
-    params = SolveParams(workers=2, time_limit=60, **kw)  # type: ignore[arg-type]
+    params = SolveParams(**{"workers": 2, "time_limit": 60, **kw})  # type: ignore[arg-type]
     parts = _parts(s, generate_candidates(s), params)
     assert len(parts) >= 2
     search = _Search(parts, params, None, 1.0)
@@ -73,8 +73,14 @@ def _yields(search: _Search, searching: dict[int, tuple[int, float]]) -> list[in
     return [k for k, solver in solvers.items() if solver.stops]
 
 
+def _proven(search: _Search, *parts: int) -> None:
+    for k in parts:
+        search.parts[k].bound_int = search.parts[k].best_int
+
+
 def test_a_part_alone_on_one_worker_yields_after_its_seconds() -> None:
     search = _two_part_search()
+    _proven(search, *range(1, len(search.parts)))
     now = time.perf_counter()
     long_ago = now - _Search.YIELD_SECONDS - 1
     assert _yields(search, {0: (1, long_ago)}) == [0]
@@ -86,14 +92,27 @@ def test_a_part_alone_on_one_worker_yields_after_its_seconds() -> None:
     assert _yields(search, {0: (1, long_ago), 1: (1, long_ago)}) == []
 
 
+def test_a_part_does_not_yield_when_the_next_pass_would_give_it_no_more() -> None:
+    """Part 1 ended its pass unproven: the next pass would share the two cores between
+    parts 0 and 1, so part 0 would restart on one worker again."""
+    search = _two_part_search()
+    _proven(search, *range(2, len(search.parts)))
+    long_ago = time.perf_counter() - _Search.YIELD_SECONDS - 1
+    assert _yields(search, {0: (1, long_ago)}) == []
+
+
 def test_no_part_yields_while_another_waits_or_on_a_deterministic_budget() -> None:
     long_ago = time.perf_counter() - _Search.YIELD_SECONDS - 1
-    waiting = _two_part_search()
+    # four cores: the next pass would give parts 0 and 1 two each, but part 1 waits
+    waiting = _two_part_search(workers=4)
+    _proven(waiting, *range(2, len(waiting.parts)))
     waiting.not_started = [1]
     assert _yields(waiting, {0: (1, long_ago)}) == []
     deterministic = _two_part_search(deterministic_time=5.0)
+    _proven(deterministic, *range(1, len(deterministic.parts)))
     assert _yields(deterministic, {0: (1, long_ago)}) == []
     stopped = _two_part_search()
+    _proven(stopped, *range(1, len(stopped.parts)))
     stopped.stopped = True
     assert _yields(stopped, {0: (1, long_ago)}) == []
 

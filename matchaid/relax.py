@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,17 @@ from matchaid.fill import greedy_fill
 from matchaid.mpmodel import model_bytes, with_model
 from matchaid.program import IntegerProgram
 
-__all__ = ["Relaxation", "polished_bounds", "rounded_selection", "solve_relaxation"]
+__all__ = [
+    "Relaxation",
+    "VertexCallback",
+    "polished_bounds",
+    "rounded_selection",
+    "solve_relaxation",
+]
+
+
+#: Called with a vertex's values of the decisions and the plan they round to.
+VertexCallback = Callable[[npt.NDArray[np.float64], IntArray], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +281,7 @@ def solve_relaxation(
     fine: bool = True,
     vertex_time: float = 0.0,
     polish: bool = True,
+    on_vertex: VertexCallback | None = None,
 ) -> Relaxation:
     """Solve the LP relaxation of ``lm`` (at most ``time_limit`` seconds;
     ``interrupter`` can stop it early) with ``method`` (``glop``, ``pdlp``, or by
@@ -284,7 +296,9 @@ def solve_relaxation(
     :func:`_vertex_on_support`), and its prices are polished
     (:func:`polish_prices`) before they give the bound; with ``polish=False`` they are
     left for :func:`polished_bounds` (the search polishes them beside its first CP-SAT
-    run)."""
+    run). ``on_vertex`` is called with each vertex's values and rounded plan that beats
+    the ones before it, as soon as it is rounded (the search improves it while GLOP
+    tries a wider support)."""
     if method is None:
         method = "pdlp" if lm.cols.size >= PDLP_NONZEROS else "glop"
     t0 = time.perf_counter()
@@ -323,7 +337,7 @@ def solve_relaxation(
         values = np.zeros(0)
     elif method == "pdlp":
         left = None if end is None else end - time.perf_counter()
-        values, rounded = _vertex_on_support(lm, values, unit, left, interrupter)
+        values, rounded = _vertex_on_support(lm, values, unit, left, interrupter, on_vertex)
     unpolished = None
     if method == "pdlp" and polish:  # within PDLP's tolerance of optimal: polish them
         left = None if end is None else end - time.perf_counter()
@@ -544,11 +558,14 @@ def _vertex_on_support(
     unit: float,
     time_limit: float | None,
     interrupter: Interrupter | None,
+    on_vertex: VertexCallback | None = None,
 ) -> tuple[npt.NDArray[np.float64], IntArray]:
     """A vertex of the LP with every decision that PDLP left below a threshold held at
     0, by GLOP, for the thresholds of :data:`SUPPORTS` in turn while time is left: the
     vertex whose rounding (:func:`rounded_selection`) is the best plan, or PDLP's
-    ``values`` if none is solved in ``time_limit``; and that rounded plan.
+    ``values`` if none is solved in ``time_limit``; and that rounded plan. Each vertex
+    that rounds to a better plan than the ones before is passed to ``on_vertex`` at
+    once.
 
     PDLP's own point is rounded only when no vertex is solved: its plan is far worse
     than a vertex's (below), and rounding it takes seconds on a big part (3-4 s on tier l
@@ -588,6 +605,8 @@ def _vertex_on_support(
         plan, value = _rounded(lm, vertex[:n])
         if best_plan is None or value > best_value:
             best, best_plan, best_value = vertex[:n], plan, value
+            if on_vertex is not None:
+                on_vertex(best, best_plan)
         spent = time.perf_counter() - t0
         if deadline is not None and deadline - time.perf_counter() < SUPPORT_GROWTH * spent:
             break

@@ -41,7 +41,7 @@ from matchaid.params import DEFAULT_CP_SAT, SolveParams
 from matchaid.plan import Plan
 from matchaid.posting import Posting
 from matchaid.program import IntegerProgram, build_program
-from matchaid.relax import Interrupter, Relaxation, safe_bound
+from matchaid.relax import Interrupter, Relaxation, VertexCallback, safe_bound
 from matchaid.result import Progress, Result, SolveStatus, Statistics, relative_gap
 from matchaid.validation import Violation, objective_value, validate
 
@@ -743,6 +743,7 @@ class _Search:
             vertex_time=0.0 if seconds is None else self.VERTEX_SHARE * seconds,
             # a big part's PDLP prices are polished beside its RINS (one CP-SAT worker)
             polish=len(part.cands) < self.LNS_DECISIONS or det is not None,
+            on_vertex=self._vertex_offer(part),
         )
         hint = self.params.hint != "none"
         with self.lock:
@@ -771,6 +772,21 @@ class _Search:
             self._polish(part, relax, seconds, t0)
             return
         self._rins(part, relax, seconds, det, t0)
+
+    def _vertex_offer(self, part: _Part) -> VertexCallback | None:
+        """What offers each better vertex's rounded plan as soon as GLOP has it (with
+        hints): the trace, the progress and Ctrl-C see it, not only the greedy plan,
+        while GLOP tries a wider support (tier m with ``pairing=preferred``, 120 s: the
+        first vertex's plan at 22.5 s, the LP's result at 54 s)."""
+        if self.params.hint == "none":
+            return None
+
+        def offer(values: npt.NDArray[np.float64], plan: IntArray) -> None:
+            with self.lock:
+                part.offer(plan, "lp")
+                self._record()
+
+        return offer
 
     def _rins(
         self, part: _Part, relax: Relaxation, seconds: float | None, det: float | None, t0: float

@@ -17,6 +17,7 @@ from matchaid import (
     ParamsError,
     SolveParams,
     SolveStatus,
+    greedy_plan,
     objective_value,
     solve,
     validate,
@@ -249,6 +250,29 @@ def test_pdlp_gives_a_bound_and_a_vertex_on_its_support(tier: str) -> None:
     assert glop.solved and glop.values.size == n  # GLOP's vertex, for rounding
 
 
+def test_each_better_vertex_is_handed_on_as_soon_as_it_is_rounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``on_vertex`` gets the vertices whose rounded plans beat the ones before, in the
+    order found, each plan strictly better; the last is the one the LP returns."""
+    import matchaid.relax
+    from matchaid.relax import _rounded
+
+    monkeypatch.setattr(matchaid.relax, "SUPPORT_GROWTH", 0.0)  # every support is tried
+    lm = build_program(generate_candidates(generate("s-none", seed=2)), ObjectiveWeights())
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    relax = solve_relaxation(
+        lm, time_limit=30, method="pdlp", vertex_time=30, on_vertex=lambda v, p: seen.append((v, p))
+    )
+    assert seen and relax.rounded is not None
+    values = [_rounded(lm, v)[1] for v, _ in seen]
+    assert values == sorted(set(values))
+    for v, plan in seen:
+        assert np.array_equal(_rounded(lm, v)[0], plan)
+    assert np.array_equal(seen[-1][1], relax.rounded)
+    assert np.array_equal(seen[-1][0], relax.values)
+
+
 def test_a_stop_during_pdlp_keeps_the_plan_its_point_rounds_to(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -413,3 +437,44 @@ def test_pdlp_bounds_a_part_whose_glop_run_ends_abnormal(monkeypatch: pytest.Mon
     calls.clear()
     assert solve_relaxation(lm, time_limit=0.0, method="glop").bound is None
     assert calls == ["glop"]
+
+
+def test_the_search_has_each_vertexs_plan_while_glop_tries_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The plan a vertex of PDLP's support rounds to is offered as soon as it is rounded:
+    the search's best plan (what progress shows and Ctrl-C keeps) is already that plan
+    while GLOP goes on to a wider support, not the greedy baseline's."""
+    import matchaid.relax
+    import matchaid.search
+
+    monkeypatch.setattr(matchaid.relax, "PDLP_NONZEROS", 0)  # every part by PDLP
+    searches: list[matchaid.search._Search] = []
+    known: list[tuple[float | None, float]] = []  # (search's best, the vertex plan's)
+    run, vertex = matchaid.search._Search.run, matchaid.relax._vertex_on_support
+
+    def spy_run(self: matchaid.search._Search) -> None:
+        searches.append(self)
+        run(self)
+
+    def spy_vertex(*args: object) -> object:
+        on_vertex, lm = args[5], args[0]
+
+        def then_look(values: np.ndarray, plan: np.ndarray) -> None:
+            on_vertex(values, plan)  # type: ignore[operator]
+            with searches[0].lock:
+                best = searches[0].snapshot()[0]
+            chosen = np.zeros(len(lm.cands), dtype=bool)  # type: ignore[attr-defined]
+            chosen[plan] = True
+            known.append((best, lm.reported_value(lm.complete(chosen))))  # type: ignore[attr-defined]
+
+        return vertex(*args[:5], then_look)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matchaid.search._Search, "run", spy_run)
+    monkeypatch.setattr(matchaid.relax, "_vertex_on_support", spy_vertex)
+    s = generate("s-none", seed=2)
+    result = solve(s, SolveParams(time_limit=30))
+    assert validate(s, result.plan) == []
+    greedy = objective_value(s, greedy_plan(s))
+    assert known and all(best is not None and best >= plan for best, plan in known)
+    assert known[0][1] > greedy

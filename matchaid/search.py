@@ -775,9 +775,10 @@ class _Search:
 
     def _vertex_offer(self, part: _Part) -> VertexCallback | None:
         """What offers each better vertex's rounded plan as soon as GLOP has it (with
-        hints): the trace, the progress and Ctrl-C see it, not only the greedy plan,
-        while GLOP tries a wider support (tier m with ``pairing=preferred``, 120 s: the
-        first vertex's plan at 22.5 s, the LP's result at 54 s)."""
+        hints): the trace and the progress line show it, not the greedy plan, while
+        GLOP tries a wider support (tier m with ``pairing=preferred``, 120 s: the first
+        vertex's plan at 22.5 s, the LP's result at 54 s). A stop kept it before too:
+        the stopped GLOP run ends the vertices and the best so far is returned."""
         if self.params.hint == "none":
             return None
 

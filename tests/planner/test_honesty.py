@@ -443,7 +443,7 @@ def test_the_search_has_each_vertexs_plan_while_glop_tries_the_next(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The plan a vertex of PDLP's support rounds to is offered as soon as it is rounded:
-    the search's best plan (what progress shows and Ctrl-C keeps) is already that plan
+    the search's best plan (what the progress line and the trace show) is already that plan
     while GLOP goes on to a wider support, not the greedy baseline's."""
     import matchaid.relax
     import matchaid.search

@@ -297,8 +297,8 @@ def solve_relaxation(
     (:func:`polish_prices`) before they give the bound; with ``polish=False`` they are
     left for :func:`polished_bounds` (the search polishes them beside its first CP-SAT
     run). ``on_vertex`` is called with each vertex's values and rounded plan that beats
-    the ones before it, as soon as it is rounded (the search improves it while GLOP
-    tries a wider support)."""
+    the ones before it, as soon as it is rounded (the search offers that plan while
+    GLOP tries a wider support)."""
     if method is None:
         method = "pdlp" if lm.cols.size >= PDLP_NONZEROS else "glop"
     t0 = time.perf_counter()

@@ -265,10 +265,11 @@ def test_each_better_vertex_is_handed_on_as_soon_as_it_is_rounded(
         lm, time_limit=30, method="pdlp", vertex_time=30, on_vertex=lambda v, p: seen.append((v, p))
     )
     assert seen and relax.rounded is not None
-    values = [_rounded(lm, v)[1] for v, _ in seen]
+    rounded = [_rounded(lm, v) for v, _ in seen]
+    values = [value for _, value in rounded]
     assert values == sorted(set(values))
-    for v, plan in seen:
-        assert np.array_equal(_rounded(lm, v)[0], plan)
+    for (again, _), (_, plan) in zip(rounded, seen, strict=True):
+        assert np.array_equal(again, plan)
     assert np.array_equal(seen[-1][1], relax.rounded)
     assert np.array_equal(seen[-1][0], relax.values)
 
@@ -464,9 +465,7 @@ def test_the_search_has_each_vertexs_plan_while_glop_tries_the_next(
             on_vertex(values, plan)  # type: ignore[operator]
             with searches[0].lock:
                 best = searches[0].snapshot()[0]
-            chosen = np.zeros(len(lm.cands), dtype=bool)  # type: ignore[attr-defined]
-            chosen[plan] = True
-            known.append((best, lm.reported_value(lm.complete(chosen))))  # type: ignore[attr-defined]
+            known.append((best, matchaid.relax._rounded(lm, values)[1]))  # type: ignore[arg-type]
 
         return vertex(*args[:5], then_look)  # type: ignore[arg-type]
 

@@ -267,11 +267,14 @@ class SearchOutcome:
         status word), or ``None``.
     invalid
         CP-SAT's message if it rejected the model.
+    infeasible
+        CP-SAT proved the model has no solution.
     """
 
     chosen: npt.NDArray[np.int64] | None
     bound: int | None
     invalid: str | None = None
+    infeasible: bool = False
 
 
 class CpSatSearch:
@@ -369,6 +372,8 @@ class CpSatSearch:
         code = self.solver.solve(model, _Watcher())
         if code == cp_model.MODEL_INVALID:
             return SearchOutcome(None, None, self.solver.solution_info() or "model invalid")
+        if code == cp_model.INFEASIBLE:
+            return SearchOutcome(None, None, infeasible=True)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return SearchOutcome(None, None)
         values = np.asarray(self.solver.response_proto.solution, dtype=np.int64)

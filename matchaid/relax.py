@@ -93,6 +93,10 @@ class Relaxation:
     unpolished
         PDLP's prices when ``solve_relaxation(polish=False)`` left them unpolished
         (``bound`` is theirs): :func:`polished_bounds` polishes them later.
+    prices
+        The row prices, in units of the whole objective, whose weak-duality bound is
+        ``bound`` (before the experts' blocks tighten it): what reduced-cost fixing
+        (:mod:`matchaid.fixing`) reads; ``None`` without prices.
     """
 
     bound: int | None
@@ -103,6 +107,7 @@ class Relaxation:
     method: str = "glop"
     rounded: IntArray | None = None
     unpolished: npt.NDArray[np.float64] | None = None
+    prices: npt.NDArray[np.float64] | None = None
 
     @property
     def solved(self) -> bool:
@@ -347,7 +352,9 @@ def solve_relaxation(
         unpolished = duals
     bound, reported = _bounds(lm, duals, unit, bound)
     seconds = time.perf_counter() - t0
-    return Relaxation(bound, reported, values, status, seconds, method, rounded, unpolished)
+    return Relaxation(
+        bound, reported, values, status, seconds, method, rounded, unpolished, duals * unit
+    )
 
 
 def _bounds(
@@ -377,9 +384,10 @@ def polished_bounds(
     relax: Relaxation,
     time_limit: float | None,
     interrupter: Interrupter | None = None,
-) -> tuple[int, int] | None:
+) -> tuple[int, int, npt.NDArray[np.float64]] | None:
     """The bounds on the whole and the reported objective from ``relax``'s unpolished
-    prices once polished (in at most ``time_limit`` seconds, see :func:`_polished`), or
+    prices once polished (in at most ``time_limit`` seconds, see :func:`_polished`), and
+    those prices in units of the whole objective (as :attr:`Relaxation.prices`), or
     ``None`` if it has none."""
     if relax.unpolished is None or relax.bound is None:
         return None
@@ -387,7 +395,7 @@ def polished_bounds(
     duals, bound = _polished(
         lm, relax.unpolished, relax.bound, unit, relax.seconds, time_limit, interrupter
     )
-    return _bounds(lm, duals, unit, bound)
+    return (*_bounds(lm, duals, unit, bound), duals * unit)
 
 
 def _polished(

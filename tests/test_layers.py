@@ -34,6 +34,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "matchaid.cp_sat",
         "matchaid.relax",
         "matchaid.blocks",
+        "matchaid.fixing",
         "matchaid.fill",
         "matchaid.decompose",
         "matchaid.lns",

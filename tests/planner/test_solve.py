@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import _thread
 import math
+import signal
 from dataclasses import replace
 from pathlib import Path
 
@@ -84,19 +85,27 @@ def test_one_worker_and_a_deterministic_budget_give_the_same_plan() -> None:
 
 def test_interrupt_stops_the_search_and_keeps_the_best_plan() -> None:
     """Ctrl-C during the search (simulated from the progress callback, which runs in
-    the calling thread while CP-SAT searches) stops it and returns the best plan."""
+    the calling thread while CP-SAT searches) stops it and returns the best plan.
+
+    Python's own SIGINT handler is put in place first, as in a terminal: a process
+    started in the background by a shell without job control (``nohup pytest &``)
+    inherits SIGINT ignored, and ``interrupt_main`` then does nothing."""
     s = random_scenario(3, num_experts=120, num_recipients=30, months=24)
 
     def press_ctrl_c(p: Progress) -> None:
         if p.seconds >= 2.0:
             _thread.interrupt_main()
 
-    r = solve(
-        s,
-        SolveParams(workers=1, time_limit=60, cp_sat={"linearization_level": 0}),
-        progress=press_ctrl_c,
-        progress_interval=0.1,
-    )
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        r = solve(
+            s,
+            SolveParams(workers=1, time_limit=60, cp_sat={"linearization_level": 0}),
+            progress=press_ctrl_c,
+            progress_interval=0.1,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert r.interrupted
     assert r.solve_seconds < 10
     assert r.status is SolveStatus.FEASIBLE and r.reason is not None

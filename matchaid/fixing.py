@@ -112,10 +112,13 @@ def fixed_bounds(
     if s < 0:
         return None
     lower, upper = lm.lower.copy(), lm.upper.copy()
-    for j in _candidates(lm, costs, floor).tolist():
-        r = int(costs.reduced[j])
-        if r > 0:
-            lower[j] = max(int(lower[j]), int(upper[j]) - s // r)
-        elif r < 0:
-            upper[j] = min(int(upper[j]), int(lower[j]) + s // -r)
+    j = _candidates(lm, costs, floor)
+    r = costs.reduced[j]
+    # each variable's allowed move off its best bound, exactly, capped at its range
+    # (Python integers: D r and D S can pass int64)
+    move = np.minimum(s // np.abs(np.where(r == 0, 1, r)), (upper - lower)[j].astype(object))
+    move = move.astype(np.int64)
+    up, down = j[r > 0], j[r < 0]
+    lower[up] = np.maximum(lower[up], upper[up] - move[r > 0])
+    upper[down] = np.minimum(upper[down], lower[down] + move[r < 0])
     return lower, upper

@@ -25,6 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -353,8 +354,6 @@ class _Part:
         self.lp: Relaxation | None = None
         self.lp_skipped = False  # too big for its share of the time: no LP, no LP bound
         self.lp_plan: IntArray | None = None  # the LP-rounded plan (candidate indices)
-        # the LP's row prices that gave its bound, polished if they were (fixing reads them)
-        self.prices: npt.NDArray[np.float64] | None = None
         self.lp_stop = Interrupter()
         self.solvers: list[Any] = []
         self.solver: Any = None  # the CP-SAT search running now, if any
@@ -667,7 +666,9 @@ class _Search:
                 stopper.attach(solver.solver)
             part.solvers.append(solver)
         bounds = model is part._model or floor is not None
-        low = floor if floor is not None else -(2**63)
+
+        def bounded(bound: int) -> int:  # a fixed model's bound holds with its floor
+            return bound if floor is None else max(bound, floor)
 
         def on_solution(value: int) -> bool:
             with self.lock:
@@ -682,7 +683,7 @@ class _Search:
 
         def on_bound(bound: int) -> None:
             with self.lock:
-                part.offer_bound(max(bound, low))
+                part.offer_bound(bounded(bound))
                 self._record()
                 if part.proven:  # a plan found beside it meets the bound
                     solver.stop()
@@ -698,7 +699,7 @@ class _Search:
                 part.cp_sat_found = True
                 part.offer(outcome.chosen, "cp-sat")
                 if bounds and outcome.bound is not None:
-                    part.offer_bound(max(outcome.bound, low))
+                    part.offer_bound(bounded(outcome.bound))
             elif outcome.infeasible and floor is not None:
                 part.offer_bound(floor)  # no plan better than floor
             self._record()
@@ -759,7 +760,6 @@ class _Search:
             # an LP stopped without prices still leaves the bound of every gap met
             if relax.bound is not None and relax.reported_bound is not None:
                 part.offer_bound(relax.bound, relax.reported_bound)
-                part.prices = relax.prices
             else:  # stopped without prices: interrupted, or out of its time
                 part.offer_bound(*_trivial_bound(part.linear))
             if relax.rounded is not None and hint:  # already made: keep it even when stopped
@@ -846,7 +846,8 @@ class _Search:
             whole, reported, prices = bounds
             with self.lock:
                 part.offer_bound(whole, reported)
-                part.prices = prices
+                # fixing (_prove) reads the polished prices
+                part.lp = replace(relax, prices=prices)
                 self._record()
 
     def _rins_neighbourhood(
@@ -1018,7 +1019,7 @@ class _Search:
                 else:
                     hint = np.zeros(len(part.cands), dtype=bool)
                     hint[part.lp_plan] = True
-            prices = part.prices
+            prices = None if part.lp is None else part.lp.prices
         if prices is None:
             left = deadline - time.perf_counter()
             if left >= 0.05 and not stopper.stopped:

@@ -145,7 +145,7 @@ def _one_part_search(tier: str, seed: int) -> tuple[_Search, _Part, float]:
     relax = solve_relaxation(part.linear, time_limit=30, method="glop")
     assert relax.bound is not None and relax.reported_bound is not None
     part.offer_bound(relax.bound, relax.reported_bound)
-    part.prices = relax.prices
+    part.lp = relax
     return search, part, _optimum(tier, seed)
 
 
